@@ -1,0 +1,161 @@
+#[=======================================================================[.rst:
+Ocimake
+-------
+
+Build a CMake project's install artifacts into a minimal, bit-for-bit
+reproducible OCI container image, inside the project's own Ninja graph and
+with no container daemon.
+
+.. code-block:: cmake
+
+  find_package(ocimake REQUIRED)
+  add_executable(hello main.cpp)
+  install(TARGETS hello)
+  add_container_image(hello-image
+    ENTRYPOINT /usr/local/bin/hello
+    BASE scratch
+    TAG hello:1.0)
+
+``cmake --build build --target image`` then leaves ``build/hello-image/``, an
+OCI image layout, and ``--target hello-image-archive`` writes
+``build/hello-image.tar`` for ``docker load`` / ``podman load``.
+
+Commands
+^^^^^^^^
+
+.. command:: add_container_image
+
+  .. code-block:: cmake
+
+    add_container_image(<name>
+      [BASE <scratch | layout-dir[:tag] | oci-archive | docker-archive>]
+      [TAG <name:tag>]
+      [ENTRYPOINT <arg>...] [CMD <arg>...]
+      [ENV <KEY=value>...] [WORKDIR <dir>] [USER <user[:group]>]
+      [EXPOSE <port[/proto]>...] [VOLUMES <dir>...]
+      [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
+      [COMPONENTS <component>...] [PREFIX <dir>]
+      [COMPRESSION <gzip|zstd|none>]
+      [OS <os>] [ARCH <architecture>]
+      [ALL])
+
+  Declares the image ``<name>``: a target of that name that builds the OCI
+  image layout ``${CMAKE_CURRENT_BINARY_DIR}/<name>/``, a target
+  ``<name>-archive`` that writes ``${CMAKE_CURRENT_BINARY_DIR}/<name>.tar``
+  (a docker-archive that is also an oci-archive), and membership of the
+  umbrella target ``image`` (named by :variable:`OCIMAKE_IMAGE_TARGET`).
+
+  The image holds, as separate layers, each its own Ninja edge:
+
+  1. the layers of ``BASE``, reused as they are (their blobs verified);
+  2. the runtime libraries: the shared-library closure of every ELF file the
+     install rules stage (``PT_INTERP`` and ``DT_NEEDED``, resolved as
+     ``ld.so`` resolves them, with the SONAME links), leaving out what
+     ``BASE`` already has;
+  3. the application: what the install rules of the calling directory and
+     its subdirectories install (``cmake --install`` into a staging tree).
+
+  An edit re-packs only the layers it touched; a build with no change runs
+  no command.
+
+  ``BASE``
+    ``scratch`` (the default: an empty base), an OCI image layout directory
+    with an optional ``:tag``, an ``oci-archive`` or a ``docker-archive``
+    tarball.
+
+  ``TAG``
+    The name the image is tagged with: the ``org.opencontainers.image.ref.name``
+    annotation in ``index.json`` and the name ``docker load`` gives it.
+    Default: ``<name>:latest``.
+
+  ``ENTRYPOINT``, ``CMD``
+    Exec-form command line (each argument one list item). As in a
+    Dockerfile, a new ``ENTRYPOINT`` clears a ``CMD`` inherited from the base.
+
+  ``ENV``, ``WORKDIR``, ``USER``, ``EXPOSE``, ``VOLUMES``, ``LABELS``
+    The image config, merged over the base's: ``ENV`` replaces by key,
+    ``EXPOSE`` (``8080`` means ``8080/tcp``), ``VOLUMES`` and ``LABELS``
+    merge.
+
+  ``ANNOTATIONS``
+    ``key=value`` annotations of the image manifest.
+
+  ``COMPONENTS``
+    Install only these install components (``cmake --install --component``).
+    Default: every component.
+
+  ``PREFIX``
+    The install prefix inside the image. Default: ``/usr/local``.
+
+  ``COMPRESSION``
+    ``gzip`` (default), ``zstd`` or ``none`` for the layers written.
+
+  ``OS``, ``ARCH``
+    The platform in the image config. Default: the base's, else the host's.
+
+  ``ALL``
+    Build the image as part of the default build target.
+
+.. command:: ocimake_image_layout
+
+  .. code-block:: cmake
+
+    ocimake_image_layout(<name> <out-var>)
+
+  Stores the path of image ``<name>``'s OCI layout directory in ``<out-var>``.
+
+Variables
+^^^^^^^^^
+
+.. variable:: OCIMAKE_SOURCE_DATE_EPOCH
+
+  The time every layer entry and the image config carry, in seconds since
+  1970. Default: the ``SOURCE_DATE_EPOCH`` environment variable at configure
+  time, else ``0``. Changing it changes every digest.
+
+.. variable:: OCIMAKE_IMAGE_TARGET
+
+  The name of the umbrella target every image joins. Default: ``image``.
+
+Reproducibility
+^^^^^^^^^^^^^^^
+
+The same sources, compiler and base give the same manifest digest on any
+machine and in any build directory: layer entries are sorted, owned by 0:0,
+dated :variable:`OCIMAKE_SOURCE_DATE_EPOCH`, with one fixed mode rule, and all
+JSON is canonical. See ``docs/reproducibility.md``.
+#]=======================================================================]
+
+include_guard(GLOBAL)
+cmake_minimum_required(VERSION 3.25)
+
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeArguments.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeImage.cmake")
+
+if(NOT DEFINED OCIMAKE_SOURCE_DATE_EPOCH)
+  if(DEFINED ENV{SOURCE_DATE_EPOCH})
+    set(_ocimake_epoch "$ENV{SOURCE_DATE_EPOCH}")
+  else()
+    set(_ocimake_epoch 0)
+  endif()
+  set(OCIMAKE_SOURCE_DATE_EPOCH "${_ocimake_epoch}" CACHE STRING
+    "Timestamp of every image layer entry and config (seconds since 1970)")
+  unset(_ocimake_epoch)
+endif()
+if(NOT OCIMAKE_SOURCE_DATE_EPOCH MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "OCIMAKE_SOURCE_DATE_EPOCH='${OCIMAKE_SOURCE_DATE_EPOCH}': "
+    "expected a whole number of seconds since 1970")
+endif()
+set(OCIMAKE_IMAGE_TARGET "image" CACHE STRING "Umbrella target that builds every image")
+
+function(add_container_image name)
+  _ocimake_add_image("${name}" ${ARGN})
+endfunction()
+
+function(ocimake_image_layout name out_var)
+  if(NOT TARGET "${name}")
+    message(FATAL_ERROR "ocimake_image_layout: no image named ${name}")
+  endif()
+  get_target_property(layout "${name}" OCIMAKE_LAYOUT)
+  set("${out_var}" "${layout}" PARENT_SCOPE)
+endfunction()

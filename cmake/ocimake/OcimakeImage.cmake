@@ -1,0 +1,234 @@
+# add_container_image(): the Ninja edges of one image.
+#
+#   stage    cmake --install of the calling directory into a staging tree
+#   closure  the shared libraries the staged ELF files need
+#   libs     layer of the closure          (restat: skipped when unchanged)
+#   app      layer of the staging tree     (restat: skipped when unchanged)
+#   image    config + manifest + index.json in the image's OCI layout
+#   archive  <name>.tar for docker load / podman load (own target)
+#
+# Each writes its output only when the bytes change, and CMake's Ninja
+# generator marks custom commands restat, so an edit re-runs only the edges
+# whose inputs really changed.
+include_guard(GLOBAL)
+
+# (Keyword lists live inside the function: include_guard(GLOBAL) means this
+# file is read once, in whichever directory first finds ocimake, and a
+# directory-scoped variable would not be seen from sibling directories.)
+function(_ocimake_add_image name)
+  set(options ALL)
+  set(one_value BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL)
+  set(multi_value ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS COMPONENTS)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
+  _ocimake_check_arguments(add_container_image "${name}" arg)
+  _ocimake_check_name(add_container_image "${name}")
+  if(NOT CMAKE_GENERATOR MATCHES "Ninja")
+    message(FATAL_ERROR "add_container_image(${name}): ocimake needs the Ninja generator "
+      "(its incremental image edges rely on Ninja's restat and depfiles); "
+      "configure with: cmake -G Ninja")
+  endif()
+  if(NOT DEFINED arg_BASE)
+    set(arg_BASE scratch)
+  endif()
+  if(NOT DEFINED arg_TAG)
+    set(arg_TAG "${name}:latest")
+  endif()
+  if(NOT DEFINED arg_PREFIX)
+    set(arg_PREFIX /usr/local)
+  endif()
+  if(NOT DEFINED arg_COMPRESSION)
+    set(arg_COMPRESSION gzip)
+  endif()
+  _ocimake_check_choice(add_container_image "${name}" COMPRESSION "${arg_COMPRESSION}"
+    gzip zstd none)
+  if(NOT arg_PREFIX MATCHES "^/")
+    message(FATAL_ERROR "add_container_image(${name}): PREFIX ${arg_PREFIX}: expected an "
+      "absolute path inside the image")
+  endif()
+
+  set(layout "${CMAKE_CURRENT_BINARY_DIR}/${name}")
+  set(work "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${name}.ocimake")
+  set(store "${work}/store")
+  file(MAKE_DIRECTORY "${work}")
+
+  _ocimake_write_settings("${name}" "${work}/settings.json")
+  _ocimake_resolve_base("${name}" "${arg_BASE}" "${work}" base base_depends)
+
+  set(epoch --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}")
+  set(compression --compression "${arg_COMPRESSION}")
+  set(tool ocimake::ocimake)
+
+  # stage: the project's own install rules, into a fresh tree.
+  set(stage_args --build-dir "${CMAKE_CURRENT_BINARY_DIR}" --out "${work}/stage"
+    --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}" --depfile "${work}/stage.d"
+    --cmake "${CMAKE_COMMAND}")
+  foreach(component IN LISTS arg_COMPONENTS)
+    list(APPEND stage_args --component "${component}")
+  endforeach()
+  add_custom_command(OUTPUT "${work}/stage.stamp"
+    COMMAND ${tool} stage ${stage_args}
+    DEPENDS ${tool}
+    DEPFILE "${work}/stage.d"
+    COMMENT "Staging the install tree of image ${name}"
+    VERBATIM)
+
+  add_custom_command(OUTPUT "${work}/libs.txt"
+    COMMAND ${tool} closure --stage "${work}/stage" --root / --base "${base}"
+      --output "${work}/libs.txt" --depfile "${work}/libs.d"
+    DEPENDS ${tool} "${work}/stage.stamp" ${base_depends}
+    DEPFILE "${work}/libs.d"
+    COMMENT "Resolving the shared libraries of image ${name}"
+    VERBATIM)
+
+  add_custom_command(OUTPUT "${work}/libs.layer.json"
+    COMMAND ${tool} layer --entries "${work}/libs.txt" --layout "${store}"
+      --output "${work}/libs.layer.json" --depfile "${work}/libs.layer.d"
+      --created-by "ocimake: runtime libraries" ${epoch} ${compression}
+    DEPENDS ${tool} "${work}/libs.txt"
+    DEPFILE "${work}/libs.layer.d"
+    COMMENT "Packing the runtime-libraries layer of image ${name}"
+    VERBATIM)
+
+  add_custom_command(OUTPUT "${work}/app.layer.json"
+    COMMAND ${tool} layer --tree "${work}/stage" --layout "${store}"
+      --output "${work}/app.layer.json"
+      --created-by "ocimake: install tree of ${name}" ${epoch} ${compression}
+    DEPENDS ${tool} "${work}/stage.stamp"
+    COMMENT "Packing the application layer of image ${name}"
+    VERBATIM)
+
+  add_custom_command(OUTPUT "${work}/image.digest" "${layout}/index.json"
+    COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
+      --layer "${work}/libs.layer.json" --layer "${work}/app.layer.json"
+      --settings "${work}/settings.json" ${epoch} --prune
+      --digest-file "${work}/image.digest"
+    DEPENDS ${tool} "${work}/libs.layer.json" "${work}/app.layer.json"
+      "${work}/settings.json" ${base_depends}
+    COMMENT "Assembling image ${name}"
+    VERBATIM)
+
+  set(all_flag "")
+  if(arg_ALL)
+    set(all_flag ALL)
+  endif()
+  add_custom_target("${name}" ${all_flag} DEPENDS "${work}/image.digest")
+  set_target_properties("${name}" PROPERTIES
+    OCIMAKE_IMAGE TRUE
+    OCIMAKE_LAYOUT "${layout}"
+    OCIMAKE_TAG "${arg_TAG}"
+    OCIMAKE_WORK_DIR "${work}"
+    OCIMAKE_DIGEST_FILE "${work}/image.digest")
+
+  add_custom_command(OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar"
+    COMMAND ${tool} export "${layout}" --output "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar"
+    DEPENDS ${tool} "${work}/image.digest"
+    COMMENT "Writing ${name}.tar (docker load / podman load)"
+    VERBATIM)
+  add_custom_target("${name}-archive" DEPENDS "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
+  set_target_properties("${name}-archive" PROPERTIES OCIMAKE_IMAGE TRUE)
+
+  if(NOT TARGET "${OCIMAKE_IMAGE_TARGET}")
+    add_custom_target("${OCIMAKE_IMAGE_TARGET}")
+    set_target_properties("${OCIMAKE_IMAGE_TARGET}" PROPERTIES OCIMAKE_IMAGE TRUE)
+  endif()
+  add_dependencies("${OCIMAKE_IMAGE_TARGET}" "${name}")
+
+  # The staging edge must run after every target the install rules might
+  # install has been built; which ones is known only at the end of this
+  # directory, so the dependencies are added then.
+  cmake_language(EVAL CODE "
+    cmake_language(DEFER DIRECTORY [[${CMAKE_CURRENT_SOURCE_DIR}]]
+      CALL _ocimake_depend_on_directory_targets [[${name}]] [[${CMAKE_CURRENT_SOURCE_DIR}]])")
+endfunction()
+
+# Writes the image settings JSON read by `ocimake image` (only on change).
+function(_ocimake_write_settings name file)
+  set(json "{}")
+  _ocimake_json_string(tag "${arg_TAG}")
+  string(JSON json SET "${json}" tag "${tag}")
+  foreach(list_key IN ITEMS ENTRYPOINT CMD ENV EXPOSE VOLUMES)
+    if(DEFINED arg_${list_key})
+      string(TOLOWER "${list_key}" key)
+      _ocimake_json_array(value ${arg_${list_key}})
+      string(JSON json SET "${json}" "${key}" "${value}")
+    endif()
+  endforeach()
+  foreach(pair IN ITEMS "WORKDIR;workdir" "USER;user" "OS;os" "ARCH;architecture"
+      "STOP_SIGNAL;stop_signal")
+    list(GET pair 0 keyword)
+    list(GET pair 1 key)
+    if(DEFINED arg_${keyword})
+      _ocimake_json_string(value "${arg_${keyword}}")
+      string(JSON json SET "${json}" "${key}" "${value}")
+    endif()
+  endforeach()
+  foreach(map_key IN ITEMS LABELS ANNOTATIONS)
+    if(DEFINED arg_${map_key})
+      string(TOLOWER "${map_key}" key)
+      _ocimake_json_map(value add_container_image "${name}" ${map_key} ${arg_${map_key}})
+      string(JSON json SET "${json}" "${key}" "${value}")
+    endif()
+  endforeach()
+  _ocimake_write_if_changed("${file}" "${json}\n")
+endfunction()
+
+# Resolves BASE to what `ocimake image --base` takes, and the files whose
+# change must rebuild the image. An archive is imported once into an OCI
+# layout in the work directory.
+function(_ocimake_resolve_base name base work out_base out_depends)
+  set(depends "")
+  if(base STREQUAL "scratch")
+    set(resolved scratch)
+  else()
+    set(path "${base}")
+    set(tag "")
+    if(NOT EXISTS "${path}" AND base MATCHES "^(.+):([^:/]+)$")
+      set(path "${CMAKE_MATCH_1}")
+      set(tag "${CMAKE_MATCH_2}")
+    endif()
+    cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    if(IS_DIRECTORY "${path}")
+      set(resolved "${path}")
+      if(tag)
+        string(APPEND resolved ":${tag}")
+      endif()
+      set(depends "${path}/index.json")
+    elseif(EXISTS "${path}")
+      set(resolved "${work}/base")
+      add_custom_command(OUTPUT "${work}/base/index.json"
+        COMMAND ocimake::ocimake copy "oci-archive:${path}" "oci:${work}/base"
+        DEPENDS ocimake::ocimake "${path}"
+        COMMENT "Importing the base image ${base}"
+        VERBATIM)
+      set(depends "${work}/base/index.json")
+    else()
+      message(FATAL_ERROR "add_container_image(${name}): BASE ${base}: no such file or "
+        "directory (expected scratch, an OCI layout directory[:tag], an oci-archive or a "
+        "docker-archive)")
+    endif()
+  endif()
+  set("${out_base}" "${resolved}" PARENT_SCOPE)
+  set("${out_depends}" "${depends}" PARENT_SCOPE)
+endfunction()
+
+# Collects the build-system targets of a directory and its subdirectories.
+function(_ocimake_directory_targets dir out)
+  get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+  get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+  foreach(sub IN LISTS subdirs)
+    _ocimake_directory_targets("${sub}" sub_targets)
+    list(APPEND targets ${sub_targets})
+  endforeach()
+  set("${out}" "${targets}" PARENT_SCOPE)
+endfunction()
+
+function(_ocimake_depend_on_directory_targets name dir)
+  _ocimake_directory_targets("${dir}" targets)
+  foreach(target IN LISTS targets)
+    get_target_property(is_ours "${target}" OCIMAKE_IMAGE)
+    get_target_property(type "${target}" TYPE)
+    if(NOT is_ours AND NOT type STREQUAL "INTERFACE_LIBRARY")
+      add_dependencies("${name}" "${target}")
+    endif()
+  endforeach()
+endfunction()

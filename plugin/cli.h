@@ -1,0 +1,21 @@
+// CLI11 glue shared by the subcommands.
+#ifndef OCIMAKE_CLI_H_
+#define OCIMAKE_CLI_H_
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+
+namespace ocimake {
+
+// Parses `args` for `app`. Returns -1 when the command should run, else the
+// exit status to return: 0 after --help, 2 after a usage error (printed as
+// one line naming the command).
+int ParseArgs(CLI::App& app, const Args& args);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_CLI_H_

@@ -1,0 +1,43 @@
+#include "base_files.h"
+#include "cli.h"
+#include "closure.h"
+#include "error.h"
+#include "fs_util.h"
+#include "image_source.h"
+
+namespace ocimake {
+
+int RunClosure(const Args& args) {
+  CLI::App app{
+      "Lists the shared libraries (and the dynamic loader) that the ELF files of a\n"
+      "staged tree need, resolved in ROOT as ld.so would, as DEST<TAB>SOURCE lines\n"
+      "for `ocimake layer --entries`. Libraries the base image has are left out.\n\n"
+      "  ocimake closure --stage stage/ --output libs.txt\n"
+      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt",
+      "closure"};
+  std::string stage, root = "/", base = "scratch", output, depfile;
+  app.add_option("--stage", stage, "the staged install tree")->required();
+  app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
+  app.add_option("--base", base, "base image whose files are not repeated (default scratch)");
+  app.add_option("--output", output, "entries file to write (rewritten only on change)")
+      ->required();
+  app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+
+  ClosureRequest request;
+  request.stage = stage;
+  request.root = root;
+  SourceSpec spec = ParseSourceSpec(base);
+  if (spec.kind != SourceSpec::kScratch) {
+    OpenedSource src = OpenSource(spec, HostPlatform(), DirName(AbsolutePath(output)));
+    request.provided = ListImageFiles(src.image);
+  }
+  ClosureResult result = ComputeClosure(request);
+  std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
+  for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";
+  WriteFileIfChanged(output, text);
+  if (!depfile.empty()) WriteDepfile(depfile, output, result.inputs);
+  return 0;
+}
+
+}  // namespace ocimake

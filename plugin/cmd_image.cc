@@ -1,0 +1,73 @@
+#include <iostream>
+
+#include "cli.h"
+#include "error.h"
+#include "fs_util.h"
+#include "image_builder.h"
+#include "oci_json.h"
+
+namespace ocimake {
+
+int RunImage(const Args& args) {
+  CLI::App app{
+      "Assembles an image into an OCI layout: the base's layers (verified and\n"
+      "reused as they are), then the given layers, and a config made from the base's\n"
+      "with the settings applied. Tags it in index.json and prints the manifest digest.\n\n"
+      "  ocimake image --layout out/ --base scratch --layer libs.layer.json \\\n"
+      "      --layer app.layer.json --settings hello.settings.json\n\n"
+      "The settings file is JSON: {\"entrypoint\": [..], \"cmd\": [..], \"env\": [\"K=V\"],\n"
+      "\"workdir\": \"/\", \"user\": \"1000\", \"expose\": [\"8080\"], \"labels\": {..},\n"
+      "\"annotations\": {..}, \"os\": \"linux\", \"architecture\": \"amd64\", \"tag\": \"hello:1.0\"}.",
+      "image"};
+  std::string layout_dir, base = "scratch", settings_file, tag, digest_file, layer_store;
+  std::vector<std::string> layers;
+  int64_t epoch = DefaultEpoch();
+  bool prune = false;
+  app.add_option("--layout", layout_dir, "output OCI layout (created when missing)")->required();
+  app.add_option("--base", base,
+                 "scratch, an OCI layout dir[:tag], an oci-archive or a docker-archive");
+  app.add_option("--layer", layers, "layer descriptor from `ocimake layer` (repeatable, in order)");
+  app.add_option("--layer-store", layer_store,
+                 "OCI layout the layers were written into (default: --layout)");
+  app.add_option("--settings", settings_file, "image settings JSON");
+  app.add_option("--tag", tag, "tag (org.opencontainers.image.ref.name); overrides the settings'");
+  app.add_option("--epoch", epoch, "created time (default: $SOURCE_DATE_EPOCH or 0)");
+  app.add_flag("--prune", prune, "remove blobs of earlier builds from the layout");
+  app.add_option("--digest-file", digest_file, "write the manifest digest here (on change)");
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+
+  ImageRequest request;
+  request.epoch = epoch;
+  request.prune = prune;
+  if (!settings_file.empty())
+    request.settings = ParseImageSettings(ReadFile(settings_file, kMaxJsonBytes), settings_file);
+  if (!tag.empty()) request.settings.tag = tag;
+  for (const auto& l : layers)
+    request.layers.push_back(ParseLayerDescriptor(ReadFile(l, kMaxJsonBytes), l));
+
+  // The base is read (and verified) completely before the output layout is
+  // touched, so a bad base leaves the layout as it was.
+  Platform want = HostPlatform();
+  if (!request.settings.architecture.empty()) want = {"linux", request.settings.architecture, ""};
+  if (!request.settings.os.empty()) want.os = request.settings.os;
+  SourceSpec spec = ParseSourceSpec(base);
+  OpenedSource source;
+  if (spec.kind != SourceSpec::kScratch) {
+    source = WithContext("base " + base, [&] {
+      return OpenSource(spec, want, DirName(AbsolutePath(layout_dir)));
+    });
+    for (const auto& l : source.image.manifest.layers)
+      if (!source.image.layout->VerifyBlob(l))
+        Fail("base {}: layer {} is missing or does not match its digest (expected {} bytes "
+             "with that digest)", base, l.digest.str(), l.size);
+    request.base = source.image;
+  }
+  if (!layer_store.empty()) request.layer_store = OciLayout::Open(layer_store);
+  OciLayout out = OciLayout::Create(layout_dir);
+  Descriptor md = WriteImage(out, request);
+  if (!digest_file.empty()) WriteFileIfChanged(digest_file, md.digest.str() + "\n");
+  std::cout << md.digest.str() << "\n";
+  return 0;
+}
+
+}  // namespace ocimake

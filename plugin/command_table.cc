@@ -1,0 +1,18 @@
+#include "commands.h"
+
+namespace ocimake {
+
+const std::vector<Command>& AllCommands() {
+  static const std::vector<Command> kCommands = {
+      {"stage", "install a CMake build tree's artifacts into a staging tree", RunStage},
+      {"closure", "list the shared libraries the staged ELF files need", RunClosure},
+      {"layer", "write a deterministic layer blob from a tree or an entries file", RunLayer},
+      {"image", "assemble base + layers + config into an OCI layout", RunImage},
+      {"export", "write an image as a docker-archive or oci-archive tarball", RunExport},
+      {"copy", "copy an image between layouts and archives", RunCopy},
+      {"inspect", "summarise an image (layers, sizes, config)", RunInspect},
+  };
+  return kCommands;
+}
+
+}  // namespace ocimake

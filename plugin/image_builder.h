@@ -1,0 +1,48 @@
+// Assembling an image: pure transforms from (base, layers, settings) to a
+// config and a manifest, in the manner of go-containerregistry's mutate, and
+// the one function that writes the result into a layout.
+#ifndef OCIMAKE_IMAGE_BUILDER_H_
+#define OCIMAKE_IMAGE_BUILDER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image_settings.h"
+#include "image_source.h"
+#include "oci_layout.h"
+#include "oci_types.h"
+
+namespace ocimake {
+
+// SOURCE_DATE_EPOCH as RFC 3339 ("1970-01-01T00:00:00Z").
+std::string FormatEpoch(int64_t epoch);
+
+// The base's config with the user's settings applied (Docker's rules: ENV
+// replaces by key, a new ENTRYPOINT clears an inherited CMD, ports, volumes
+// and labels merge), os/architecture defaulted, created = epoch.
+ImageConfig WithSettings(ImageConfig config, const ImageSettings& settings, int64_t epoch,
+                         const Platform& host);
+// Appends a layer: its diff_id to rootfs and one history entry.
+ImageConfig AppendLayer(ImageConfig config, const LayerDescriptor& layer, int64_t epoch);
+
+struct ImageRequest {
+  std::optional<LoadedImage> base;
+  std::vector<LayerDescriptor> layers;
+  // Where the layers' blobs are (`ocimake layer --layout`); none: already in
+  // the output layout.
+  std::optional<OciLayout> layer_store;
+  ImageSettings settings;
+  int64_t epoch = 0;
+  bool prune = false;  // remove blobs of earlier builds from the layout
+};
+
+// Copies the base's blobs (verified), writes config and manifest, and tags
+// the manifest in index.json (replacing an entry with the same tag). Returns
+// the manifest descriptor.
+Descriptor WriteImage(const OciLayout& out, const ImageRequest& request);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_IMAGE_BUILDER_H_

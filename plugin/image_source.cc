@@ -1,0 +1,117 @@
+#include "image_source.h"
+
+#include <sys/utsname.h>
+
+#include "archive_import.h"
+#include "error.h"
+#include "fs_util.h"
+#include "oci_json.h"
+
+namespace ocimake {
+
+namespace {
+
+constexpr int kMaxIndexDepth = 4;
+
+bool Matches(const Platform& have, const Platform& want) {
+  return (want.os.empty() || have.os == want.os) &&
+         (want.architecture.empty() || have.architecture == want.architecture) &&
+         (want.variant.empty() || have.variant == want.variant);
+}
+
+bool IsIndexType(const std::string& mt) {
+  return mt == media_type::kOciIndex || mt == media_type::kDockerManifestList;
+}
+
+Descriptor PickFromIndex(const OciLayout& layout, const Index& index, const std::string& tag,
+                         const Platform& want, const std::string& what, int depth) {
+  if (depth > kMaxIndexDepth) Fail("{}: indexes nested deeper than {}", what, kMaxIndexDepth);
+  std::vector<Descriptor> candidates;
+  for (const auto& m : index.manifests) {
+    if (!tag.empty() && depth == 0) {
+      auto it = m.annotations.find(kRefNameAnnotation);
+      if (it == m.annotations.end() || it->second != tag) continue;
+    }
+    if (m.platform && !Matches(*m.platform, want)) continue;
+    candidates.push_back(m);
+  }
+  if (candidates.empty()) {
+    if (!tag.empty() && depth == 0) Fail("{}: no image tagged '{}'", what, tag);
+    Fail("{}: no image for platform {}/{}", what, want.os, want.architecture);
+  }
+  if (candidates.size() > 1 && depth == 0 && tag.empty())
+    Fail("{}: holds {} images; name one with :TAG", what, candidates.size());
+  Descriptor d = candidates.front();
+  if (IsIndexType(d.media_type)) {
+    std::string text = layout.ReadSmallBlob(d);
+    return PickFromIndex(layout, ParseIndex(text, what + " " + d.digest.str()), "", want, what,
+                         depth + 1);
+  }
+  return d;
+}
+
+}  // namespace
+
+LoadedImage LoadImage(const std::string& layout_dir, const std::string& tag,
+                      const Platform& want) {
+  LoadedImage img;
+  img.layout = std::make_shared<OciLayout>(OciLayout::Open(layout_dir));
+  img.name = tag.empty() ? layout_dir : layout_dir + ":" + tag;
+  img.manifest_descriptor =
+      PickFromIndex(*img.layout, img.layout->ReadIndex(), tag, want, img.name, 0);
+  std::string what = img.name + " manifest " + img.manifest_descriptor.digest.str();
+  img.manifest = ParseManifest(img.layout->ReadSmallBlob(img.manifest_descriptor), what);
+  img.config_descriptor = img.manifest.config;
+  what = img.name + " config " + img.config_descriptor.digest.str();
+  img.config = ParseImageConfig(img.layout->ReadSmallBlob(img.config_descriptor), what);
+  if (img.config.diff_ids.size() != img.manifest.layers.size())
+    Fail("{}: config lists {} diff_ids but the manifest {} layers", img.name,
+         img.config.diff_ids.size(), img.manifest.layers.size());
+  return img;
+}
+
+Platform HostPlatform() {
+  struct utsname u;
+  uname(&u);
+  std::string m = u.machine;
+  Platform p{"linux", m, ""};
+  if (m == "x86_64") p.architecture = "amd64";
+  else if (m == "aarch64") p = {"linux", "arm64", "v8"};
+  else if (m == "i686" || m == "i386") p.architecture = "386";
+  else if (m == "armv7l") p = {"linux", "arm", "v7"};
+  else if (m == "ppc64le" || m == "s390x" || m == "riscv64") p.architecture = m;
+  if (p.architecture == "arm64") p.variant = "";  // v8 is implied; keep configs short
+  return p;
+}
+
+SourceSpec ParseSourceSpec(const std::string& text) {
+  SourceSpec s;
+  if (text.empty() || text == "scratch") return s;
+  if (IsDirectory(text)) return {SourceSpec::kLayout, text, ""};
+  if (PathExists(text)) return {SourceSpec::kArchive, text, ""};
+  auto colon = text.rfind(':');
+  if (colon != std::string::npos && colon > 0 && IsDirectory(text.substr(0, colon)))
+    return {SourceSpec::kLayout, text.substr(0, colon), text.substr(colon + 1)};
+  Fail("base {}: no such file or directory (expected scratch, an OCI layout directory[:tag], "
+       "an oci-archive or a docker-archive)", text);
+}
+
+OpenedSource OpenSource(const SourceSpec& spec, const Platform& want,
+                        const std::string& scratch_dir) {
+  OpenedSource out;
+  if (spec.kind == SourceSpec::kLayout) {
+    out.image = LoadImage(spec.path, spec.tag, want);
+  } else if (spec.kind == SourceSpec::kArchive) {
+    auto temp = std::make_shared<TempDir>(scratch_dir, ".ocimake-import-");
+    std::string layout = JoinPath(temp->path(), "layout");
+    ImportArchive(spec.path, layout);
+    out.image = LoadImage(layout, spec.tag, want);
+    out.image.name = spec.path;
+    out.holder = temp;
+  } else {
+    Fail("scratch has no image to open");
+  }
+  return out;
+}
+
+}  // namespace ocimake

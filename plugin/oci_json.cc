@@ -1,0 +1,381 @@
+// The only file that includes nlohmann/json: every JSON document of the tool
+// is read and written here.
+#include "oci_json.h"
+
+#include <set>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+#include "image_settings.h"
+
+namespace ocimake {
+
+using json = nlohmann::json;
+
+namespace {
+
+// Parses strictly: bounded size, no duplicate keys, valid UTF-8 (nlohmann
+// rejects invalid UTF-8 itself), nesting depth bounded.
+json ParseStrict(std::string_view text, const std::string& what) {
+  if (text.size() > kMaxJsonBytes)
+    Fail("{}: JSON document of {} bytes exceeds the limit of {}", what, text.size(),
+         kMaxJsonBytes);
+  constexpr int kMaxDepth = 64;
+  std::vector<std::set<std::string>> keys;
+  std::string duplicate;
+  bool too_deep = false;
+  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > kMaxDepth) too_deep = true;
+    switch (event) {
+      case json::parse_event_t::object_start:
+        keys.emplace_back();
+        break;
+      case json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second &&
+            duplicate.empty())
+          duplicate = parsed.get<std::string>();
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end(), callback);
+  } catch (const json::exception& e) {
+    std::string msg = e.what();
+    Fail("{}: invalid JSON: {}", what, msg.substr(msg.find(']') + 2));
+  }
+  if (!duplicate.empty()) Fail("{}: invalid JSON: duplicate key \"{}\"", what, duplicate);
+  if (too_deep) Fail("{}: invalid JSON: nested deeper than {}", what, kMaxDepth);
+  if (!j.is_object()) Fail("{}: expected a JSON object", what);
+  return j;
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false); }
+
+const json& Member(const json& j, const char* key, const std::string& what) {
+  auto it = j.find(key);
+  if (it == j.end()) Fail("{}: missing \"{}\"", what, key);
+  return *it;
+}
+
+std::string GetString(const json& j, const char* key, const std::string& what,
+                      bool required = true) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) Fail("{}: missing \"{}\"", what, key);
+    return "";
+  }
+  if (!it->is_string()) Fail("{}: \"{}\" must be a string", what, key);
+  return it->get<std::string>();
+}
+
+std::vector<std::string> GetStrings(const json& j, const char* key, const std::string& what) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return out;
+  if (!it->is_array()) Fail("{}: \"{}\" must be an array of strings", what, key);
+  for (const auto& v : *it) {
+    if (!v.is_string()) Fail("{}: \"{}\" must be an array of strings", what, key);
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+std::map<std::string, std::string> GetStringMap(const json& j, const char* key,
+                                                const std::string& what) {
+  std::map<std::string, std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return out;
+  if (!it->is_object()) Fail("{}: \"{}\" must be an object of strings", what, key);
+  for (auto& [k, v] : it->items()) {
+    if (!v.is_string()) Fail("{}: \"{}.{}\" must be a string", what, key, k);
+    out[k] = v.get<std::string>();
+  }
+  return out;
+}
+
+std::set<std::string> GetKeySet(const json& j, const char* key, const std::string& what) {
+  std::set<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return out;
+  if (!it->is_object()) Fail("{}: \"{}\" must be an object", what, key);
+  for (auto& [k, v] : it->items()) out.insert(k);
+  return out;
+}
+
+json PlatformJson(const Platform& p) {
+  json j = {{"os", p.os}, {"architecture", p.architecture}};
+  if (!p.variant.empty()) j["variant"] = p.variant;
+  return j;
+}
+
+json DescriptorJson(const Descriptor& d) {
+  json j = {{"mediaType", d.media_type}, {"digest", d.digest.str()}, {"size", d.size}};
+  if (!d.annotations.empty()) j["annotations"] = d.annotations;
+  if (d.platform) j["platform"] = PlatformJson(*d.platform);
+  return j;
+}
+
+Descriptor DescriptorFrom(const json& j, const std::string& what) {
+  if (!j.is_object()) Fail("{}: descriptor must be an object", what);
+  Descriptor d;
+  d.media_type = GetString(j, "mediaType", what);
+  d.digest = WithContext(what, [&] { return Digest::Parse(GetString(j, "digest", what)); });
+  const json& size = Member(j, "size", what);
+  if (!size.is_number_integer() || size.get<int64_t>() < 0)
+    Fail("{}: \"size\" must be a non-negative integer", what);
+  d.size = size.get<int64_t>();
+  d.annotations = GetStringMap(j, "annotations", what);
+  auto p = j.find("platform");
+  if (p != j.end() && p->is_object()) {
+    d.platform = Platform{GetString(*p, "os", what), GetString(*p, "architecture", what),
+                          GetString(*p, "variant", what, false)};
+  }
+  return d;
+}
+
+json RuntimeConfigJson(const RuntimeConfig& c) {
+  json j = json::object();
+  if (!c.user.empty()) j["User"] = c.user;
+  if (!c.exposed_ports.empty()) {
+    json ports = json::object();
+    for (const auto& p : c.exposed_ports) ports[p] = json::object();
+    j["ExposedPorts"] = ports;
+  }
+  if (!c.env.empty()) j["Env"] = c.env;
+  if (c.entrypoint) j["Entrypoint"] = *c.entrypoint;
+  if (c.cmd) j["Cmd"] = *c.cmd;
+  if (!c.volumes.empty()) {
+    json vols = json::object();
+    for (const auto& v : c.volumes) vols[v] = json::object();
+    j["Volumes"] = vols;
+  }
+  if (!c.working_dir.empty()) j["WorkingDir"] = c.working_dir;
+  if (!c.labels.empty()) j["Labels"] = c.labels;
+  if (!c.stop_signal.empty()) j["StopSignal"] = c.stop_signal;
+  return j;
+}
+
+std::optional<std::vector<std::string>> OptionalStrings(const json& j, const char* key,
+                                                       const std::string& what) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return GetStrings(j, key, what);
+}
+
+RuntimeConfig RuntimeConfigFrom(const json& j, const std::string& what) {
+  RuntimeConfig c;
+  if (!j.is_object()) return c;
+  c.user = GetString(j, "User", what, false);
+  c.exposed_ports = GetKeySet(j, "ExposedPorts", what);
+  c.env = GetStrings(j, "Env", what);
+  c.entrypoint = OptionalStrings(j, "Entrypoint", what);
+  c.cmd = OptionalStrings(j, "Cmd", what);
+  c.volumes = GetKeySet(j, "Volumes", what);
+  c.working_dir = GetString(j, "WorkingDir", what, false);
+  c.labels = GetStringMap(j, "Labels", what);
+  c.stop_signal = GetString(j, "StopSignal", what, false);
+  return c;
+}
+
+}  // namespace
+
+std::string ToJson(const Descriptor& d) { return Dump(DescriptorJson(d)); }
+
+std::string ToJson(const LayerDescriptor& d) {
+  json j = DescriptorJson(d.descriptor);
+  j["diff_id"] = d.diff_id.str();
+  if (!d.created_by.empty()) j["created_by"] = d.created_by;
+  if (d.entries >= 0) j["entries"] = d.entries;
+  return Dump(j) + "\n";
+}
+
+std::string ToJson(const Manifest& m) {
+  json layers = json::array();
+  for (const auto& l : m.layers) layers.push_back(DescriptorJson(l));
+  json j = {{"schemaVersion", 2},
+            {"mediaType", m.media_type},
+            {"config", DescriptorJson(m.config)},
+            {"layers", layers}};
+  if (!m.annotations.empty()) j["annotations"] = m.annotations;
+  return Dump(j);
+}
+
+std::string ToJson(const Index& i) {
+  json manifests = json::array();
+  for (const auto& m : i.manifests) manifests.push_back(DescriptorJson(m));
+  json j = {{"schemaVersion", 2},
+            {"mediaType", media_type::kOciIndex},
+            {"manifests", manifests}};
+  if (!i.annotations.empty()) j["annotations"] = i.annotations;
+  return Dump(j);
+}
+
+std::string ToJson(const ImageConfig& c) {
+  json diff_ids = json::array();
+  for (const auto& d : c.diff_ids) diff_ids.push_back(d.str());
+  json history = json::array();
+  for (const auto& h : c.history) {
+    json e = json::object();
+    if (!h.created.empty()) e["created"] = h.created;
+    if (!h.created_by.empty()) e["created_by"] = h.created_by;
+    if (!h.author.empty()) e["author"] = h.author;
+    if (!h.comment.empty()) e["comment"] = h.comment;
+    if (h.empty_layer) e["empty_layer"] = true;
+    history.push_back(e);
+  }
+  json j = {{"architecture", c.architecture},
+            {"os", c.os},
+            {"config", RuntimeConfigJson(c.config)},
+            {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}},
+            {"history", history}};
+  if (!c.created.empty()) j["created"] = c.created;
+  if (!c.author.empty()) j["author"] = c.author;
+  if (!c.variant.empty()) j["variant"] = c.variant;
+  return Dump(j);
+}
+
+Descriptor ParseDescriptor(std::string_view text, const std::string& what) {
+  return DescriptorFrom(ParseStrict(text, what), what);
+}
+
+LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  LayerDescriptor d;
+  d.descriptor = DescriptorFrom(j, what);
+  d.diff_id = WithContext(what, [&] { return Digest::Parse(GetString(j, "diff_id", what)); });
+  d.created_by = GetString(j, "created_by", what, false);
+  auto entries = j.find("entries");
+  if (entries != j.end() && entries->is_number_integer()) d.entries = entries->get<int64_t>();
+  return d;
+}
+
+Manifest ParseManifest(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  if (j.contains("manifests"))
+    Fail("{}: expected an image manifest, found an index (\"manifests\")", what);
+  Manifest m;
+  m.media_type = GetString(j, "mediaType", what, false);
+  if (m.media_type.empty()) m.media_type = media_type::kOciManifest;
+  if (m.media_type != media_type::kOciManifest && m.media_type != media_type::kDockerManifest)
+    Fail("{}: unsupported manifest media type {}", what, m.media_type);
+  m.config = DescriptorFrom(Member(j, "config", what), what + " config");
+  const json& layers = Member(j, "layers", what);
+  if (!layers.is_array()) Fail("{}: \"layers\" must be an array", what);
+  for (const auto& l : layers) m.layers.push_back(DescriptorFrom(l, what + " layer"));
+  m.annotations = GetStringMap(j, "annotations", what);
+  return m;
+}
+
+Index ParseIndex(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  if (j.contains("layers"))
+    Fail("{}: expected an index, found an image manifest (\"layers\")", what);
+  const json& manifests = Member(j, "manifests", what);
+  if (!manifests.is_array()) Fail("{}: \"manifests\" must be an array", what);
+  Index i;
+  for (const auto& m : manifests) i.manifests.push_back(DescriptorFrom(m, what + " manifest"));
+  i.annotations = GetStringMap(j, "annotations", what);
+  return i;
+}
+
+ImageConfig ParseImageConfig(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  ImageConfig c;
+  c.created = GetString(j, "created", what, false);
+  c.author = GetString(j, "author", what, false);
+  c.architecture = GetString(j, "architecture", what, false);
+  c.os = GetString(j, "os", what, false);
+  c.variant = GetString(j, "variant", what, false);
+  auto cfg = j.find("config");
+  if (cfg != j.end()) c.config = RuntimeConfigFrom(*cfg, what);
+  auto rootfs = j.find("rootfs");
+  if (rootfs != j.end() && rootfs->is_object()) {
+    for (const auto& d : GetStrings(*rootfs, "diff_ids", what))
+      c.diff_ids.push_back(WithContext(what, [&] { return Digest::Parse(d); }));
+  }
+  auto history = j.find("history");
+  if (history != j.end() && history->is_array()) {
+    for (const auto& h : *history) {
+      HistoryEntry e;
+      e.created = GetString(h, "created", what, false);
+      e.created_by = GetString(h, "created_by", what, false);
+      e.author = GetString(h, "author", what, false);
+      e.comment = GetString(h, "comment", what, false);
+      auto el = h.find("empty_layer");
+      e.empty_layer = el != h.end() && el->is_boolean() && el->get<bool>();
+      c.history.push_back(e);
+    }
+  }
+  return c;
+}
+
+std::string SniffMediaType(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  bool has_manifests = j.contains("manifests"), has_layers = j.contains("layers");
+  if (has_manifests && has_layers)
+    Fail("{}: ambiguous document: has both \"manifests\" and \"layers\"", what);
+  std::string mt = GetString(j, "mediaType", what, false);
+  if (!mt.empty()) return mt;
+  if (has_manifests) return media_type::kOciIndex;
+  if (has_layers) return media_type::kOciManifest;
+  return "";
+}
+
+std::string ToJson(const std::vector<DockerArchiveImage>& images) {
+  json list = json::array();
+  for (const auto& i : images)
+    list.push_back({{"Config", i.config}, {"RepoTags", i.repo_tags}, {"Layers", i.layers}});
+  return Dump(list);
+}
+
+std::vector<DockerArchiveImage> ParseDockerArchiveManifest(std::string_view text,
+                                                           const std::string& what) {
+  json wrapper = ParseStrict("{\"images\":" + std::string(text) + "}", what);
+  const json& list = wrapper["images"];
+  if (!list.is_array() || list.empty())
+    Fail("{}: expected a non-empty array of images", what);
+  std::vector<DockerArchiveImage> out;
+  for (const auto& e : list) {
+    if (!e.is_object()) Fail("{}: expected an array of objects", what);
+    out.push_back({GetString(e, "Config", what), GetStrings(e, "RepoTags", what),
+                   GetStrings(e, "Layers", what)});
+  }
+  return out;
+}
+
+ImageSettings ParseImageSettings(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  static const std::set<std::string> kKnown = {
+      "entrypoint", "cmd", "env", "workdir", "user", "expose", "labels", "annotations",
+      "os", "architecture", "variant", "tag", "author", "volumes", "stop_signal"};
+  for (auto& [k, v] : j.items())
+    if (!kKnown.count(k)) Fail("{}: unknown key \"{}\"", what, k);
+  ImageSettings s;
+  s.entrypoint = OptionalStrings(j, "entrypoint", what);
+  s.cmd = OptionalStrings(j, "cmd", what);
+  s.env = GetStrings(j, "env", what);
+  s.workdir = GetString(j, "workdir", what, false);
+  s.user = GetString(j, "user", what, false);
+  s.expose = GetStrings(j, "expose", what);
+  s.volumes = GetStrings(j, "volumes", what);
+  s.labels = GetStringMap(j, "labels", what);
+  s.annotations = GetStringMap(j, "annotations", what);
+  s.os = GetString(j, "os", what, false);
+  s.architecture = GetString(j, "architecture", what, false);
+  s.variant = GetString(j, "variant", what, false);
+  s.tag = GetString(j, "tag", what, false);
+  s.author = GetString(j, "author", what, false);
+  s.stop_signal = GetString(j, "stop_signal", what, false);
+  return s;
+}
+
+}  // namespace ocimake

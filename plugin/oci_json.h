@@ -1,0 +1,38 @@
+// Canonical JSON for the OCI types: keys sorted, no insignificant white space,
+// UTF-8. The same value always gives the same bytes, so the same digest.
+// Parsing is strict: size-bounded, duplicate keys and non-UTF-8 rejected, the
+// error names the document.
+#ifndef OCIMAKE_OCI_JSON_H_
+#define OCIMAKE_OCI_JSON_H_
+
+#include <string>
+#include <string_view>
+
+#include "oci_types.h"
+
+namespace ocimake {
+
+inline constexpr size_t kMaxJsonBytes = 4u << 20;  // manifests, configs, indexes
+
+std::string ToJson(const Descriptor& d);
+std::string ToJson(const LayerDescriptor& d);
+std::string ToJson(const Manifest& m);
+std::string ToJson(const Index& i);
+std::string ToJson(const ImageConfig& c);
+
+// `what` names the document in errors ("build/img/index.json").
+Descriptor ParseDescriptor(std::string_view text, const std::string& what);
+LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& what);
+Manifest ParseManifest(std::string_view text, const std::string& what);
+Index ParseIndex(std::string_view text, const std::string& what);
+ImageConfig ParseImageConfig(std::string_view text, const std::string& what);
+std::string ToJson(const std::vector<DockerArchiveImage>& images);
+std::vector<DockerArchiveImage> ParseDockerArchiveManifest(std::string_view text,
+                                                           const std::string& what);
+// The "mediaType" of a manifest or index document, or of neither; rejects a
+// document that has both "manifests" and "layers" as ambiguous.
+std::string SniffMediaType(std::string_view text, const std::string& what);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_OCI_JSON_H_

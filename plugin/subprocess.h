@@ -1,0 +1,24 @@
+// Running a child process (cmake --install, the sandbox) with extra
+// environment, its output captured or passed through.
+#ifndef OCIMAKE_SUBPROCESS_H_
+#define OCIMAKE_SUBPROCESS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ocimake {
+
+struct ProcessResult {
+  int status = 0;      // exit code, or 128 + signal
+  std::string output;  // stdout and stderr, when captured
+};
+
+// Runs argv[0] (searched in PATH) with the current environment plus `env`.
+// With `capture`, stdout and stderr are collected into result.output.
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env, bool capture);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_SUBPROCESS_H_
