@@ -38,8 +38,8 @@ std::vector<LayerEntry> EntriesFromTree(const std::string& dir) {
   if (ec) Fail("{}: {}", dir, ec.message());
   for (; it != end; it.increment(ec)) {
     if (ec) Fail("{}: {}", dir, ec.message());
-    std::string rel = fs::relative(it->path(), dir, ec).string();
-    if (ec) Fail("{}: {}", it->path().string(), ec.message());
+    // Lexically: fs::relative() would resolve symlinks in the tree.
+    std::string rel = it->path().lexically_relative(dir).string();
     out.push_back({NormalizeLayerPath(rel), it->path().string()});
   }
   return out;

@@ -1,0 +1,1 @@
+extern "C" int leaf_value() { return 42; }
