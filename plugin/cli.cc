@@ -3,7 +3,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "error.h"
 #include "fs_util.h"
+#include "oci_types.h"
+#include "registry_client.h"
 
 namespace ocimake {
 
@@ -19,6 +22,38 @@ int ParseArgs(CLI::App& app, const Args& args) {
     return 2;
   }
   return -1;
+}
+
+void AddRegistryFlags(CLI::App& app, RegistryFlags* flags) {
+  app.add_option("--ca-file", flags->ca_file,
+                 "PEM file of CAs trusted for registries (default: $OCIMAKE_CA_FILE, else the "
+                 "system's)");
+  app.add_option("--insecure-registry", flags->insecure,
+                 "allow plain http for this registry HOST[:PORT] (repeatable; loopback ones "
+                 "always are; also $OCIMAKE_INSECURE_REGISTRIES)");
+}
+
+RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
+  RegistryOptions options = RegistryOptions::FromEnvironment();
+  if (!flags.ca_file.empty()) {
+    if (!PathExists(flags.ca_file)) Fail("--ca-file {}: no such file", flags.ca_file);
+    options.ca_file = flags.ca_file;
+  }
+  for (const auto& i : flags.insecure) options.insecure.push_back(i);
+  return options;
+}
+
+Platform ParsePlatform(const std::string& text) {
+  Platform p;
+  size_t a = text.find('/');
+  if (a == std::string::npos || a == 0 || a + 1 == text.size())
+    Fail("--platform '{}': expected OS/ARCH[/VARIANT], e.g. linux/arm64", text);
+  p.os = text.substr(0, a);
+  std::string rest = text.substr(a + 1);
+  size_t b = rest.find('/');
+  p.architecture = rest.substr(0, b);
+  if (b != std::string::npos) p.variant = rest.substr(b + 1);
+  return p;
 }
 
 int64_t DefaultEpoch() {

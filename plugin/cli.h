@@ -16,6 +16,20 @@ namespace ocimake {
 // one line naming the command).
 int ParseArgs(CLI::App& app, const Args& args);
 
+// The options of every command that talks to registries: --ca-file and
+// --insecure-registry (repeatable), over $OCIMAKE_CA_FILE and
+// $OCIMAKE_INSECURE_REGISTRIES.
+struct RegistryFlags {
+  std::string ca_file;
+  std::vector<std::string> insecure;
+};
+struct RegistryOptions;
+void AddRegistryFlags(CLI::App& app, RegistryFlags* flags);
+RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
+// "os/arch[/variant]" (--platform).
+struct Platform;
+Platform ParsePlatform(const std::string& text);
+
 }  // namespace ocimake
 
 #endif  // OCIMAKE_CLI_H_

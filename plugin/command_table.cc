@@ -11,6 +11,9 @@ const std::vector<Command>& AllCommands() {
       {"export", "write an image as a docker-archive or oci-archive tarball", RunExport},
       {"copy", "copy an image between layouts and archives", RunCopy},
       {"inspect", "summarise an image (layers, sizes, config)", RunInspect},
+      {"push", "push an image of a layout to a registry", RunPush},
+      {"pull", "pull an image from a registry into a layout", RunPull},
+      {"login", "check and store credentials for a registry", RunLogin},
   };
   return kCommands;
 }

@@ -24,6 +24,9 @@ int RunExport(const Args& args);
 int RunInspect(const Args& args);
 int RunCopy(const Args& args);
 int RunStage(const Args& args);
+int RunPush(const Args& args);
+int RunPull(const Args& args);
+int RunLogin(const Args& args);
 
 const std::vector<Command>& AllCommands();
 

@@ -137,4 +137,23 @@ Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
   return md;
 }
 
+Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag) {
+  out.CopyBlobFrom(*image.layout, image.config_descriptor);
+  for (const auto& l : image.manifest.layers) out.CopyBlobFrom(*image.layout, l);
+  out.CopyBlobFrom(*image.layout, image.manifest_descriptor);
+  Descriptor md = image.manifest_descriptor;
+  md.annotations.clear();
+  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
+  out.UpdateIndex([&](Index* index) {
+    std::vector<Descriptor> kept;
+    for (auto& m : index->manifests) {
+      auto it = m.annotations.find(kRefNameAnnotation);
+      if ((it == m.annotations.end() ? "" : it->second) != tag) kept.push_back(m);
+    }
+    kept.push_back(md);
+    index->manifests = kept;
+  });
+  return md;
+}
+
 }  // namespace ocimake

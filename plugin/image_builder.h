@@ -43,6 +43,11 @@ struct ImageRequest {
 // the manifest descriptor.
 Descriptor WriteImage(const OciLayout& out, const ImageRequest& request);
 
+// Copies every blob of `image` into `out` (verified) and tags its manifest
+// `tag` there (replacing an entry of that tag; "" tags none). Returns the
+// manifest descriptor as index.json now holds it.
+Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag);
+
 }  // namespace ocimake
 
 #endif  // OCIMAKE_IMAGE_BUILDER_H_

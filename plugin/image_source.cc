@@ -5,19 +5,17 @@
 #include "archive_import.h"
 #include "error.h"
 #include "fs_util.h"
+#include "image_reference.h"
 #include "oci_json.h"
+#include "registry_cache.h"
+#include "registry_client.h"
+#include "registry_pull.h"
 
 namespace ocimake {
 
 namespace {
 
 constexpr int kMaxIndexDepth = 4;
-
-bool Matches(const Platform& have, const Platform& want) {
-  return (want.os.empty() || have.os == want.os) &&
-         (want.architecture.empty() || have.architecture == want.architecture) &&
-         (want.variant.empty() || have.variant == want.variant);
-}
 
 bool IsIndexType(const std::string& mt) {
   return mt == media_type::kOciIndex || mt == media_type::kDockerManifestList;
@@ -32,7 +30,7 @@ Descriptor PickFromIndex(const OciLayout& layout, const Index& index, const std:
       auto it = m.annotations.find(kRefNameAnnotation);
       if (it == m.annotations.end() || it->second != tag) continue;
     }
-    if (m.platform && !Matches(*m.platform, want)) continue;
+    if (m.platform && !PlatformMatches(*m.platform, want)) continue;
     candidates.push_back(m);
   }
   if (candidates.empty()) {
@@ -70,6 +68,38 @@ LoadedImage LoadImage(const std::string& layout_dir, const std::string& tag,
   return img;
 }
 
+std::pair<std::string, std::string> SplitLayoutTag(const std::string& text) {
+  if (IsDirectory(text)) return {text, ""};
+  for (size_t colon = text.find(':'); colon != std::string::npos;
+       colon = text.find(':', colon + 1))
+    if (colon > 0 && IsDirectory(text.substr(0, colon)))
+      return {text.substr(0, colon), text.substr(colon + 1)};
+  Fail("{}: no such OCI layout directory (expected DIR or DIR:TAG)", text);
+}
+
+Descriptor FindTagged(const OciLayout& layout, const std::string& tag) {
+  std::vector<Descriptor> found;
+  for (const auto& m : layout.ReadIndex().manifests) {
+    auto it = m.annotations.find(kRefNameAnnotation);
+    if (tag.empty() || (it != m.annotations.end() && it->second == tag)) found.push_back(m);
+  }
+  if (found.empty()) {
+    if (tag.empty()) Fail("{}: holds no image", layout.dir());
+    Fail("{}: no image tagged '{}'", layout.dir(), tag);
+  }
+  if (found.size() > 1) {
+    if (tag.empty()) Fail("{}: holds {} images; name one with :TAG", layout.dir(), found.size());
+    Fail("{}: {} entries are tagged '{}'", layout.dir(), found.size(), tag);
+  }
+  return found.front();
+}
+
+bool PlatformMatches(const Platform& have, const Platform& want) {
+  return (want.os.empty() || have.os == want.os) &&
+         (want.architecture.empty() || have.architecture == want.architecture) &&
+         (want.variant.empty() || have.variant == want.variant);
+}
+
 Platform HostPlatform() {
   struct utsname u;
   uname(&u);
@@ -92,12 +122,14 @@ SourceSpec ParseSourceSpec(const std::string& text) {
   auto colon = text.rfind(':');
   if (colon != std::string::npos && colon > 0 && IsDirectory(text.substr(0, colon)))
     return {SourceSpec::kLayout, text.substr(0, colon), text.substr(colon + 1)};
+  if (IsExplicitRegistryReference(text)) return {SourceSpec::kRegistry, text, ""};
   Fail("base {}: no such file or directory (expected scratch, an OCI layout directory[:tag], "
-       "an oci-archive or a docker-archive)", text);
+       "an oci-archive, a docker-archive or a registry reference host/repository[:tag]"
+       "[@digest])", text);
 }
 
 OpenedSource OpenSource(const SourceSpec& spec, const Platform& want,
-                        const std::string& scratch_dir) {
+                        const std::string& scratch_dir, const RegistryOptions* registry) {
   OpenedSource out;
   if (spec.kind == SourceSpec::kLayout) {
     out.image = LoadImage(spec.path, spec.tag, want);
@@ -108,6 +140,12 @@ OpenedSource OpenSource(const SourceSpec& spec, const Platform& want,
     out.image = LoadImage(layout, spec.tag, want);
     out.image.name = spec.path;
     out.holder = temp;
+  } else if (spec.kind == SourceSpec::kRegistry) {
+    ImageReference ref = ParseImageReference(spec.path);
+    RegistryOptions options = registry ? *registry : RegistryOptions::FromEnvironment();
+    PulledImage pulled = PullImage(ref, want, DefaultCacheDir(), options);
+    out.image = LoadImage(pulled.layout_dir, pulled.tag, pulled.platform);
+    out.image.name = spec.path;
   } else {
     Fail("scratch has no image to open");
   }

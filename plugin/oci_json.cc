@@ -378,4 +378,94 @@ ImageSettings ParseImageSettings(std::string_view text, const std::string& what)
   return s;
 }
 
+AuthFile ParseAuthFile(std::string_view text, const std::string& what) {
+  AuthFile f;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return f;  // empty file
+  json j = ParseStrict(text, what);
+  auto auths = j.find("auths");
+  if (auths != j.end() && !auths->is_null()) {
+    if (!auths->is_object()) Fail("{}: \"auths\" must be an object", what);
+    for (auto& [host, entry] : auths->items()) {
+      std::string where = what + " auths." + host;
+      if (!entry.is_object()) Fail("{}: must be an object", where);
+      AuthFile::Entry e;
+      e.auth = GetString(entry, "auth", where, false);
+      e.username = GetString(entry, "username", where, false);
+      e.password = GetString(entry, "password", where, false);
+      e.identity_token = GetString(entry, "identitytoken", where, false);
+      f.auths[host] = e;
+    }
+  }
+  f.cred_helpers = GetStringMap(j, "credHelpers", what);
+  f.creds_store = GetString(j, "credsStore", what, false);
+  return f;
+}
+
+std::string SetAuthFileEntry(std::string_view text, const std::string& key,
+                             const std::string& auth, const std::string& what) {
+  json j = json::object();
+  if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) j = ParseStrict(text, what);
+  json& auths = j["auths"];
+  if (auths.is_null()) auths = json::object();
+  if (!auths.is_object()) Fail("{}: \"auths\" must be an object", what);
+  json& entry = auths[key];
+  if (!entry.is_object()) entry = json::object();
+  entry["auth"] = auth;
+  // The entry now holds these credentials only.
+  entry.erase("username");
+  entry.erase("password");
+  entry.erase("identitytoken");
+  return j.dump(1, '\t') + "\n";  // as docker writes it
+}
+
+TokenResponse ParseTokenResponse(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  TokenResponse t;
+  t.token = GetString(j, "token", what, false);
+  if (t.token.empty()) t.token = GetString(j, "access_token", what, false);
+  if (t.token.empty()) Fail("{}: no \"token\" or \"access_token\" in the reply", what);
+  auto e = j.find("expires_in");
+  if (e != j.end() && e->is_number_integer()) t.expires_in = e->get<int64_t>();
+  return t;
+}
+
+Credentials ParseCredentialHelperReply(std::string_view text, const std::string& what) {
+  json j = ParseStrict(text, what);
+  Credentials c;
+  std::string user = GetString(j, "Username", what, false);
+  std::string secret = GetString(j, "Secret", what, false);
+  if (user == "<token>") {
+    c.identity_token = secret;  // docker's convention for a refresh token
+  } else {
+    c.username = user;
+    c.password = secret;
+  }
+  return c;
+}
+
+std::string DescribeRegistryErrors(std::string_view text) {
+  if (text.size() > kMaxJsonBytes) return "";
+  json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return "";
+  auto errors = j.find("errors");
+  if (errors == j.end() || !errors->is_array()) return "";
+  std::string out;
+  for (const auto& e : *errors) {
+    if (!e.is_object()) continue;
+    auto str = [&](const char* key) {
+      auto it = e.find(key);
+      return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    std::string code = str("code"), message = str("message");
+    std::string one = code.empty() ? message : message.empty() ? code : code + ": " + message;
+    if (one.empty()) continue;
+    if (!out.empty()) out += "; ";
+    out += one;
+  }
+  // One line, whatever the registry sent.
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return out.substr(0, 300);
+}
+
 }  // namespace ocimake

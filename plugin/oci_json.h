@@ -33,6 +33,20 @@ std::vector<DockerArchiveImage> ParseDockerArchiveManifest(std::string_view text
 // document that has both "manifests" and "layers" as ambiguous.
 std::string SniffMediaType(std::string_view text, const std::string& what);
 
+// Registry documents. Auth files are parsed leniently about keys they do not
+// know (docker's config.json holds much else) and strictly about the ones used.
+AuthFile ParseAuthFile(std::string_view text, const std::string& what);
+// `text` (a docker config.json, "" for none) with auths[key].auth = `auth`,
+// every other key kept as it was.
+std::string SetAuthFileEntry(std::string_view text, const std::string& key,
+                             const std::string& auth, const std::string& what);
+TokenResponse ParseTokenResponse(std::string_view text, const std::string& what);
+// The reply of `docker-credential-<name> get`: {"Username": .., "Secret": ..}.
+Credentials ParseCredentialHelperReply(std::string_view text, const std::string& what);
+// "CODE: message" of a registry's {"errors": [...]} body ("; "-joined), or ""
+// when the body is not one. Never throws.
+std::string DescribeRegistryErrors(std::string_view text);
+
 }  // namespace ocimake
 
 #endif  // OCIMAKE_OCI_JSON_H_

@@ -109,6 +109,33 @@ struct DockerArchiveImage {
   std::vector<std::string> layers;     // paths of the layer files
 };
 
+// Registry (distribution spec) documents: where credentials are kept and
+// what a token server answers. Read and written by oci_json.cc.
+struct Credentials {
+  std::string username;
+  std::string password;
+  std::string identity_token;  // an OAuth2 refresh token (docker's "identitytoken")
+  bool empty() const { return username.empty() && password.empty() && identity_token.empty(); }
+};
+
+// A docker config.json or a containers auth.json.
+struct AuthFile {
+  struct Entry {
+    std::string auth;  // base64 of "username:password"
+    std::string username;
+    std::string password;
+    std::string identity_token;
+  };
+  std::map<std::string, Entry> auths;  // "host", "https://host/v1/", "host/namespace"
+  std::map<std::string, std::string> cred_helpers;  // host -> docker-credential-<name>
+  std::string creds_store;                          // docker-credential-<name> for all hosts
+};
+
+struct TokenResponse {
+  std::string token;
+  int64_t expires_in = 0;  // seconds; 0 when the server did not say
+};
+
 // Sets or replaces KEY in an env list of "KEY=value" strings.
 void SetEnv(std::vector<std::string>* env, const std::string& key_value);
 

@@ -19,6 +19,10 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env, bool capture);
 
+// Runs argv[0] (searched in PATH) with `input` on its stdin (small: it is
+// written whole before the output is read); stdout and stderr are collected.
+ProcessResult RunProcessWithInput(const std::vector<std::string>& argv, const std::string& input);
+
 }  // namespace ocimake
 
 #endif  // OCIMAKE_SUBPROCESS_H_

@@ -9,8 +9,11 @@ find_package(OpenSSL REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 find_package(LibArchive 3.6 REQUIRED)
+find_package(CURL REQUIRED)  # the registry client (libcurl4-openssl-dev)
 pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
 pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd)
-if(BUILD_TESTING)
+# include(CTest) comes after this file, so on a first configure
+# BUILD_TESTING is not defined yet: it defaults to ON.
+if(BUILD_TESTING OR NOT DEFINED BUILD_TESTING)
   find_package(GTest REQUIRED)
 endif()
