@@ -17,8 +17,9 @@ with no container daemon.
     TAG hello:1.0)
 
 ``cmake --build build --target image`` then leaves ``build/hello-image/``, an
-OCI image layout, and ``--target hello-image-archive`` writes
-``build/hello-image.tar`` for ``docker load`` / ``podman load``.
+OCI image layout, ``--target hello-image-archive`` writes
+``build/hello-image.tar`` for ``docker load`` / ``podman load``, and
+``--target hello-image-push`` pushes it to a registry.
 
 Commands
 ^^^^^^^^
@@ -28,8 +29,10 @@ Commands
   .. code-block:: cmake
 
     add_container_image(<name>
-      [BASE <scratch | layout-dir[:tag] | oci-archive | docker-archive>]
+      [BASE <scratch | layout-dir[:tag] | oci-archive | docker-archive |
+             host/repository[:tag][@sha256:digest]>]
       [TAG <name:tag>]
+      [PUSH_TO <host/repository[:tag]>]
       [ENTRYPOINT <arg>...] [CMD <arg>...]
       [ENV <KEY=value>...] [WORKDIR <dir>] [USER <user[:group]>]
       [EXPOSE <port[/proto]>...] [VOLUMES <dir>...]
@@ -42,8 +45,10 @@ Commands
   Declares the image ``<name>``: a target of that name that builds the OCI
   image layout ``${CMAKE_CURRENT_BINARY_DIR}/<name>/``, a target
   ``<name>-archive`` that writes ``${CMAKE_CURRENT_BINARY_DIR}/<name>.tar``
-  (a docker-archive that is also an oci-archive), and membership of the
-  umbrella target ``image`` (named by :variable:`OCIMAKE_IMAGE_TARGET`).
+  (a docker-archive that is also an oci-archive), a target ``<name>-push``
+  that pushes the image to a registry (``ocimake push``, see ``PUSH_TO``), and
+  membership of the umbrella target ``image`` (named by
+  :variable:`OCIMAKE_IMAGE_TARGET`).
 
   The image holds, as separate layers, each its own Ninja edge:
 
@@ -61,12 +66,29 @@ Commands
   ``BASE``
     ``scratch`` (the default: an empty base), an OCI image layout directory
     with an optional ``:tag``, an ``oci-archive`` or a ``docker-archive``
-    tarball.
+    tarball, or a registry reference whose first component names the
+    registry host (``registry.example.com/base/debian:12``,
+    ``127.0.0.1:5000/base@sha256:...``). A registry base is pulled into the
+    cache (``$OCIMAKE_CACHE_DIR``, default ``~/.cache/ocimake``) when the
+    image is built, for the image's platform. Pin it by digest: a tag is
+    resolved again by every build that runs the image's steps (and a moved tag
+    does not by itself rebuild the image), while a digest-pinned base that is
+    in the cache builds offline. Credentials, CAs and insecure registries: see
+    ``docs/registries.md``.
 
   ``TAG``
     The name the image is tagged with: the ``org.opencontainers.image.ref.name``
     annotation in ``index.json`` and the name ``docker load`` gives it.
     Default: ``<name>:latest``.
+
+  ``PUSH_TO``
+    The reference the ``<name>-push`` target pushes the image to
+    (``registry.example.com/team/hello:1.0``). Default: ``TAG``, which then
+    must name a registry (a bare ``hello:1.0`` means Docker Hub's
+    ``docker.io/library/hello:1.0``). ``cmake --build build --target
+    <name>-push`` builds the image when needed, then runs ``ocimake push``:
+    blobs the registry has are skipped, the manifest is put by digest, then
+    under the tag, and the digest is printed.
 
   ``ENTRYPOINT``, ``CMD``
     Exec-form command line (each argument one list item). As in a

@@ -17,7 +17,7 @@ include_guard(GLOBAL)
 # directory-scoped variable would not be seen from sibling directories.)
 function(_ocimake_add_image name)
   set(options ALL)
-  set(one_value BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL)
+  set(one_value BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL PUSH_TO)
   set(multi_value ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS COMPONENTS)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
   _ocimake_check_arguments(add_container_image "${name}" arg)
@@ -127,6 +127,18 @@ function(_ocimake_add_image name)
   add_custom_target("${name}-archive" DEPENDS "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
   set_target_properties("${name}-archive" PROPERTIES OCIMAKE_IMAGE TRUE)
 
+  # <name>-push: `ocimake push` of the built image to PUSH_TO (default: TAG).
+  set(push_ref "${arg_TAG}")
+  if(DEFINED arg_PUSH_TO)
+    set(push_ref "${arg_PUSH_TO}")
+  endif()
+  add_custom_target("${name}-push"
+    COMMAND ${tool} push "${layout}:${arg_TAG}" "${push_ref}"
+    COMMENT "Pushing image ${name} to ${push_ref}"
+    VERBATIM)
+  add_dependencies("${name}-push" "${name}")
+  set_target_properties("${name}-push" PROPERTIES OCIMAKE_IMAGE TRUE)
+
   if(NOT TARGET "${OCIMAKE_IMAGE_TARGET}")
     add_custom_target("${OCIMAKE_IMAGE_TARGET}")
     set_target_properties("${OCIMAKE_IMAGE_TARGET}" PROPERTIES OCIMAKE_IMAGE TRUE)
@@ -177,8 +189,13 @@ endfunction()
 # layout in the work directory.
 function(_ocimake_resolve_base name base work out_base out_depends)
   set(depends "")
+  _ocimake_is_registry_ref("${base}" is_ref)
   if(base STREQUAL "scratch")
     set(resolved scratch)
+  elseif(is_ref)
+    # Pulled into the cache by the build's `ocimake` steps (no file to
+    # depend on); pin a digest for offline, repeatable builds.
+    set(resolved "${base}")
   else()
     set(path "${base}")
     set(tag "")
@@ -203,12 +220,27 @@ function(_ocimake_resolve_base name base work out_base out_depends)
       set(depends "${work}/base/index.json")
     else()
       message(FATAL_ERROR "add_container_image(${name}): BASE ${base}: no such file or "
-        "directory (expected scratch, an OCI layout directory[:tag], an oci-archive or a "
-        "docker-archive)")
+        "directory (expected scratch, an OCI layout directory[:tag], an oci-archive, a "
+        "docker-archive or a registry reference host/repository[:tag][@digest])")
     endif()
   endif()
   set("${out_base}" "${resolved}" PARENT_SCOPE)
   set("${out_depends}" "${depends}" PARENT_SCOPE)
+endfunction()
+
+# <out-var> is TRUE when <base> is not a path in the source directory and
+# its first component names a registry host (a dot or a port, localhost,
+# [IPv6]), as `ocimake` tells a registry reference from a path.
+function(_ocimake_is_registry_ref base out)
+  set(path "${base}")
+  cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  if(NOT EXISTS "${path}" AND (base MATCHES "^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]+)?/[a-z0-9]"
+      OR base MATCHES "^[A-Za-z0-9-]+:[0-9]+/[a-z0-9]" OR base MATCHES "^localhost/[a-z0-9]"
+      OR base MATCHES "^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?/[a-z0-9]"))
+    set("${out}" TRUE PARENT_SCOPE)
+  else()
+    set("${out}" FALSE PARENT_SCOPE)
+  endif()
 endfunction()
 
 # Collects the build-system targets of a directory and its subdirectories.
