@@ -43,7 +43,9 @@ need() {  # need COMMAND PACKAGE
 
 # A fresh scratch directory for this test, removed at exit.
 mkdir -p "$OCIMAKE_TEST_TMP"
-T=$(mktemp -d "$OCIMAKE_TEST_TMP/${OCIMAKE_TEST_NAME:-test}.XXXXXX")
+# (lower case: buildah derives an image name from an oci: path)
+T="$OCIMAKE_TEST_TMP/${OCIMAKE_TEST_NAME:-test}.$$.$RANDOM"
+rm -rf "$T"; mkdir -p "$T"
 trap 'rm -rf "$T"' EXIT
 
 # sha256 of a file.

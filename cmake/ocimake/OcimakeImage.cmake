@@ -58,20 +58,6 @@ function(_ocimake_add_image name)
   set(compression --compression "${arg_COMPRESSION}")
   set(tool ocimake::ocimake)
 
-  # stage: the project's own install rules, into a fresh tree.
-  set(stage_args --build-dir "${CMAKE_CURRENT_BINARY_DIR}" --out "${work}/stage"
-    --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}" --depfile "${work}/stage.d"
-    --cmake "${CMAKE_COMMAND}")
-  foreach(component IN LISTS arg_COMPONENTS)
-    list(APPEND stage_args --component "${component}")
-  endforeach()
-  add_custom_command(OUTPUT "${work}/stage.stamp"
-    COMMAND ${tool} stage ${stage_args}
-    DEPENDS ${tool}
-    DEPFILE "${work}/stage.d"
-    COMMENT "Staging the install tree of image ${name}"
-    VERBATIM)
-
   add_custom_command(OUTPUT "${work}/libs.txt"
     COMMAND ${tool} closure --stage "${work}/stage" --root / --base "${base}"
       --output "${work}/libs.txt" --depfile "${work}/libs.d"
@@ -134,11 +120,18 @@ function(_ocimake_add_image name)
   add_dependencies("${OCIMAKE_IMAGE_TARGET}" "${name}")
 
   # The staging edge must run after every target the install rules might
-  # install has been built; which ones is known only at the end of this
-  # directory, so the dependencies are added then.
+  # install has been built; which targets exist is known only at the end of
+  # this directory, so the edge is added then.
+  set(stage_args --build-dir "${CMAKE_CURRENT_BINARY_DIR}" --out "${work}/stage"
+    --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}" --depfile "${work}/stage.d"
+    --cmake "${CMAKE_COMMAND}")
+  foreach(component IN LISTS arg_COMPONENTS)
+    list(APPEND stage_args --component "${component}")
+  endforeach()
+  set_property(TARGET "${name}" PROPERTY OCIMAKE_STAGE_ARGS "${stage_args}")
   cmake_language(EVAL CODE "
     cmake_language(DEFER DIRECTORY [[${CMAKE_CURRENT_SOURCE_DIR}]]
-      CALL _ocimake_depend_on_directory_targets [[${name}]] [[${CMAKE_CURRENT_SOURCE_DIR}]])")
+      CALL _ocimake_add_stage_edge [[${name}]] [[${CMAKE_CURRENT_SOURCE_DIR}]])")
 endfunction()
 
 # Writes the image settings JSON read by `ocimake image` (only on change).
@@ -180,13 +173,32 @@ function(_ocimake_resolve_base name base work out_base out_depends)
   if(base STREQUAL "scratch")
     set(resolved scratch)
   else()
+    # layout-dir[:tag], where the tag may itself hold a colon (name:1.0):
+    # the directory is the shortest prefix before a colon that exists.
     set(path "${base}")
     set(tag "")
-    if(NOT EXISTS "${path}" AND base MATCHES "^(.+):([^:/]+)$")
-      set(path "${CMAKE_MATCH_1}")
-      set(tag "${CMAKE_MATCH_2}")
-    endif()
     cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    if(NOT EXISTS "${path}")
+      string(LENGTH "${base}" length)
+      string(FIND "${base}" ":" colon)
+      while(colon GREATER 0)
+        string(SUBSTRING "${base}" 0 ${colon} prefix)
+        cmake_path(ABSOLUTE_PATH prefix BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+        if(IS_DIRECTORY "${prefix}")
+          math(EXPR start "${colon} + 1")
+          string(SUBSTRING "${base}" ${start} -1 tag)
+          set(path "${prefix}")
+          break()
+        endif()
+        math(EXPR start "${colon} + 1")
+        string(SUBSTRING "${base}" ${start} -1 rest)
+        string(FIND "${rest}" ":" next)
+        if(next EQUAL -1)
+          break()
+        endif()
+        math(EXPR colon "${start} + ${next}")
+      endwhile()
+    endif()
     if(IS_DIRECTORY "${path}")
       set(resolved "${path}")
       if(tag)
@@ -222,13 +234,26 @@ function(_ocimake_directory_targets dir out)
   set("${out}" "${targets}" PARENT_SCOPE)
 endfunction()
 
-function(_ocimake_depend_on_directory_targets name dir)
+# The stage edge: `cmake --install` of the directory into a fresh tree,
+# after every build-system target of the directory (and its subdirectories)
+# is built. Its depfile then names the install scripts and every installed
+# file, so later builds re-stage exactly when one of them changed.
+function(_ocimake_add_stage_edge name dir)
   _ocimake_directory_targets("${dir}" targets)
+  set(depends "")
   foreach(target IN LISTS targets)
     get_target_property(is_ours "${target}" OCIMAKE_IMAGE)
     get_target_property(type "${target}" TYPE)
     if(NOT is_ours AND NOT type STREQUAL "INTERFACE_LIBRARY")
-      add_dependencies("${name}" "${target}")
+      list(APPEND depends "${target}")
     endif()
   endforeach()
+  get_target_property(work "${name}" OCIMAKE_WORK_DIR)
+  get_target_property(stage_args "${name}" OCIMAKE_STAGE_ARGS)
+  add_custom_command(OUTPUT "${work}/stage.stamp"
+    COMMAND ocimake::ocimake stage ${stage_args}
+    DEPENDS ocimake::ocimake ${depends}
+    DEPFILE "${work}/stage.d"
+    COMMENT "Staging the install tree of image ${name}"
+    VERBATIM)
 endfunction()
