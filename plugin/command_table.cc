@@ -10,6 +10,8 @@ const std::vector<Command>& AllCommands() {
       {"image", "assemble base + layers + config into an OCI layout", RunImage},
       {"export", "write an image as a docker-archive or oci-archive tarball", RunExport},
       {"copy", "copy an image between layouts and archives", RunCopy},
+      {"unpack", "unpack an image's layers safely into a directory", RunUnpack},
+      {"run", "run a command inside an image, in ocimake-sandbox", RunRun},
       {"inspect", "summarise an image (layers, sizes, config)", RunInspect},
   };
   return kCommands;

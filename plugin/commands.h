@@ -24,6 +24,8 @@ int RunExport(const Args& args);
 int RunInspect(const Args& args);
 int RunCopy(const Args& args);
 int RunStage(const Args& args);
+int RunUnpack(const Args& args);
+int RunRun(const Args& args);
 
 const std::vector<Command>& AllCommands();
 
