@@ -167,6 +167,22 @@ wait_no_process() {
   return 1
 }
 
+# Waits up to SECONDS for background PID to exit and sets RC to its status;
+# kills it and fails if it does not.
+wait_or_kill() {
+  local i
+  for i in $(seq $(($2 * 10))); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -9 "$1"
+    fail "ocimake-sandbox (pid $1) did not exit within $2 s"
+  fi
+  wait "$1"
+  RC=$?
+}
+
 # Starts a TCP listener on 127.0.0.1 (ephemeral port) that saves the first
 # line it receives in $T/received. Sets PORT.
 start_listener() {
@@ -497,8 +513,8 @@ case_daemon_left_behind_dies() {
   BACKGROUND_PIDS+=($sandbox_pid)
   wait_for_file "$T/rw/started" || fail "the command did not start"
   pgrep -f "^sleep $n\$" >/dev/null || fail "the daemon did not start"
-  wait "$sandbox_pid"
-  RC=$?
+  LAST_COMMAND="ocimake-sandbox ... sh -c 'sleep $n & ...'"
+  wait_or_kill "$sandbox_pid" 10
   expect_status 0
   # The kernel kills the namespace before pid 1's exit is reported.
   wait_no_process "^sleep $n\$" 1 ||
@@ -534,9 +550,8 @@ check_forwarded() {
   BACKGROUND_PIDS+=($sandbox_pid)
   wait_for_file "$T/rw/ready" || fail "the command did not start"
   kill -"$signal" "$sandbox_pid"
-  wait "$sandbox_pid"
-  RC=$?
   LAST_COMMAND="kill -$signal ocimake-sandbox"
+  wait_or_kill "$sandbox_pid" 10
   expect_status "$code"
   [[ $(cat "$T/rw/got" 2>/dev/null) == "$signal" ]] ||
     fail "the command's $signal trap did not run"
