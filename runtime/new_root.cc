@@ -172,7 +172,8 @@ bool MountBind(const MountStep& step) {
     return false;
   }
   bool read_only = step.kind == MountStep::Kind::kReadOnlyBind;
-  uint64_t attrs = kMountNoSuid | kMountNoDev | (read_only ? kMountReadOnly : 0);
+  uint64_t attrs =
+      kMountNoSuid | kMountNoDev | (read_only ? kMountReadOnly : 0);
   ScopedFd mounted(OpenInNewRoot(step.destination));
   if (!mounted.valid() ||
       SetMountAttributes(mounted.get(), attrs, /*recursive=*/true) != 0) {

@@ -87,12 +87,13 @@ ensure_packages() {
   [[ ${#missing[@]} == 0 ]] && return
   [[ $(id -u) == 0 ]] ||
     fail "needs: apt-get install -y ${missing[*]} (run as root to do it)"
+  local log=/tmp/ocimake-sandbox-test-apt.log
   (
     flock 9
     apt-get install -y -qq "${missing[@]}" ||
       { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }
-  ) 9>/tmp/ocimake-sandbox-test-apt.lock >"/tmp/ocimake-sandbox-test-apt.log" 2>&1 ||
-    fail "apt-get install ${missing[*]} failed; see /tmp/ocimake-sandbox-test-apt.log"
+  ) 9>/tmp/ocimake-sandbox-test-apt.lock >"$log" 2>&1 ||
+    fail "apt-get install ${missing[*]} failed; see $log"
 }
 
 # A world-readable rootfs with static busybox and its applets in /bin.
@@ -382,7 +383,8 @@ case_tmp_is_writable() {
 
 case_tmpfs_is_writable_by_uid() {
   sandbox --tmpfs /scratch --uid 1000 --gid 1000 -- \
-      sh -c 'umask 022; touch /scratch/a && stat -c "%u:%g %a" /scratch /scratch/a'
+      sh -c 'umask 022; touch /scratch/a &&
+             stat -c "%u:%g %a" /scratch /scratch/a'
   expect_status 0
   expect_out $'1000:1000 755\n1000:1000 644'
 }
