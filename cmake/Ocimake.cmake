@@ -131,6 +131,11 @@ cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeArguments.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeImage.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeToolchain.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeTest.cmake")
+
+# Where this module lives: bound read-only into toolchain build stages.
+set(OCIMAKE_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "ocimake's CMake module")
 
 if(NOT DEFINED OCIMAKE_SOURCE_DATE_EPOCH)
   if(DEFINED ENV{SOURCE_DATE_EPOCH})
@@ -147,10 +152,26 @@ if(NOT OCIMAKE_SOURCE_DATE_EPOCH MATCHES "^[0-9]+$")
     "expected a whole number of seconds since 1970")
 endif()
 set(OCIMAKE_IMAGE_TARGET "image" CACHE STRING "Umbrella target that builds every image")
+set(OCIMAKE_CACHE_DIR "" CACHE PATH
+  "ocimake's cache (toolchains, unpacked images); empty: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake")
+option(OCIMAKE_CONTAINER_TESTS "Register add_container_test() tests" ON)
 
 function(add_container_image name)
   _ocimake_add_image("${name}" ${ARGN})
 endfunction()
+
+function(add_container_toolchain name)
+  _ocimake_add_toolchain("${name}" ${ARGN})
+endfunction()
+
+# A macro so that enable_testing() takes effect in the caller's directory:
+# `ctest` then finds the tests even if the project did not enable testing.
+macro(add_container_test)
+  if(NOT OCIMAKE_IN_BUILD_STAGE)
+    enable_testing()
+  endif()
+  _ocimake_add_test(${ARGV})
+endmacro()
 
 function(ocimake_image_layout name out_var)
   if(NOT TARGET "${name}")

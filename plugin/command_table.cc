@@ -4,6 +4,7 @@ namespace ocimake {
 
 const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
+      {"toolchain", "make a toolchain root filesystem in the cache", RunToolchain},
       {"stage", "install a CMake build tree's artifacts into a staging tree", RunStage},
       {"closure", "list the shared libraries the staged ELF files need", RunClosure},
       {"layer", "write a deterministic layer blob from a tree or an entries file", RunLayer},

@@ -26,6 +26,7 @@ int RunCopy(const Args& args);
 int RunStage(const Args& args);
 int RunUnpack(const Args& args);
 int RunRun(const Args& args);
+int RunToolchain(const Args& args);
 
 const std::vector<Command>& AllCommands();
 
