@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #include "new_root.h"
 
 #include <errno.h>

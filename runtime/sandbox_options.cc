@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #include "sandbox_options.h"
 
 #include <errno.h>

@@ -430,6 +430,22 @@ case_missing_mount_points_leave_rootfs_untouched() {
     fail "the rootfs changed: $(diff <(echo "$before") <(echo "$after"))"
 }
 
+case_nested_mounts_are_ordered_parent_first() {
+  make_dir outer 755
+  make_dir inner 755
+  echo inner >"$T/inner/file"
+  echo outer >"$T/outer/file"
+  # The child is given first, yet must end up on top of its parent; for the
+  # same destination the later option wins.
+  sandbox --ro-bind "$T/inner" /x/y --ro-bind "$T/outer" /x \
+      --tmpfs /z --ro-bind "$T/outer" /z -- \
+      sh -c 'cat /x/y/file /x/file /z/file'
+  expect_status 0
+  expect_out $'inner\nouter\nouter'
+  # /x/y is made on a shadow of the read-only /x, not in the host directory.
+  [[ ! -e $T/outer/y ]] || fail "a mount point was created in a --ro-bind SRC"
+}
+
 case_dangling_symlink_mount_point_is_an_error() {
   ln -s /nowhere "$ROOTFS/dangling"
   make_dir rw 755
