@@ -150,8 +150,8 @@ unique_number() {
 
 # Waits up to 5 s for FILE to exist.
 wait_for_file() {
-  local i
-  for i in $(seq 50); do
+  local _
+  for _ in $(seq 50); do
     [[ -e $1 ]] && return 0
     sleep 0.1
   done
@@ -160,8 +160,8 @@ wait_for_file() {
 
 # Waits up to SECONDS for no process to match PATTERN (pgrep -f).
 wait_no_process() {
-  local i
-  for i in $(seq $(($2 * 10))); do
+  local _
+  for _ in $(seq $(($2 * 10))); do
     pgrep -f "$1" >/dev/null || return 0
     sleep 0.1
   done
@@ -171,8 +171,8 @@ wait_no_process() {
 # Waits up to SECONDS for background PID to exit and sets RC to its status;
 # kills it and fails if it does not.
 wait_or_kill() {
-  local i
-  for i in $(seq $(($2 * 10))); do
+  local _
+  for _ in $(seq $(($2 * 10))); do
     kill -0 "$1" 2>/dev/null || break
     sleep 0.1
   done
@@ -199,7 +199,7 @@ start_listener() {
     my $line = <$client>;
     open(my $saved, ">", $received) or die; print $saved $line; close $saved;
     close $client;' "$T/port" "$T/received" &
-  BACKGROUND_PIDS+=($!)
+  BACKGROUND_PIDS+=("$!")
   wait_for_file "$T/port" || fail "the host TCP listener did not start"
   PORT=$(cat "$T/port")
 }
@@ -528,7 +528,7 @@ case_daemon_left_behind_dies() {
   "$SANDBOX" --rootfs "$ROOTFS" --bind "$T/rw" /rw -- \
       sh -c "sleep $n & touch /rw/started; sleep 1" &
   local sandbox_pid=$!
-  BACKGROUND_PIDS+=($sandbox_pid)
+  BACKGROUND_PIDS+=("$sandbox_pid")
   wait_for_file "$T/rw/started" || fail "the command did not start"
   pgrep -f "^sleep $n\$" >/dev/null || fail "the daemon did not start"
   LAST_COMMAND="ocimake-sandbox ... sh -c 'sleep $n & ...'"
@@ -544,9 +544,9 @@ case_killed_sandbox_kills_children() {
   n=$(unique_number)
   "$SANDBOX" --rootfs "$ROOTFS" -- sleep "$n" &
   local sandbox_pid=$!
-  BACKGROUND_PIDS+=($sandbox_pid)
-  local i
-  for i in $(seq 50); do
+  BACKGROUND_PIDS+=("$sandbox_pid")
+  local _
+  for _ in $(seq 50); do
     pgrep -f "^sleep $n\$" >/dev/null && break
     sleep 0.1
   done
@@ -565,7 +565,7 @@ check_forwarded() {
       touch /rw/ready
       while true; do sleep 0.1; done" &
   local sandbox_pid=$!
-  BACKGROUND_PIDS+=($sandbox_pid)
+  BACKGROUND_PIDS+=("$sandbox_pid")
   wait_for_file "$T/rw/ready" || fail "the command did not start"
   kill -"$signal" "$sandbox_pid"
   LAST_COMMAND="kill -$signal ocimake-sandbox"
@@ -678,11 +678,12 @@ case_kernel_refusal_message() {
       while [ ! -e $T/mapped ]; do sleep 0.05; done
       exec sh -c '$inner'" >"$T/.out" 2>"$T/.err" &
   local pid=$!
-  BACKGROUND_PIDS+=($pid)
+  BACKGROUND_PIDS+=("$pid")
   sleep 0.2
-  echo "0 0 65536" >"/proc/$pid/uid_map" &&
-    echo "0 0 65536" >"/proc/$pid/gid_map" ||
+  if ! echo "0 0 65536" >"/proc/$pid/uid_map" ||
+     ! echo "0 0 65536" >"/proc/$pid/gid_map"; then
     fail "could not map ids into a test user namespace"
+  fi
   touch "$T/mapped"
   wait "$pid"
   RC=$?
