@@ -49,7 +49,7 @@ int RunRun(const Args& args) {
       "  ocimake run build/app-image --command -- /bin/sh -c 'ls /'\n\n"
       "OCIMAKE_RUNTIME=podman (or docker) runs it with that runtime instead.",
       "run"};
-  std::string source, cache = DefaultCacheDir(), runtime;
+  std::string source, cache = DefaultCacheDir(), runtime, sandbox;
   std::vector<std::string> words;
   RunRequest r;
   bool replace = false;
@@ -62,6 +62,7 @@ int RunRun(const Args& args) {
   app.add_flag("--share-net", r.share_net, "keep the host network");
   app.add_option("--cache", cache, "cache directory (default: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake)");
   app.add_option("--runtime", runtime, "ocimake (default), podman or docker");
+  app.add_option("--sandbox", sandbox, "the ocimake-sandbox executable (default: beside ocimake)");
   app.add_option("words", words, "arguments (after --)");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   (replace ? r.command : r.args) = words;
@@ -76,7 +77,7 @@ int RunRun(const Args& args) {
   OpenedSource src = OpenSource(spec, HostPlatform(), cache);
   r.rootfs = CachedRootfs(src.image, cache);
   r.config = src.image.config.config;
-  Exec(SandboxCommand(FindSandbox(), r));
+  Exec(SandboxCommand(sandbox.empty() ? FindSandbox() : sandbox, r));
 }
 
 }  // namespace ocimake

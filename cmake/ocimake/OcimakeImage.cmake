@@ -149,6 +149,7 @@ function(_ocimake_add_image name)
     set_target_properties("${OCIMAKE_IMAGE_TARGET}" PROPERTIES OCIMAKE_IMAGE TRUE)
   endif()
   add_dependencies("${OCIMAKE_IMAGE_TARGET}" "${name}")
+  _ocimake_depend_on_tools("${name}")
 
   # The staging edge must run after every target the install rules might
   # install has been built; which targets exist is known only at the end of
@@ -168,6 +169,7 @@ function(_ocimake_add_image name)
 
   add_custom_target("${name}-run"
     COMMAND ${tool} run "${layout}:${arg_TAG}" ${cache_args}
+      --sandbox "$<TARGET_FILE:ocimake::sandbox>"
     DEPENDS "${name}"
     USES_TERMINAL
     COMMENT "Running image ${name}"
@@ -344,4 +346,16 @@ function(_ocimake_add_toolchain_stage_edge name)
     COMMENT "Building ${PROJECT_NAME} in toolchain ${arg_TOOLCHAIN} for image ${name}"
     VERBATIM)
   add_dependencies("${name}" "ocimake-toolchain-${arg_TOOLCHAIN}")
+endfunction()
+
+# When ocimake is built in the same build (add_subdirectory, FetchContent),
+# an image also needs the sandbox built, for its -run target and tests.
+function(_ocimake_depend_on_tools name)
+  get_target_property(imported ocimake::sandbox IMPORTED)
+  if(NOT imported)
+    get_target_property(real ocimake::sandbox ALIASED_TARGET)
+    if(real)
+      add_dependencies("${name}" "${real}")
+    endif()
+  endif()
 endfunction()

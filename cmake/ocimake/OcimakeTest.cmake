@@ -27,7 +27,7 @@ function(_ocimake_add_test name)
     message(FATAL_ERROR "add_container_test(${name}): ${arg_IMAGE} is not a container image")
   endif()
 
-  set(run run "${layout}:${tag}" ${cache_args})
+  set(run run "${layout}:${tag}" ${cache_args} --sandbox "$<TARGET_FILE:ocimake::sandbox>")
   foreach(kv IN LISTS arg_ENV)
     list(APPEND run --env "${kv}")
   endforeach()
