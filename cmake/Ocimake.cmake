@@ -36,14 +36,18 @@ Commands
       [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
       [COMPONENTS <component>...] [PREFIX <dir>]
       [COMPRESSION <gzip|zstd|none>]
-      [OS <os>] [ARCH <architecture>]
+      [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
+      [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
+                             [CACHE_VARIABLES <NAME=value>...]]
       [ALL])
 
   Declares the image ``<name>``: a target of that name that builds the OCI
   image layout ``${CMAKE_CURRENT_BINARY_DIR}/<name>/``, a target
   ``<name>-archive`` that writes ``${CMAKE_CURRENT_BINARY_DIR}/<name>.tar``
   (a docker-archive that is also an oci-archive), and membership of the
-  umbrella target ``image`` (named by :variable:`OCIMAKE_IMAGE_TARGET`).
+  umbrella target ``image`` (named by :variable:`OCIMAKE_IMAGE_TARGET`), and
+  a target ``<name>-run`` that runs the image's entrypoint in
+  ``ocimake-sandbox`` in the terminal.
 
   The image holds, as separate layers, each its own Ninja edge:
 
@@ -93,8 +97,81 @@ Commands
   ``OS``, ``ARCH``
     The platform in the image config. Default: the base's, else the host's.
 
+  ``TOOLCHAIN``
+    Build in a toolchain rootfs declared by :command:`add_container_toolchain`
+    instead of on the host: the project (the source tree of the nearest
+    ``project()``) is configured with the rootfs's own ``cmake`` and compilers,
+    built and installed inside ``ocimake-sandbox``, the source read-only, with
+    no network. ``CMAKE_BUILD_TYPE`` is passed in. The inner build directory
+    persists under this build directory, so the inner Ninja is incremental;
+    the edge runs on every build (an inner no-op is cheap), but the layers are
+    re-packed only when installed files changed. The closure is resolved in
+    the toolchain rootfs, never on the host. Inside, the same CMakeLists.txt
+    is read with :variable:`OCIMAKE_IN_BUILD_STAGE` set: ``find_package(ocimake)``
+    works with nothing installed in the rootfs, and the ocimake commands only
+    check their arguments. Code that only the toolchain can configure (say,
+    ``find_package()`` of a library the host lacks) goes after
+    ``if(NOT OCIMAKE_IN_BUILD_STAGE) return() endif()``.
+
+  ``TEST_STAGE``
+    Run the project's ``ctest`` inside the toolchain after building; a failing
+    test fails the image target, naming the tests.
+
+  ``SECRETS``
+    ``id=<id>,src=<path>``: the file is mounted read-only at
+    ``/run/secrets/<id>`` during the build and test stages only. It never
+    reaches a layer, the config, the history or a log line of ocimake's.
+
+  ``CACHE_VARIABLES``
+    ``NAME=value`` cache variables for the configure inside the toolchain.
+
   ``ALL``
     Build the image as part of the default build target.
+
+.. command:: add_container_toolchain
+
+  .. code-block:: cmake
+
+    add_container_toolchain(<name>
+      <ROOTFS <dir> | TARBALL <rootfs.tar[.gz|.zst]> | IMAGE <image> |
+       DEBIAN <suite> [PACKAGES <package>...] [MIRROR <url>] [ARCH <arch>]>)
+
+  Declares a toolchain rootfs for ``add_container_image(... TOOLCHAIN <name>)``:
+  an existing directory (used in place), a rootfs tarball, an image (an OCI
+  layout ``dir[:tag]``, an ``oci-archive`` or ``docker-archive``; its layers
+  applied in order with whiteouts, every path resolved inside the rootfs), or a
+  Debian suite made with ``mmdebstrap --variant=minbase`` with ``PACKAGES``
+  included (``cmake`` and ``ninja-build`` are needed for a build stage).
+
+  Tarballs, images and Debian trees are made once into a content-addressed
+  cache (:variable:`OCIMAKE_CACHE_DIR`) shared by every build directory, keyed
+  by the declaration and the input's bytes: re-made only when either changes.
+  Concurrent builds using one cache entry wait for each other under a lock.
+  A ``DEBIAN`` toolchain is keyed by its declaration only: to pick up newer
+  packages from the mirror, change the declaration or clear the cache.
+
+.. command:: add_container_test
+
+  .. code-block:: cmake
+
+    add_container_test(<name> IMAGE <image>
+      [COMMAND <arg>...] [ARGS <arg>...] [ENV <KEY=value>...]
+      [PASS_REGULAR_EXPRESSION <regex>...] [FAIL_REGULAR_EXPRESSION <regex>...]
+      [SKIP_REGULAR_EXPRESSION <regex>...] [TIMEOUT <seconds>] [LABELS <label>...]
+      [FIXTURES_SETUP <f>...] [FIXTURES_CLEANUP <f>...] [FIXTURES_REQUIRED <f>...]
+      [WORKING_DIRECTORY <dir>] [WILL_FAIL])
+
+  A CTest test that runs a command inside the image ``<image>`` with
+  ``ocimake run``: the image's rootfs (unpacked once per image digest into the
+  cache) becomes ``/`` of ``ocimake-sandbox`` and the image config applies:
+  the entrypoint and cmd (or ``COMMAND``), then ``ARGS`` appended, the env
+  (plus ``ENV``), the working directory and the user. The test passes on exit
+  status 0 unless the properties say otherwise; they are those of
+  :command:`add_test` and can also be set later with
+  :command:`set_tests_properties`. A fixture test ``ocimake.<image>.build``
+  builds the image first, so ``ctest`` works on a fresh build tree. With the
+  environment variable ``OCIMAKE_RUNTIME=podman`` (or ``docker``) the test
+  runs the image with that runtime instead.
 
 .. command:: ocimake_image_layout
 
@@ -116,6 +193,21 @@ Variables
 .. variable:: OCIMAKE_IMAGE_TARGET
 
   The name of the umbrella target every image joins. Default: ``image``.
+
+.. variable:: OCIMAKE_CACHE_DIR
+
+  ocimake's cache: toolchain rootfs trees, unpacked images, pulled blobs.
+  Default (empty): the ``OCIMAKE_CACHE_DIR`` environment variable, else
+  ``$XDG_CACHE_HOME/ocimake``, else ``~/.cache/ocimake``.
+
+.. variable:: OCIMAKE_CONTAINER_TESTS
+
+  Whether :command:`add_container_test` registers tests. Default: ``ON``.
+
+.. variable:: OCIMAKE_IN_BUILD_STAGE
+
+  Set (to ``ON``) while the project is configured inside a toolchain build
+  stage; unset on the host.
 
 Reproducibility
 ^^^^^^^^^^^^^^^
