@@ -63,9 +63,9 @@ Commands
   no command.
 
   ``BASE``
-    ``scratch`` (the default: an empty base), an OCI image layout directory
-    with an optional ``:tag``, an ``oci-archive`` or a ``docker-archive``
-    tarball.
+    ``scratch`` (the default: an empty base), the name of another image of
+    this build, an OCI image layout directory with an optional ``:tag``, an
+    ``oci-archive`` or a ``docker-archive`` tarball.
 
   ``TAG``
     The name the image is tagged with: the ``org.opencontainers.image.ref.name``

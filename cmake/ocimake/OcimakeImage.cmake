@@ -215,6 +215,17 @@ function(_ocimake_resolve_base name base work out_base out_depends)
   set(depends "")
   if(base STREQUAL "scratch")
     set(resolved scratch)
+  elseif(TARGET "${base}")
+    # Another image of this build.
+    get_target_property(base_layout "${base}" OCIMAKE_LAYOUT)
+    get_target_property(base_tag "${base}" OCIMAKE_TAG)
+    get_target_property(base_digest "${base}" OCIMAKE_DIGEST_FILE)
+    if(NOT base_layout)
+      message(FATAL_ERROR "add_container_image(${name}): BASE ${base}: a target that is not "
+        "a container image")
+    endif()
+    set(resolved "${base_layout}:${base_tag}")
+    set(depends "${base_digest}")
   else()
     # layout-dir[:tag], where the tag may itself hold a colon (name:1.0):
     # the directory is the shortest prefix before a colon that exists.

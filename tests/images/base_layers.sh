@@ -29,4 +29,13 @@ assert_not_contains "$env" "cmd       --name" "a new ENTRYPOINT clears the base'
 ctr=$(buildah from "oci:$T/build/layered:layered:1")
 trap 'buildah rm "$ctr" >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 assert_eq "hello, layers!" "$(buildah run --isolation chroot "$ctr" /usr/local/bin/hello layers)" "run"
+
+note "BASE naming another image of the same build"
+cat >>"$T/src/CMakeLists.txt" <<CM
+add_container_image(on-layered BASE layered ENV EXTRA=1 TAG on-layered:1)
+CM
+"$CMAKE_COMMAND" "$T/build" >/dev/null && "$CMAKE_COMMAND" --build "$T/build" --target on-layered >/dev/null
+n=$("$OCIMAKE" inspect --json "$T/build/on-layered" |
+  python3 -c 'import json,sys; print(len(json.load(sys.stdin)["manifest"]["layers"]))')
+assert_eq 4 "$n" "layers of an image on an image on an image (3 + its app layer)"
 echo "ok: base layers kept, closure empty, image runs"
