@@ -39,16 +39,19 @@ Commands
       [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
       [COMPONENTS <component>...] [PREFIX <dir>]
       [COMPRESSION <gzip|zstd|none>]
-      [OS <os>] [ARCH <architecture>]
+      [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
+      [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
+                             [CACHE_VARIABLES <NAME=value>...]]
       [ALL])
 
   Declares the image ``<name>``: a target of that name that builds the OCI
   image layout ``${CMAKE_CURRENT_BINARY_DIR}/<name>/``, a target
   ``<name>-archive`` that writes ``${CMAKE_CURRENT_BINARY_DIR}/<name>.tar``
   (a docker-archive that is also an oci-archive), a target ``<name>-push``
-  that pushes the image to a registry (``ocimake push``, see ``PUSH_TO``), and
-  membership of the umbrella target ``image`` (named by
-  :variable:`OCIMAKE_IMAGE_TARGET`).
+  that pushes the image to a registry (``ocimake push``, see ``PUSH_TO``), a
+  target ``<name>-run`` that runs the image's entrypoint in
+  ``ocimake-sandbox`` in the terminal, and membership of the umbrella target
+  ``image`` (named by :variable:`OCIMAKE_IMAGE_TARGET`).
 
   The image holds, as separate layers, each its own Ninja edge:
 
@@ -64,17 +67,17 @@ Commands
   no command.
 
   ``BASE``
-    ``scratch`` (the default: an empty base), an OCI image layout directory
-    with an optional ``:tag``, an ``oci-archive`` or a ``docker-archive``
-    tarball, or a registry reference whose first component names the
-    registry host (``registry.example.com/base/debian:12``,
-    ``127.0.0.1:5000/base@sha256:...``). A registry base is pulled into the
-    cache (``$OCIMAKE_CACHE_DIR``, default ``~/.cache/ocimake``) when the
-    image is built, for the image's platform. Pin it by digest: a tag is
-    resolved again by every build that runs the image's steps (and a moved tag
-    does not by itself rebuild the image), while a digest-pinned base that is
-    in the cache builds offline. Credentials, CAs and insecure registries: see
-    ``docs/registries.md``.
+    ``scratch`` (the default: an empty base), the name of another image of
+    this build, an OCI image layout directory with an optional ``:tag``, an
+    ``oci-archive`` or a ``docker-archive`` tarball, or a registry reference
+    whose first component names the registry host
+    (``registry.example.com/base/debian:12``, ``127.0.0.1:5000/base@sha256:...``).
+    A registry base is pulled into the cache (``$OCIMAKE_CACHE_DIR``, default
+    ``~/.cache/ocimake``) when the image is built, for the image's platform.
+    Pin it by digest: a tag is resolved again by every build that runs the
+    image's steps (and a moved tag does not by itself rebuild the image),
+    while a digest-pinned base that is in the cache builds offline.
+    Credentials, CAs and insecure registries: see ``docs/registries.md``.
 
   ``TAG``
     The name the image is tagged with: the ``org.opencontainers.image.ref.name``
@@ -115,8 +118,81 @@ Commands
   ``OS``, ``ARCH``
     The platform in the image config. Default: the base's, else the host's.
 
+  ``TOOLCHAIN``
+    Build in a toolchain rootfs declared by :command:`add_container_toolchain`
+    instead of on the host: the project (the source tree of the nearest
+    ``project()``) is configured with the rootfs's own ``cmake`` and compilers,
+    built and installed inside ``ocimake-sandbox``, the source read-only, with
+    no network. ``CMAKE_BUILD_TYPE`` is passed in. The inner build directory
+    persists under this build directory, so the inner Ninja is incremental;
+    the edge runs on every build (an inner no-op is cheap), but the layers are
+    re-packed only when installed files changed. The closure is resolved in
+    the toolchain rootfs, never on the host. Inside, the same CMakeLists.txt
+    is read with :variable:`OCIMAKE_IN_BUILD_STAGE` set: ``find_package(ocimake)``
+    works with nothing installed in the rootfs, and the ocimake commands only
+    check their arguments. Code that only the toolchain can configure (say,
+    ``find_package()`` of a library the host lacks) goes after
+    ``if(NOT OCIMAKE_IN_BUILD_STAGE) return() endif()``.
+
+  ``TEST_STAGE``
+    Run the project's ``ctest`` inside the toolchain after building; a failing
+    test fails the image target, naming the tests.
+
+  ``SECRETS``
+    ``id=<id>,src=<path>``: the file is mounted read-only at
+    ``/run/secrets/<id>`` during the build and test stages only. It never
+    reaches a layer, the config, the history or a log line of ocimake's.
+
+  ``CACHE_VARIABLES``
+    ``NAME=value`` cache variables for the configure inside the toolchain.
+
   ``ALL``
     Build the image as part of the default build target.
+
+.. command:: add_container_toolchain
+
+  .. code-block:: cmake
+
+    add_container_toolchain(<name>
+      <ROOTFS <dir> | TARBALL <rootfs.tar[.gz|.zst]> | IMAGE <image> |
+       DEBIAN <suite> [PACKAGES <package>...] [MIRROR <url>] [ARCH <arch>]>)
+
+  Declares a toolchain rootfs for ``add_container_image(... TOOLCHAIN <name>)``:
+  an existing directory (used in place), a rootfs tarball, an image (an OCI
+  layout ``dir[:tag]``, an ``oci-archive`` or ``docker-archive``; its layers
+  applied in order with whiteouts, every path resolved inside the rootfs), or a
+  Debian suite made with ``mmdebstrap --variant=minbase`` with ``PACKAGES``
+  included (``cmake`` and ``ninja-build`` are needed for a build stage).
+
+  Tarballs, images and Debian trees are made once into a content-addressed
+  cache (:variable:`OCIMAKE_CACHE_DIR`) shared by every build directory, keyed
+  by the declaration and the input's bytes: re-made only when either changes.
+  Concurrent builds using one cache entry wait for each other under a lock.
+  A ``DEBIAN`` toolchain is keyed by its declaration only: to pick up newer
+  packages from the mirror, change the declaration or clear the cache.
+
+.. command:: add_container_test
+
+  .. code-block:: cmake
+
+    add_container_test(<name> IMAGE <image>
+      [COMMAND <arg>...] [ARGS <arg>...] [ENV <KEY=value>...]
+      [PASS_REGULAR_EXPRESSION <regex>...] [FAIL_REGULAR_EXPRESSION <regex>...]
+      [SKIP_REGULAR_EXPRESSION <regex>...] [TIMEOUT <seconds>] [LABELS <label>...]
+      [FIXTURES_SETUP <f>...] [FIXTURES_CLEANUP <f>...] [FIXTURES_REQUIRED <f>...]
+      [WORKING_DIRECTORY <dir>] [WILL_FAIL])
+
+  A CTest test that runs a command inside the image ``<image>`` with
+  ``ocimake run``: the image's rootfs (unpacked once per image digest into the
+  cache) becomes ``/`` of ``ocimake-sandbox`` and the image config applies:
+  the entrypoint and cmd (or ``COMMAND``), then ``ARGS`` appended, the env
+  (plus ``ENV``), the working directory and the user. The test passes on exit
+  status 0 unless the properties say otherwise; they are those of
+  :command:`add_test` and can also be set later with
+  :command:`set_tests_properties`. A fixture test ``ocimake.<image>.build``
+  builds the image first, so ``ctest`` works on a fresh build tree. With the
+  environment variable ``OCIMAKE_RUNTIME=podman`` (or ``docker``) the test
+  runs the image with that runtime instead.
 
 .. command:: ocimake_image_layout
 
@@ -139,6 +215,21 @@ Variables
 
   The name of the umbrella target every image joins. Default: ``image``.
 
+.. variable:: OCIMAKE_CACHE_DIR
+
+  ocimake's cache: toolchain rootfs trees, unpacked images, pulled blobs.
+  Default (empty): the ``OCIMAKE_CACHE_DIR`` environment variable, else
+  ``$XDG_CACHE_HOME/ocimake``, else ``~/.cache/ocimake``.
+
+.. variable:: OCIMAKE_CONTAINER_TESTS
+
+  Whether :command:`add_container_test` registers tests. Default: ``ON``.
+
+.. variable:: OCIMAKE_IN_BUILD_STAGE
+
+  Set (to ``ON``) while the project is configured inside a toolchain build
+  stage; unset on the host.
+
 Reproducibility
 ^^^^^^^^^^^^^^^
 
@@ -153,6 +244,11 @@ cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeArguments.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeImage.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeToolchain.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeTest.cmake")
+
+# Where this module lives: bound read-only into toolchain build stages.
+set(OCIMAKE_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "ocimake's CMake module")
 
 if(NOT DEFINED OCIMAKE_SOURCE_DATE_EPOCH)
   if(DEFINED ENV{SOURCE_DATE_EPOCH})
@@ -169,10 +265,26 @@ if(NOT OCIMAKE_SOURCE_DATE_EPOCH MATCHES "^[0-9]+$")
     "expected a whole number of seconds since 1970")
 endif()
 set(OCIMAKE_IMAGE_TARGET "image" CACHE STRING "Umbrella target that builds every image")
+set(OCIMAKE_CACHE_DIR "" CACHE PATH
+  "ocimake's cache (toolchains, unpacked images); empty: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake")
+option(OCIMAKE_CONTAINER_TESTS "Register add_container_test() tests" ON)
 
 function(add_container_image name)
   _ocimake_add_image("${name}" ${ARGN})
 endfunction()
+
+function(add_container_toolchain name)
+  _ocimake_add_toolchain("${name}" ${ARGN})
+endfunction()
+
+# A macro so that enable_testing() takes effect in the caller's directory:
+# `ctest` then finds the tests even if the project did not enable testing.
+macro(add_container_test)
+  if(NOT OCIMAKE_IN_BUILD_STAGE)
+    enable_testing()
+  endif()
+  _ocimake_add_test(${ARGV})
+endmacro()
 
 function(ocimake_image_layout name out_var)
   if(NOT TARGET "${name}")

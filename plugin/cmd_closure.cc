@@ -17,13 +17,21 @@ int RunClosure(const Args& args) {
       "closure"};
   std::string stage, root = "/", base = "scratch", output, depfile;
   app.add_option("--stage", stage, "the staged install tree")->required();
-  app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
+  std::string root_file;
+  auto* root_opt =
+      app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
+  app.add_option("--root-file", root_file, "file holding the root directory's path")
+      ->excludes(root_opt);
   app.add_option("--base", base, "base image whose files are not repeated (default scratch)");
   app.add_option("--output", output, "entries file to write (rewritten only on change)")
       ->required();
   app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
+  if (!root_file.empty()) {
+    root = ReadFile(root_file);
+    root = root.substr(0, root.find('\n'));
+  }
   ClosureRequest request;
   request.stage = stage;
   request.root = root;

@@ -10,6 +10,7 @@
 #include "image_source.h"
 #include "oci_json.h"
 #include "registry_cache.h"
+#include "rootfs_unpacker.h"
 #include "registry_client.h"
 #include "registry_push.h"
 

@@ -6,6 +6,7 @@
 #include "image_reference.h"
 #include "image_source.h"
 #include "registry_cache.h"
+#include "rootfs_unpacker.h"
 #include "registry_client.h"
 #include "registry_push.h"
 

@@ -7,6 +7,8 @@
 #include "digest.h"
 #include "error.h"
 #include "fs_util.h"
+#include "build_stage.h"
+#include "image_run.h"
 #include "install_script.h"
 #include "layer_entries.h"
 #include "subprocess.h"
@@ -52,7 +54,7 @@ int RunStage(const Args& args) {
       "stage"};
   std::string build_dir, out, stamp, depfile, prefix = "/usr/local", cmake = "cmake", config;
   std::vector<std::string> components;
-  app.add_option("--build-dir", build_dir, "directory whose cmake_install.cmake runs")->required();
+  app.add_option("--build-dir", build_dir, "directory whose cmake_install.cmake runs");
   app.add_option("--out", out, "staging tree to (re)create")->required();
   app.add_option("--stamp", stamp, "stamp file to write")->required();
   app.add_option("--prefix", prefix, "install prefix inside the image (default /usr/local)");
@@ -60,11 +62,38 @@ int RunStage(const Args& args) {
   app.add_option("--config", config, "build configuration (multi-config generators)");
   app.add_option("--depfile", depfile, "depfile to write");
   app.add_option("--cmake", cmake, "the cmake executable");
+  BuildStage stage;
+  std::string rootfs_file;
+  app.add_option("--rootfs-file", rootfs_file,
+                 "build in the toolchain whose rootfs path this file holds (in the sandbox)");
+  app.add_option("--source-dir", stage.source_dir, "toolchain build: the project's source tree");
+  app.add_option("--inner-build-dir", stage.inner_build_dir,
+                 "toolchain build: the persistent inner build directory");
+  app.add_option("--subdir", stage.subdir, "toolchain build: the image's directory, relative");
+  app.add_option("--module-dir", stage.module_dir, "toolchain build: ocimake's cmake/ directory");
+  app.add_option("--build-type", stage.build_type, "toolchain build: CMAKE_BUILD_TYPE");
+  app.add_option("--define", stage.defines, "toolchain build: NAME=value cache variable");
+  app.add_option("--secret", stage.secrets, "toolchain build: id=ID,src=PATH secret");
+  app.add_flag("--test", stage.test, "toolchain build: run the project's ctest first");
+  app.add_option("--sandbox", stage.sandbox, "the ocimake-sandbox executable");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
+  if (build_dir.empty() && rootfs_file.empty()) Fail("give --build-dir or --rootfs-file");
   std::string abs_out = AbsolutePath(out);
   TempDir temp(DirName(abs_out), ".stage-");
-  if (components.empty()) components.push_back("");
+  if (!rootfs_file.empty()) {
+    std::string rootfs = ReadFile(rootfs_file);
+    stage.rootfs = rootfs.substr(0, rootfs.find('\n'));
+    if (stage.sandbox.empty()) stage.sandbox = FindSandbox();
+    stage.prefix = prefix;
+    stage.components = components;
+    if (stage.source_dir.empty() || stage.inner_build_dir.empty() || stage.module_dir.empty())
+      Fail("--rootfs-file needs --source-dir, --inner-build-dir and --module-dir");
+    RunBuildStage(stage, temp.path());
+    components.clear();  // installed above, inside the toolchain
+  } else if (components.empty()) {
+    components.push_back("");
+  }
   for (const auto& c : components) {
     std::vector<std::string> argv = {cmake, "--install", build_dir, "--prefix", prefix};
     if (!c.empty()) argv.insert(argv.end(), {"--component", c});
@@ -80,7 +109,8 @@ int RunStage(const Args& args) {
     FailErrno("renaming " + temp.path() + " to " + abs_out);
   temp.Release();
   WriteFileIfChanged(stamp, StageStamp(abs_out));
-  if (!depfile.empty()) WriteDepfile(depfile, stamp, InstallInputs(build_dir));
+  if (!depfile.empty() && rootfs_file.empty())
+    WriteDepfile(depfile, stamp, InstallInputs(build_dir));
   return 0;
 }
 

@@ -128,7 +128,8 @@ Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
         for (auto& m : index->manifests) {
           auto it = m.annotations.find(kRefNameAnnotation);
           std::string other = it == m.annotations.end() ? "" : it->second;
-          if (other != tag) kept.push_back(m);
+          // With prune the layout is the build's own: it holds this image only.
+          if (other != tag && !r.prune) kept.push_back(m);
         }
         kept.push_back(md);
         index->manifests = kept;

@@ -35,7 +35,9 @@ struct ImageRequest {
   std::optional<OciLayout> layer_store;
   ImageSettings settings;
   int64_t epoch = 0;
-  bool prune = false;  // remove blobs of earlier builds from the layout
+  // The layout is the build's own: index.json is left holding this image
+  // only, and blobs of earlier builds are removed.
+  bool prune = false;
 };
 
 // Copies the base's blobs (verified), writes config and manifest, and tags

@@ -8,6 +8,7 @@
 #include "image_reference.h"
 #include "oci_json.h"
 #include "registry_cache.h"
+#include "rootfs_unpacker.h"
 #include "registry_client.h"
 #include "registry_pull.h"
 
@@ -119,9 +120,12 @@ SourceSpec ParseSourceSpec(const std::string& text) {
   if (text.empty() || text == "scratch") return s;
   if (IsDirectory(text)) return {SourceSpec::kLayout, text, ""};
   if (PathExists(text)) return {SourceSpec::kArchive, text, ""};
-  auto colon = text.rfind(':');
-  if (colon != std::string::npos && colon > 0 && IsDirectory(text.substr(0, colon)))
-    return {SourceSpec::kLayout, text.substr(0, colon), text.substr(colon + 1)};
+  // DIR:TAG where the tag may hold a colon itself (name:1.0): the directory
+  // is the shortest prefix before a colon that exists.
+  for (auto colon = text.find(':'); colon != std::string::npos; colon = text.find(':', colon + 1)) {
+    if (colon > 0 && IsDirectory(text.substr(0, colon)))
+      return {SourceSpec::kLayout, text.substr(0, colon), text.substr(colon + 1)};
+  }
   if (IsExplicitRegistryReference(text)) return {SourceSpec::kRegistry, text, ""};
   Fail("base {}: no such file or directory (expected scratch, an OCI layout directory[:tag], "
        "an oci-archive, a docker-archive or a registry reference host/repository[:tag]"

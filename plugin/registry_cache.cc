@@ -1,6 +1,5 @@
 #include "registry_cache.h"
 
-#include <cstdlib>
 #include <set>
 
 #include "error.h"
@@ -12,11 +11,6 @@ namespace {
 
 constexpr size_t kMaxRecords = 8192;  // per registry; the oldest are dropped
 constexpr size_t kMaxFound = 3;       // mount attempts per blob
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
 
 // "127.0.0.1:5000" -> "127.0.0.1_5000": a file name whatever the host.
 std::string FileName(const std::string& registry) {
@@ -44,17 +38,6 @@ std::vector<std::pair<std::string, std::string>> ReadRecords(const std::string& 
 }
 
 }  // namespace
-
-std::string DefaultCacheDir() {
-  if (std::string d = Env("OCIMAKE_CACHE_DIR"); !d.empty()) return d;
-  std::string xdg = Env("XDG_CACHE_HOME");
-  if (xdg.empty()) {
-    std::string home = Env("HOME");
-    if (home.empty()) Fail("no cache directory: set OCIMAKE_CACHE_DIR, XDG_CACHE_HOME or HOME");
-    xdg = JoinPath(home, ".cache");
-  }
-  return JoinPath(xdg, "ocimake");
-}
 
 std::string CacheLayoutDir(const std::string& cache_dir) { return JoinPath(cache_dir, "oci"); }
 

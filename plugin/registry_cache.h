@@ -1,5 +1,6 @@
-// What ocimake keeps between runs about registries, under one directory
-// (DefaultCacheDir()):
+// What ocimake keeps between runs about registries, under the cache
+// directory (DefaultCacheDir() in rootfs_unpacker.h, beside rootfs/ and
+// toolchains/):
 //   oci/             an OCI layout holding every pulled manifest, config and
 //                    layer, each image tagged with its full reference
 //                    ("127.0.0.1:5000/base:1.0", "...@sha256:...") and its
@@ -19,8 +20,6 @@
 
 namespace ocimake {
 
-// $OCIMAKE_CACHE_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/ocimake.
-std::string DefaultCacheDir();
 // <cache>/oci
 std::string CacheLayoutDir(const std::string& cache_dir);
 

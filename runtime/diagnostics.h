@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // One-line error reporting for ocimake-sandbox. Every message is written with
 // a single write(2) so that lines from the outer process, pid 1 and the
 // command's child never interleave.

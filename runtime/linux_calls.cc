@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #include "linux_calls.h"
 
 #include <dirent.h>

@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // Thin wrappers for the Linux system calls that glibc 2.36 does not wrap, or
 // wraps in headers that clash with <sys/mount.h>. Each returns what the
 // system call returns and sets errno; none prints anything.

@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // ocimake-sandbox: runs a command in Linux namespaces, rooted at a read-only
 // image directory. See docs/sandbox.md.
 

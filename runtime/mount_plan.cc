@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #include "mount_plan.h"
 
 #include <algorithm>

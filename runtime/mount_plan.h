@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // Which mounts make up the sandbox's root, and in which order. Pure logic:
 // new_root.cc carries the plan out.
 

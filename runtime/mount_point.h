@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // Finding and creating mount points inside the new root while it is being
 // built. At that time the staging tmpfs is "/", the host's root is at
 // kOldRoot and the sandbox's future root at kNewRoot.

@@ -1,12 +1,14 @@
-// Copyright 2025 The ocimake Authors.
-
 #include "new_root.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <string>
+#include <utility>
 
 #include "diagnostics.h"
 #include "linux_calls.h"
@@ -67,14 +69,30 @@ bool BindRootfs(const std::string& rootfs) {
   return true;
 }
 
-// mount(SOURCE, <what TARGET_FD is>, ...), naming DESTINATION on error.
-bool MountOn(const char* source, int target_fd, const char* type,
-             unsigned long flags, const char* data,
-             const std::string& destination) {
-  if (mount(source, FdPath(target_fd).c_str(), type, flags, data) != 0) {
-    return SyscallFailed("mount(\"%s\", \"%s\", \"%s\", 0x%lx, \"%s\")",
-                         source, destination.c_str(), type ? type : "NULL",
-                         flags, data ? data : "");
+std::string DescribeMountFlags(unsigned long flags) {
+  const std::pair<unsigned long, const char*> kNames[] = {
+      {MS_BIND, "MS_BIND"},     {MS_REC, "MS_REC"},
+      {MS_NOSUID, "MS_NOSUID"}, {MS_NODEV, "MS_NODEV"},
+      {MS_NOEXEC, "MS_NOEXEC"}, {MS_RDONLY, "MS_RDONLY"}};
+  std::string text;
+  for (const auto& [flag, name] : kNames) {
+    if ((flags & flag) == 0) continue;
+    text += (text.empty() ? "" : "|") + std::string(name);
+  }
+  return text.empty() ? "0" : text;
+}
+
+// mount(SOURCE, <what TARGET_FD is>, ...). Errors name SHOWN_SOURCE (the
+// host path, for a bind) and DESTINATION (the path inside).
+bool MountOn(const std::string& source, const std::string& shown_source,
+             int target_fd, const char* type, unsigned long flags,
+             const char* data, const std::string& destination) {
+  if (mount(source.c_str(), FdPath(target_fd).c_str(), type, flags, data)) {
+    return SyscallFailed("mount(\"%s\", \"%s\", %s%s%s, %s, \"%s\")",
+                         shown_source.c_str(), destination.c_str(),
+                         type ? "\"" : "", type ? type : "NULL",
+                         type ? "\"" : "", DescribeMountFlags(flags).c_str(),
+                         data ? data : "");
   }
   return true;
 }
@@ -83,7 +101,7 @@ bool MountFileSystem(const char* type, const std::string& destination,
                      unsigned long flags, const char* data) {
   ScopedFd target(PrepareMountPoint(destination, /*directory=*/true));
   return target.valid() &&
-         MountOn(type, target.get(), type, flags, data, destination);
+         MountOn(type, type, target.get(), type, flags, data, destination);
 }
 
 // Binds the host's /dev/NAME into DEV, when the host has one.
@@ -96,8 +114,8 @@ bool BindDevice(int dev, const char* name) {
   }
   ScopedFd target(openat(dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
   if (!target.valid()) return SyscallFailed("openat(\"/dev/%s\")", name);
-  return MountOn(host.c_str(), target.get(), nullptr, MS_BIND, nullptr,
-                 "/dev/" + std::string(name));
+  return MountOn(host, host.substr(strlen(kOldRoot)), target.get(), nullptr,
+                 MS_BIND, nullptr, "/dev/" + std::string(name));
 }
 
 bool AddDevLinks(int dev) {
@@ -147,12 +165,13 @@ bool MountBind(const MountStep& step) {
   }
   ScopedFd target(PrepareMountPoint(step.destination, S_ISDIR(st.st_mode)));
   if (!target.valid() ||
-      !MountOn(source.c_str(), target.get(), nullptr, MS_BIND | MS_REC,
+      !MountOn(source, step.source, target.get(), nullptr, MS_BIND | MS_REC,
                nullptr, step.destination)) {
     return false;
   }
   bool read_only = step.kind == MountStep::Kind::kReadOnlyBind;
-  uint64_t attrs = kMountNoSuid | kMountNoDev | (read_only ? kMountReadOnly : 0);
+  uint64_t attrs =
+      kMountNoSuid | kMountNoDev | (read_only ? kMountReadOnly : 0);
   ScopedFd mounted(OpenInNewRoot(step.destination));
   if (!mounted.valid() ||
       SetMountAttributes(mounted.get(), attrs, /*recursive=*/true) != 0) {

@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // Builds the sandbox's file system view and makes it the root.
 
 #ifndef OCIMAKE_RUNTIME_NEW_ROOT_H_

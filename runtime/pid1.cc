@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #include "pid1.h"
 
 #include <sys/prctl.h>

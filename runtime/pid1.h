@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #ifndef OCIMAKE_RUNTIME_PID1_H_
 #define OCIMAKE_RUNTIME_PID1_H_
 

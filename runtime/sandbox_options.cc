@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #include "sandbox_options.h"
 
 #include <errno.h>
@@ -9,6 +7,7 @@
 
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 
@@ -44,7 +43,15 @@ struct MountOptions {
 constexpr char kFooter[] =
     "Exit status: the command's; 128+N when it is killed by signal N; "
     "2 on a usage error; 125 when the sandbox cannot be set up; "
-    "126 when COMMAND is not executable; 127 when it is not found.";
+    "126 when COMMAND is not executable; 127 when it is not found.\n";
+
+// Prints the usage line of the contract instead of CLI11's generic one.
+class UsageFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App*, std::string) const override {
+    return "Usage: ocimake-sandbox [OPTIONS] -- COMMAND [ARG...]\n";
+  }
+};
 
 // A repeatable option that takes exactly one NAME VALUE pair each time
 // (allow_extra_args(false) stops CLI11 from swallowing a following "--").
@@ -86,6 +93,7 @@ MountOptions DefineOptions(CLI::App* app, RawOptions* raw) {
       ->type_name("N");
   app->add_option("COMMAND", raw->command, "Command and arguments, after --");
   app->footer(kFooter);
+  app->formatter(std::make_shared<UsageFormatter>());
   return mounts;
 }
 
@@ -150,10 +158,13 @@ const char* OptionName(MountRequest::Kind kind) {
 bool CheckMount(const MountRequest& request, MountRequest* checked) {
   const char* name = OptionName(request.kind);
   checked->kind = request.kind;
-  if (!NormalizeSandboxPath(request.destination, &checked->destination) ||
-      checked->destination == "/") {
-    Error("%s: destination '%s' must be an absolute path other than / "
-          "without '..'", name, request.destination.c_str());
+  if (!NormalizeSandboxPath(request.destination, &checked->destination)) {
+    Error("%s: destination '%s' must be an absolute path without '..'", name,
+          request.destination.c_str());
+    return false;
+  }
+  if (checked->destination == "/") {
+    Error("%s: destination cannot be / (the root is --rootfs)", name);
     return false;
   }
   if (request.kind == MountRequest::Kind::kTmpfs) return true;

@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // The command line of ocimake-sandbox:
 //
 //   ocimake-sandbox [OPTIONS] -- COMMAND [ARG...]

@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-
 #ifndef OCIMAKE_RUNTIME_SCOPED_FD_H_
 #define OCIMAKE_RUNTIME_SCOPED_FD_H_
 

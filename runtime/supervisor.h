@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // Waiting for a child while forwarding signals to it: what both the outer
 // ocimake-sandbox process and pid 1 inside the sandbox do.
 

@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // The user namespace an unprivileged caller needs to create the others.
 
 #ifndef OCIMAKE_RUNTIME_USER_NAMESPACE_H_

@@ -41,9 +41,15 @@ need() {  # need COMMAND PACKAGE
   command -v "$1" >/dev/null 2>&1 || fail "$1 still missing after installing $2"
 }
 
+# One cache for the whole suite, inside the build tree: a toolchain is made
+# once per build directory, and nothing outside it is touched.
+export OCIMAKE_CACHE_DIR="${OCIMAKE_CACHE_DIR:-$OCIMAKE_BUILD_DIR/tests/cache}"
+
 # A fresh scratch directory for this test, removed at exit.
 mkdir -p "$OCIMAKE_TEST_TMP"
-T=$(mktemp -d "$OCIMAKE_TEST_TMP/${OCIMAKE_TEST_NAME:-test}.XXXXXX")
+# (lower case: buildah derives an image name from an oci: path)
+T="$OCIMAKE_TEST_TMP/${OCIMAKE_TEST_NAME:-test}.$$.$RANDOM"
+rm -rf "$T"; mkdir -p "$T"
 trap 'rm -rf "$T"' EXIT
 
 # sha256 of a file.
@@ -59,4 +65,9 @@ build_example() {
     { cat "$bld.configure.log"; fail "configure $src"; }
   "$CMAKE_COMMAND" --build "$bld" --target image >"$bld.build.log" 2>&1 ||
     { cat "$bld.build.log"; fail "build $src"; }
+}
+
+# Copies examples/toolchain-debian to DIR (to be changed by a test).
+copy_toolchain_example() {
+  mkdir -p "$1" && cp -r "$OCIMAKE_SOURCE_DIR/examples/toolchain-debian/." "$1/"
 }

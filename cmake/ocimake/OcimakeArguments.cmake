@@ -80,3 +80,12 @@ function(_ocimake_write_if_changed file content)
   endif()
   file(WRITE "${file}" "${content}")
 endfunction()
+
+# _ocimake_cache_args(<out-var>): "--cache DIR" when OCIMAKE_CACHE_DIR is set.
+function(_ocimake_cache_args out)
+  if(OCIMAKE_CACHE_DIR)
+    set("${out}" --cache "${OCIMAKE_CACHE_DIR}" PARENT_SCOPE)
+  else()
+    set("${out}" "" PARENT_SCOPE)
+  endif()
+endfunction()

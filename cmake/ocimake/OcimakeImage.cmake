@@ -16,12 +16,35 @@ include_guard(GLOBAL)
 # file is read once, in whichever directory first finds ocimake, and a
 # directory-scoped variable would not be seen from sibling directories.)
 function(_ocimake_add_image name)
+  _ocimake_cache_args(cache_args)
   set(options ALL)
-  set(one_value BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL PUSH_TO)
-  set(multi_value ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS COMPONENTS)
+  set(one_value BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL TOOLCHAIN
+    TEST_STAGE PUSH_TO)
+  set(multi_value ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS COMPONENTS SECRETS
+    CACHE_VARIABLES)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
   _ocimake_check_arguments(add_container_image "${name}" arg)
+  if(OCIMAKE_IN_BUILD_STAGE)
+    return()  # inside a toolchain build: the outer build makes the image
+  endif()
   _ocimake_check_name(add_container_image "${name}")
+  foreach(secret IN LISTS arg_SECRETS)
+    if(NOT secret MATCHES "^id=[A-Za-z0-9_.-]+,src=.+$")
+      message(FATAL_ERROR "add_container_image(${name}): SECRETS ${secret}: expected "
+        "id=ID,src=PATH")
+    endif()
+  endforeach()
+  if((arg_TEST_STAGE OR arg_SECRETS OR arg_CACHE_VARIABLES) AND NOT arg_TOOLCHAIN)
+    message(FATAL_ERROR "add_container_image(${name}): TEST_STAGE, SECRETS and "
+      "CACHE_VARIABLES need a TOOLCHAIN (a build stage)")
+  endif()
+  if(arg_TOOLCHAIN)
+    get_property(toolchain_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${arg_TOOLCHAIN}")
+    if(NOT toolchain_file)
+      message(FATAL_ERROR "add_container_image(${name}): TOOLCHAIN ${arg_TOOLCHAIN}: no such "
+        "toolchain (declare it first with add_container_toolchain())")
+    endif()
+  endif()
   if(NOT CMAKE_GENERATOR MATCHES "Ninja")
     message(FATAL_ERROR "add_container_image(${name}): ocimake needs the Ninja generator "
       "(its incremental image edges rely on Ninja's restat and depfiles); "
@@ -58,24 +81,18 @@ function(_ocimake_add_image name)
   set(compression --compression "${arg_COMPRESSION}")
   set(tool ocimake::ocimake)
 
-  # stage: the project's own install rules, into a fresh tree.
-  set(stage_args --build-dir "${CMAKE_CURRENT_BINARY_DIR}" --out "${work}/stage"
-    --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}" --depfile "${work}/stage.d"
-    --cmake "${CMAKE_COMMAND}")
-  foreach(component IN LISTS arg_COMPONENTS)
-    list(APPEND stage_args --component "${component}")
-  endforeach()
-  add_custom_command(OUTPUT "${work}/stage.stamp"
-    COMMAND ${tool} stage ${stage_args}
-    DEPENDS ${tool}
-    DEPFILE "${work}/stage.d"
-    COMMENT "Staging the install tree of image ${name}"
-    VERBATIM)
-
+  # The closure is resolved where the program will have been built: the
+  # toolchain's rootfs, or the host.
+  set(root --root /)
+  set(root_depends "")
+  if(arg_TOOLCHAIN)
+    set(root --root-file "${toolchain_file}")
+    set(root_depends "${toolchain_file}")
+  endif()
   add_custom_command(OUTPUT "${work}/libs.txt"
-    COMMAND ${tool} closure --stage "${work}/stage" --root / --base "${base}"
+    COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}"
       --output "${work}/libs.txt" --depfile "${work}/libs.d"
-    DEPENDS ${tool} "${work}/stage.stamp" ${base_depends}
+    DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_depends}
     DEPFILE "${work}/libs.d"
     COMMENT "Resolving the shared libraries of image ${name}"
     VERBATIM)
@@ -144,13 +161,32 @@ function(_ocimake_add_image name)
     set_target_properties("${OCIMAKE_IMAGE_TARGET}" PROPERTIES OCIMAKE_IMAGE TRUE)
   endif()
   add_dependencies("${OCIMAKE_IMAGE_TARGET}" "${name}")
+  _ocimake_depend_on_tools("${name}")
 
   # The staging edge must run after every target the install rules might
-  # install has been built; which ones is known only at the end of this
-  # directory, so the dependencies are added then.
-  cmake_language(EVAL CODE "
-    cmake_language(DEFER DIRECTORY [[${CMAKE_CURRENT_SOURCE_DIR}]]
-      CALL _ocimake_depend_on_directory_targets [[${name}]] [[${CMAKE_CURRENT_SOURCE_DIR}]])")
+  # install has been built; which targets exist is known only at the end of
+  # this directory, so the edge is added then.
+  set(stage_args --out "${work}/stage" --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}")
+  foreach(component IN LISTS arg_COMPONENTS)
+    list(APPEND stage_args --component "${component}")
+  endforeach()
+  set_property(TARGET "${name}" PROPERTY OCIMAKE_STAGE_ARGS "${stage_args}")
+  if(arg_TOOLCHAIN)
+    _ocimake_add_toolchain_stage_edge("${name}")
+  else()
+    cmake_language(EVAL CODE "
+      cmake_language(DEFER DIRECTORY [[${CMAKE_CURRENT_SOURCE_DIR}]]
+        CALL _ocimake_add_stage_edge [[${name}]] [[${CMAKE_CURRENT_SOURCE_DIR}]])")
+  endif()
+
+  add_custom_target("${name}-run"
+    COMMAND ${tool} run "${layout}:${arg_TAG}" ${cache_args}
+      --sandbox "$<TARGET_FILE:ocimake::sandbox>"
+    DEPENDS "${name}"
+    USES_TERMINAL
+    COMMENT "Running image ${name}"
+    VERBATIM)
+  set_target_properties("${name}-run" PROPERTIES OCIMAKE_IMAGE TRUE)
 endfunction()
 
 # Writes the image settings JSON read by `ocimake image` (only on change).
@@ -192,18 +228,48 @@ function(_ocimake_resolve_base name base work out_base out_depends)
   _ocimake_is_registry_ref("${base}" is_ref)
   if(base STREQUAL "scratch")
     set(resolved scratch)
+  elseif(TARGET "${base}")
+    # Another image of this build.
+    get_target_property(base_layout "${base}" OCIMAKE_LAYOUT)
+    get_target_property(base_tag "${base}" OCIMAKE_TAG)
+    get_target_property(base_digest "${base}" OCIMAKE_DIGEST_FILE)
+    if(NOT base_layout)
+      message(FATAL_ERROR "add_container_image(${name}): BASE ${base}: a target that is not "
+        "a container image")
+    endif()
+    set(resolved "${base_layout}:${base_tag}")
+    set(depends "${base_digest}")
   elseif(is_ref)
     # Pulled into the cache by the build's `ocimake` steps (no file to
     # depend on); pin a digest for offline, repeatable builds.
     set(resolved "${base}")
   else()
+    # layout-dir[:tag], where the tag may itself hold a colon (name:1.0):
+    # the directory is the shortest prefix before a colon that exists.
     set(path "${base}")
     set(tag "")
-    if(NOT EXISTS "${path}" AND base MATCHES "^(.+):([^:/]+)$")
-      set(path "${CMAKE_MATCH_1}")
-      set(tag "${CMAKE_MATCH_2}")
-    endif()
     cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    if(NOT EXISTS "${path}")
+      string(LENGTH "${base}" length)
+      string(FIND "${base}" ":" colon)
+      while(colon GREATER 0)
+        string(SUBSTRING "${base}" 0 ${colon} prefix)
+        cmake_path(ABSOLUTE_PATH prefix BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+        if(IS_DIRECTORY "${prefix}")
+          math(EXPR start "${colon} + 1")
+          string(SUBSTRING "${base}" ${start} -1 tag)
+          set(path "${prefix}")
+          break()
+        endif()
+        math(EXPR start "${colon} + 1")
+        string(SUBSTRING "${base}" ${start} -1 rest)
+        string(FIND "${rest}" ":" next)
+        if(next EQUAL -1)
+          break()
+        endif()
+        math(EXPR colon "${start} + ${next}")
+      endwhile()
+    endif()
     if(IS_DIRECTORY "${path}")
       set(resolved "${path}")
       if(tag)
@@ -254,13 +320,85 @@ function(_ocimake_directory_targets dir out)
   set("${out}" "${targets}" PARENT_SCOPE)
 endfunction()
 
-function(_ocimake_depend_on_directory_targets name dir)
+# The stage edge: `cmake --install` of the directory into a fresh tree,
+# after every build-system target of the directory (and its subdirectories)
+# is built. Its depfile then names the install scripts and every installed
+# file, so later builds re-stage exactly when one of them changed.
+function(_ocimake_add_stage_edge name dir)
   _ocimake_directory_targets("${dir}" targets)
+  set(depends "")
   foreach(target IN LISTS targets)
     get_target_property(is_ours "${target}" OCIMAKE_IMAGE)
     get_target_property(type "${target}" TYPE)
     if(NOT is_ours AND NOT type STREQUAL "INTERFACE_LIBRARY")
-      add_dependencies("${name}" "${target}")
+      list(APPEND depends "${target}")
     endif()
   endforeach()
+  get_target_property(work "${name}" OCIMAKE_WORK_DIR)
+  get_target_property(stage_args "${name}" OCIMAKE_STAGE_ARGS)
+  add_custom_command(OUTPUT "${work}/stage.stamp"
+    COMMAND ocimake::ocimake stage ${stage_args} --build-dir "${CMAKE_CURRENT_BINARY_DIR}"
+      --depfile "${work}/stage.d" --cmake "${CMAKE_COMMAND}"
+    DEPENDS ocimake::ocimake ${depends}
+    DEPFILE "${work}/stage.d"
+    COMMENT "Staging the install tree of image ${name}"
+    VERBATIM)
+endfunction()
+
+# The stage edge of an image with a TOOLCHAIN: the project is configured,
+# built, tested (TEST_STAGE) and installed inside the toolchain's rootfs by
+# `ocimake stage --rootfs-file`, in ocimake-sandbox. The inner build
+# directory persists, so the inner Ninja is incremental; the edge runs on
+# every build (an inner no-op is cheap) and its stamp is rewritten only when
+# the installed files changed, so the layer edges after it run only then. It
+# uses the terminal, so the inner build's progress streams as it runs.
+function(_ocimake_add_toolchain_stage_edge name)
+  get_target_property(work "${name}" OCIMAKE_WORK_DIR)
+  get_target_property(stage_args "${name}" OCIMAKE_STAGE_ARGS)
+  get_property(toolchain_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${arg_TOOLCHAIN}")
+  file(RELATIVE_PATH subdir "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(subdir STREQUAL "")
+    set(subdir .)
+  endif()
+  set(inner "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-inner/${arg_TOOLCHAIN}.${PROJECT_NAME}")
+  list(APPEND stage_args --rootfs-file "${toolchain_file}"
+    --source-dir "${PROJECT_SOURCE_DIR}" --inner-build-dir "${inner}" --subdir "${subdir}"
+    --module-dir "${OCIMAKE_MODULE_DIR}" --sandbox "$<TARGET_FILE:ocimake::sandbox>")
+  if(CMAKE_BUILD_TYPE)
+    list(APPEND stage_args --build-type "${CMAKE_BUILD_TYPE}")
+  endif()
+  if(arg_TEST_STAGE)
+    list(APPEND stage_args --test)
+  endif()
+  foreach(secret IN LISTS arg_SECRETS)
+    list(APPEND stage_args --secret "${secret}")
+  endforeach()
+  foreach(define IN LISTS arg_CACHE_VARIABLES)
+    list(APPEND stage_args --define "${define}")
+  endforeach()
+  # A symbolic (never written) input makes the edge run on every build; the
+  # edge itself keeps Ninja's restat, so what follows runs only on change.
+  add_custom_command(OUTPUT "${work}/stage.always-run"
+    COMMAND "${CMAKE_COMMAND}" -E true
+    VERBATIM)
+  set_source_files_properties("${work}/stage.always-run" PROPERTIES SYMBOLIC TRUE)
+  add_custom_command(OUTPUT "${work}/stage.stamp"
+    COMMAND ocimake::ocimake stage ${stage_args}
+    DEPENDS ocimake::ocimake ocimake::sandbox "${toolchain_file}" "${work}/stage.always-run"
+    USES_TERMINAL
+    COMMENT "Building ${PROJECT_NAME} in toolchain ${arg_TOOLCHAIN} for image ${name}"
+    VERBATIM)
+  add_dependencies("${name}" "ocimake-toolchain-${arg_TOOLCHAIN}")
+endfunction()
+
+# When ocimake is built in the same build (add_subdirectory, FetchContent),
+# an image also needs the sandbox built, for its -run target and tests.
+function(_ocimake_depend_on_tools name)
+  get_target_property(imported ocimake::sandbox IMPORTED)
+  if(NOT imported)
+    get_target_property(real ocimake::sandbox ALIASED_TARGET)
+    if(real)
+      add_dependencies("${name}" "${real}")
+    endif()
+  endif()
 endfunction()

@@ -87,12 +87,13 @@ ensure_packages() {
   [[ ${#missing[@]} == 0 ]] && return
   [[ $(id -u) == 0 ]] ||
     fail "needs: apt-get install -y ${missing[*]} (run as root to do it)"
+  local log=/tmp/ocimake-sandbox-test-apt.log
   (
     flock 9
     apt-get install -y -qq "${missing[@]}" ||
       { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; }
-  ) 9>/tmp/ocimake-sandbox-test-apt.lock >"/tmp/ocimake-sandbox-test-apt.log" 2>&1 ||
-    fail "apt-get install ${missing[*]} failed; see /tmp/ocimake-sandbox-test-apt.log"
+  ) 9>/tmp/ocimake-sandbox-test-apt.lock >"$log" 2>&1 ||
+    fail "apt-get install ${missing[*]} failed; see $log"
 }
 
 # A world-readable rootfs with static busybox and its applets in /bin.
@@ -149,8 +150,8 @@ unique_number() {
 
 # Waits up to 5 s for FILE to exist.
 wait_for_file() {
-  local i
-  for i in $(seq 50); do
+  local _
+  for _ in $(seq 50); do
     [[ -e $1 ]] && return 0
     sleep 0.1
   done
@@ -159,12 +160,28 @@ wait_for_file() {
 
 # Waits up to SECONDS for no process to match PATTERN (pgrep -f).
 wait_no_process() {
-  local i
-  for i in $(seq $(($2 * 10))); do
+  local _
+  for _ in $(seq $(($2 * 10))); do
     pgrep -f "$1" >/dev/null || return 0
     sleep 0.1
   done
   return 1
+}
+
+# Waits up to SECONDS for background PID to exit and sets RC to its status;
+# kills it and fails if it does not.
+wait_or_kill() {
+  local _
+  for _ in $(seq $(($2 * 10))); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$1" 2>/dev/null; then
+    kill -9 "$1"
+    fail "ocimake-sandbox (pid $1) did not exit within $2 s"
+  fi
+  wait "$1"
+  RC=$?
 }
 
 # Starts a TCP listener on 127.0.0.1 (ephemeral port) that saves the first
@@ -182,7 +199,7 @@ start_listener() {
     my $line = <$client>;
     open(my $saved, ">", $received) or die; print $saved $line; close $saved;
     close $client;' "$T/port" "$T/received" &
-  BACKGROUND_PIDS+=($!)
+  BACKGROUND_PIDS+=("$!")
   wait_for_file "$T/port" || fail "the host TCP listener did not start"
   PORT=$(cat "$T/port")
 }
@@ -366,7 +383,8 @@ case_tmp_is_writable() {
 
 case_tmpfs_is_writable_by_uid() {
   sandbox --tmpfs /scratch --uid 1000 --gid 1000 -- \
-      sh -c 'umask 022; touch /scratch/a && stat -c "%u:%g %a" /scratch /scratch/a'
+      sh -c 'umask 022; touch /scratch/a &&
+             stat -c "%u:%g %a" /scratch /scratch/a'
   expect_status 0
   expect_out $'1000:1000 755\n1000:1000 644'
 }
@@ -410,6 +428,22 @@ case_missing_mount_points_leave_rootfs_untouched() {
   after=$(cd "$ROOTFS" && find . -printf '%p %y %m %T@\n' | sort)
   [[ $before == "$after" ]] ||
     fail "the rootfs changed: $(diff <(echo "$before") <(echo "$after"))"
+}
+
+case_nested_mounts_are_ordered_parent_first() {
+  make_dir outer 755
+  make_dir inner 755
+  echo inner >"$T/inner/file"
+  echo outer >"$T/outer/file"
+  # The child is given first, yet must end up on top of its parent; for the
+  # same destination the later option wins.
+  sandbox --ro-bind "$T/inner" /x/y --ro-bind "$T/outer" /x \
+      --tmpfs /z --ro-bind "$T/outer" /z -- \
+      sh -c 'cat /x/y/file /x/file /z/file'
+  expect_status 0
+  expect_out $'inner\nouter\nouter'
+  # /x/y is made on a shadow of the read-only /x, not in the host directory.
+  [[ ! -e $T/outer/y ]] || fail "a mount point was created in a --ro-bind SRC"
 }
 
 case_dangling_symlink_mount_point_is_an_error() {
@@ -494,11 +528,11 @@ case_daemon_left_behind_dies() {
   "$SANDBOX" --rootfs "$ROOTFS" --bind "$T/rw" /rw -- \
       sh -c "sleep $n & touch /rw/started; sleep 1" &
   local sandbox_pid=$!
-  BACKGROUND_PIDS+=($sandbox_pid)
+  BACKGROUND_PIDS+=("$sandbox_pid")
   wait_for_file "$T/rw/started" || fail "the command did not start"
   pgrep -f "^sleep $n\$" >/dev/null || fail "the daemon did not start"
-  wait "$sandbox_pid"
-  RC=$?
+  LAST_COMMAND="ocimake-sandbox ... sh -c 'sleep $n & ...'"
+  wait_or_kill "$sandbox_pid" 10
   expect_status 0
   # The kernel kills the namespace before pid 1's exit is reported.
   wait_no_process "^sleep $n\$" 1 ||
@@ -510,9 +544,9 @@ case_killed_sandbox_kills_children() {
   n=$(unique_number)
   "$SANDBOX" --rootfs "$ROOTFS" -- sleep "$n" &
   local sandbox_pid=$!
-  BACKGROUND_PIDS+=($sandbox_pid)
-  local i
-  for i in $(seq 50); do
+  BACKGROUND_PIDS+=("$sandbox_pid")
+  local _
+  for _ in $(seq 50); do
     pgrep -f "^sleep $n\$" >/dev/null && break
     sleep 0.1
   done
@@ -531,12 +565,11 @@ check_forwarded() {
       touch /rw/ready
       while true; do sleep 0.1; done" &
   local sandbox_pid=$!
-  BACKGROUND_PIDS+=($sandbox_pid)
+  BACKGROUND_PIDS+=("$sandbox_pid")
   wait_for_file "$T/rw/ready" || fail "the command did not start"
   kill -"$signal" "$sandbox_pid"
-  wait "$sandbox_pid"
-  RC=$?
   LAST_COMMAND="kill -$signal ocimake-sandbox"
+  wait_or_kill "$sandbox_pid" 10
   expect_status "$code"
   [[ $(cat "$T/rw/got" 2>/dev/null) == "$signal" ]] ||
     fail "the command's $signal trap did not run"
@@ -645,11 +678,12 @@ case_kernel_refusal_message() {
       while [ ! -e $T/mapped ]; do sleep 0.05; done
       exec sh -c '$inner'" >"$T/.out" 2>"$T/.err" &
   local pid=$!
-  BACKGROUND_PIDS+=($pid)
+  BACKGROUND_PIDS+=("$pid")
   sleep 0.2
-  echo "0 0 65536" >"/proc/$pid/uid_map" &&
-    echo "0 0 65536" >"/proc/$pid/gid_map" ||
+  if ! echo "0 0 65536" >"/proc/$pid/uid_map" ||
+     ! echo "0 0 65536" >"/proc/$pid/gid_map"; then
     fail "could not map ids into a test user namespace"
+  fi
   touch "$T/mapped"
   wait "$pid"
   RC=$?

@@ -1,5 +1,3 @@
-// Copyright 2025 The ocimake Authors.
-//
 // Test helper for sandbox.setuid_helper_gains_nothing, installed setuid root
 // in a test rootfs. Unlike busybox, it keeps whatever privileges exec gave
 // it: it prints its effective uid, then tries to append to FILE.

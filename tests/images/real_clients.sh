@@ -1,0 +1,50 @@
+# skopeo, umoci, buildah and podman accept an example's image.
+# usage: real_clients.sh EXAMPLE
+. "$OCIMAKE_TESTS_DIR/lib.sh"
+example=$1
+case $example in
+  hello) image=hello-image tag=hello:1.0 bin=/usr/local/bin/hello expect="hello, CI!" ;;
+  fmt-greeter) image=greeter-image tag=greeter:1.0 bin=/usr/local/bin/greeter expect="hello, CI!" ;;
+  *) fail "unknown example $example" ;;
+esac
+need skopeo skopeo; need umoci umoci; need buildah buildah; need podman podman
+
+build_example "$OCIMAKE_SOURCE_DIR/examples/$example" "$T/build"
+layout="$T/build/$image"
+digest=$(cat "$T/build/CMakeFiles/$image.ocimake/image.digest")
+
+note "skopeo inspect"
+got=$(skopeo inspect "oci:$layout:$tag" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Digest"])')
+assert_eq "$digest" "$got" "skopeo's manifest digest"
+
+note "skopeo copy to docker-archive and oci-archive"
+skopeo copy -q "oci:$layout:$tag" "docker-archive:$T/copy.docker.tar:$tag"
+skopeo copy -q "oci:$layout:$tag" "oci-archive:$T/copy.oci.tar:$tag"
+skopeo inspect "docker-archive:$T/copy.docker.tar" >/dev/null
+skopeo inspect "oci-archive:$T/copy.oci.tar" >/dev/null
+
+note "umoci unpack: the files are the staged tree plus the closure"
+umoci unpack --rootless --image "$layout:$tag" "$T/bundle" >/dev/null 2>&1 || fail "umoci unpack"
+(cd "$T/bundle/rootfs" && find . -mindepth 1 ! -type d | sed 's|^\./||' | sort) >"$T/unpacked"
+work="$T/build/CMakeFiles/$image.ocimake"
+# (libs.txt holds only files and symlinks: the closure never adds a directory.)
+{ (cd "$work/stage" && find . -mindepth 1 ! -type d | sed 's|^\./||')
+  grep -v '^#' "$work/libs.txt" | cut -f1; } | sort -u >"$T/expected"
+diff -u "$T/expected" "$T/unpacked" || fail "unpacked files differ from staged + closure"
+[ -x "$T/bundle/rootfs$bin" ] || fail "$bin is not executable in the image"
+
+note "buildah run prints the greeting"
+ctr=$(buildah from --name "ocimake-test-$$" "oci:$layout:$tag")
+trap 'buildah rm "$ctr" >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
+out=$(buildah run --isolation chroot "$ctr" "$bin" --name CI 2>&1) || fail "buildah run: $out"
+assert_eq "$expect" "$out" "greeting"
+
+note "podman load of <image>-archive"
+"$CMAKE_COMMAND" --build "$T/build" --target "$image-archive" >/dev/null
+[ -f "$T/build/$image.tar" ] || fail "$image.tar was not written"
+loaded=$(podman load -i "$T/build/$image.tar" 2>&1) || fail "podman load: $loaded"
+assert_contains "$loaded" "$tag"
+id=$(podman image inspect "$tag" --format '{{.Digest}}') || fail "podman does not know $tag"
+assert_eq "$digest" "$id" "podman's digest of the loaded image"
+podman rmi -f "$tag" >/dev/null 2>&1 || true
+echo "ok: $example image accepted by skopeo, umoci, buildah, podman"

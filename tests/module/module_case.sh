@@ -1,0 +1,33 @@
+# usage: module_case.sh CASE REGEX — configures a one-call project and checks
+# that configuring fails with REGEX in its output (or succeeds for "good").
+. "$OCIMAKE_TESTS_DIR/lib.sh"
+case=$1 regex=$2 generator=Ninja
+call='add_container_image(app ENTRYPOINT /x)'
+case $case in
+  unknown_keyword) call='add_container_image(app ENTRYPIONT /x)' ;;
+  missing_value) call='add_container_image(app ENTRYPOINT /x TAG)' ;;
+  bad_compression) call='add_container_image(app COMPRESSION xz)' ;;
+  relative_prefix) call='add_container_image(app PREFIX usr)' ;;
+  bad_label) call='add_container_image(app LABELS novalue)' ;;
+  missing_base) call='add_container_image(app BASE /no/such/base)' ;;
+  bad_name) call='add_container_image(a/b)' ;;
+  duplicate_target) call='add_custom_target(app)
+add_container_image(app)' ;;
+  makefiles) generator="Unix Makefiles" ;;
+  good) ;;
+  *) fail "unknown case $case" ;;
+esac
+mkdir "$T/src"
+printf 'cmake_minimum_required(VERSION 3.25)\nproject(m NONE)\nfind_package(ocimake REQUIRED)\n%s\n' \
+  "$call" >"$T/src/CMakeLists.txt"
+rc=0
+out=$("$CMAKE_COMMAND" -G "$generator" -S "$T/src" -B "$T/b" -Docimake_DIR="$OCIMAKE_BUILD_DIR" 2>&1) || rc=$?
+if [ "$case" = good ]; then
+  [ $rc -eq 0 ] || fail "a valid call failed to configure: $out"
+  echo "ok: configures"
+  exit 0
+fi
+[ $rc -ne 0 ] || fail "configure succeeded; expected an error matching: $regex"
+flat=$(printf '%s' "$out" | tr '\n' ' ' | sed 's/  */ /g')
+printf '%s' "$flat" | grep -Eq "$regex" || fail "expected /$regex/ in: $out"
+echo "ok: $case fails with the expected message"
