@@ -13,8 +13,8 @@ base=$("$OCIMAKE" push "$T/base" "$REG_HOST/cmake/base:1")
   -Docimake_DIR="$OCIMAKE_BUILD_DIR" -DGREET_BASE="$REG_HOST/cmake/base@$base" \
   -DGREET_PUSH_TO="$REG_HOST/cmake/greet:1.0" >"$T/configure.log" 2>&1 ||
   { cat "$T/configure.log"; fail "configure"; }
-"$CMAKE_COMMAND" --build "$T/build" --target greet-push >"$T/build.log" 2>&1 ||
-  { cat "$T/build.log"; fail "build greet-push"; }
+"$CMAKE_COMMAND" --build "$T/build" --target greet-image-push >"$T/build.log" 2>&1 ||
+  { cat "$T/build.log"; fail "build greet-image-push"; }
 built=$(cat "$T/build/CMakeFiles/greet-image.ocimake/image.digest")
 assert_eq "$built" "$(skopeo_digest "$REG_HOST/cmake/greet:1.0" --tls-verify=false)" "pushed image"
 expected=$(manifest_layers "$T/base")
@@ -23,6 +23,6 @@ assert_eq "$expected" "$(manifest_layers "$T/build/greet-image" | head -n "$(pri
 
 # Pushing again is a no-op upload-wise.
 off=$(log_size)
-"$CMAKE_COMMAND" --build "$T/build" --target greet-push >"$T/build2.log" 2>&1 ||
-  { cat "$T/build2.log"; fail "second greet-push"; }
+"$CMAKE_COMMAND" --build "$T/build" --target greet-image-push >"$T/build2.log" 2>&1 ||
+  { cat "$T/build2.log"; fail "second greet-image-push"; }
 assert_eq 0 "$(log_count "$off" "PUT /v2/cmake/greet/blobs/uploads/")" "uploads on the second push"

@@ -33,6 +33,7 @@ PY
 bad=sha256:$(sha "$data")
 expect_failure out "$OCIMAKE" pull "$repo:1" "$T/out"
 assert_one_line "$out"
+note "$out"
 assert_contains "$out" "digest mismatch: expected $layer got $bad"
 cache_is_clean
 

@@ -26,6 +26,7 @@ rc=0
 wait $push || rc=$?
 [ "$rc" -ne 0 ] || fail "the push finished before the registry was killed (make the layer bigger)"
 err=$(cat "$T/push1.err")
+note "push with the registry killed: $err"
 assert_one_line "$err"
 assert_contains "$err" "registry $REG_HOST: "
 assert_contains "$err" " after 4 attempts"

@@ -8,6 +8,7 @@ build_image "$T/img" "$T/tree" scratch app:1 >/dev/null
 start=$(date +%s.%N)
 expect_failure out "$OCIMAKE" push "$T/img" "127.0.0.1:$port/stopped/app:1"
 elapsed=$(python3 -c "print($(date +%s.%N) - $start)")
+note "after ${elapsed}s: $out"
 assert_one_line "$out"
 assert_contains "$out" "registry 127.0.0.1:$port: connection refused after 4 attempts"
 python3 -c "import sys; sys.exit(0 if $elapsed >= 3.4 else 1)" ||

@@ -18,6 +18,7 @@ build_image "$T/img" "$T/tree" scratch app:1 >/dev/null
 expect_failure out "$OCIMAKE" push "$T/img" "$REG_HOST/wrong/app:1"
 assert_one_line "$out"
 assert_contains "$out" "registry $REG_HOST: unauthorized"
+note "$out"
 assert_contains "$out" "as user $REG_USER"
 assert_not_contains "$out" "Wr0ngPw"
 expect_failure out "$OCIMAKE" pull "$REG_HOST/wrong/app:1" "$T/out"
