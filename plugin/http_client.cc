@@ -90,6 +90,15 @@ size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Lets libcurl resend the body (a stale kept-alive connection, auth).
+int OnSeek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0 || static_cast<size_t>(offset) > t->request->body.size())
+    return CURL_SEEKFUNC_CANTSEEK;
+  t->sent = static_cast<size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
 int OnProgress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
   auto* t = static_cast<Transfer*>(user);
   try {
@@ -115,6 +124,8 @@ HttpError TransportError(CURLcode rc, CURL* curl, const char* detail) {
       return HttpError(HttpError::kTimeout, "timed out: " + text);
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
+    case CURLE_UPLOAD_FAILED:
+    case CURLE_SEND_FAIL_REWIND:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
@@ -128,7 +139,7 @@ HttpError TransportError(CURLcode rc, CURL* curl, const char* detail) {
                        "TLS certificate not trusted: " + text +
                            " (give the registry's CA with --ca-file or OCIMAKE_CA_FILE)");
     default:
-      return HttpError(HttpError::kOther, text);
+      return HttpError(HttpError::kOther, text + " (curl error " + std::to_string(rc) + ")");
   }
 }
 
@@ -190,6 +201,8 @@ HttpResponse HttpClient::Perform(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
     curl_easy_setopt(curl, CURLOPT_READDATA, &t);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &t);
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
     if (request.method != "PUT")
