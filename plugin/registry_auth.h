@@ -46,7 +46,8 @@ void StoreCredentials(const std::string& path, const std::string& registry,
                       const Credentials& credentials);
 
 std::string Base64Encode(std::string_view bytes);
-// Fails on anything but canonical base64 (padding optional).
+// Fails on a character outside the base64 alphabet or a bad length
+// (padding optional).
 std::string Base64Decode(std::string_view text);
 
 }  // namespace ocimake

@@ -374,6 +374,7 @@ bool RegistryClient::LearnChallenge(const HttpResponse& response) {
 
 void RegistryClient::FailUnauthorized(const HttpResponse& response) {
   std::string detail = DescribeRegistryErrors(response.body);
+  if (detail.rfind("UNAUTHORIZED: ", 0) == 0) detail = detail.substr(14);
   const Credentials& c = credentials();
   std::string who = c.empty() ? "no credentials found; ocimake login " + registry_
                               : c.username.empty() ? "with an identity token"

@@ -67,3 +67,4 @@ assert_eq "$digest" "$(skopeo_digest "$REG_HOST/interrupted/again:1" --tls-verif
 status=$(log_count "$off" "GET /v2/interrupted/again/blobs/uploads/")
 patches=$(log_count "$off" "PATCH /v2/interrupted/again/blobs/uploads/")
 note "after the restart: $status upload status queries, $patches chunks in all"
+[ "$status" -ge 1 ] || fail "the push did not ask where the interrupted upload stood"
