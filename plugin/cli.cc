@@ -31,6 +31,9 @@ void AddRegistryFlags(CLI::App& app, RegistryFlags* flags) {
   app.add_option("--insecure-registry", flags->insecure,
                  "allow plain http for this registry HOST[:PORT] (repeatable; loopback ones "
                  "always are; also $OCIMAKE_INSECURE_REGISTRIES)");
+  app.add_option("--cache", flags->cache_dir,
+                 "cache directory for pulled images (default: $OCIMAKE_CACHE_DIR or "
+                 "~/.cache/ocimake)");
 }
 
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
@@ -40,6 +43,7 @@ RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
     options.ca_file = flags.ca_file;
   }
   for (const auto& i : flags.insecure) options.insecure.push_back(i);
+  options.cache_dir = flags.cache_dir;
   return options;
 }
 

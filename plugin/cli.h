@@ -16,12 +16,13 @@ namespace ocimake {
 // one line naming the command).
 int ParseArgs(CLI::App& app, const Args& args);
 
-// The options of every command that talks to registries: --ca-file and
-// --insecure-registry (repeatable), over $OCIMAKE_CA_FILE and
-// $OCIMAKE_INSECURE_REGISTRIES.
+// The options of every command that talks to registries: --ca-file,
+// --insecure-registry (repeatable) and --cache, over $OCIMAKE_CA_FILE,
+// $OCIMAKE_INSECURE_REGISTRIES and $OCIMAKE_CACHE_DIR.
 struct RegistryFlags {
   std::string ca_file;
   std::vector<std::string> insecure;
+  std::string cache_dir;
 };
 struct RegistryOptions;
 void AddRegistryFlags(CLI::App& app, RegistryFlags* flags);

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "fs_util.h"
 #include "image_source.h"
+#include "registry_client.h"
 
 namespace ocimake {
 
@@ -26,6 +27,8 @@ int RunClosure(const Args& args) {
   app.add_option("--output", output, "entries file to write (rewritten only on change)")
       ->required();
   app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
+  RegistryFlags registry;
+  AddRegistryFlags(app, &registry);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   if (!root_file.empty()) {
@@ -37,7 +40,8 @@ int RunClosure(const Args& args) {
   request.root = root;
   SourceSpec spec = ParseSourceSpec(base);
   if (spec.kind != SourceSpec::kScratch) {
-    OpenedSource src = OpenSource(spec, HostPlatform(), DirName(AbsolutePath(output)));
+    RegistryOptions options = MakeRegistryOptions(registry);
+    OpenedSource src = OpenSource(spec, HostPlatform(), DirName(AbsolutePath(output)), &options);
     request.provided = ListImageFiles(src.image);
   }
   ClosureResult result = ComputeClosure(request);

@@ -108,7 +108,8 @@ int RunCopy(const Args& args) {
     if (!ref.tag.empty()) tags.push_back(ref.tag);
     md = source.image.manifest_descriptor;
     WithContext(to, [&] {
-      PushImage(client, ref.repository, *source.image.layout, md, tags, DefaultCacheDir());
+      PushImage(client, ref.repository, *source.image.layout, md, tags,
+                options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir);
     });
   } else {
     ExportArchive(source.image, ParseArchiveFormat(dst.transport), "", dst.path);

@@ -5,6 +5,7 @@
 #include "fs_util.h"
 #include "image_builder.h"
 #include "oci_json.h"
+#include "registry_client.h"
 
 namespace ocimake {
 
@@ -34,6 +35,8 @@ int RunImage(const Args& args) {
   app.add_option("--epoch", epoch, "created time (default: $SOURCE_DATE_EPOCH or 0)");
   app.add_flag("--prune", prune, "the layout is the build's own: keep only this image and its blobs");
   app.add_option("--digest-file", digest_file, "write the manifest digest here (on change)");
+  RegistryFlags registry;
+  AddRegistryFlags(app, &registry);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   ImageRequest request;
@@ -54,7 +57,8 @@ int RunImage(const Args& args) {
   OpenedSource source;
   if (spec.kind != SourceSpec::kScratch) {
     source = WithContext("base " + base, [&] {
-      return OpenSource(spec, want, DirName(AbsolutePath(layout_dir)));
+      RegistryOptions options = MakeRegistryOptions(registry);
+      return OpenSource(spec, want, DirName(AbsolutePath(layout_dir)), &options);
     });
     for (const auto& l : source.image.manifest.layers)
       WithContext("base " + base, [&] { source.image.layout->ReadBlob(l, [](const char*, size_t) {}); });

@@ -47,9 +47,11 @@ int RunPush(const Args& args) {
     if (!IsValidTag(t)) Fail("--tag '{}': invalid tag", t);
     tags.push_back(t);
   }
-  RegistryClient client(ref.registry, MakeRegistryOptions(flags));
+  RegistryOptions options = MakeRegistryOptions(flags);
+  RegistryClient client(ref.registry, options);
+  std::string cache = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
   PushSummary summary = WithContext("pushing " + source + " to " + ref.name(), [&] {
-    return PushImage(client, ref.repository, layout, top, tags, DefaultCacheDir());
+    return PushImage(client, ref.repository, layout, top, tags, cache);
   });
   if (!digest_file.empty()) WriteFileIfChanged(digest_file, summary.digest.str() + "\n");
   std::cout << summary.digest.str() << "\n";

@@ -8,6 +8,7 @@
 #include "fs_util.h"
 #include "image_run.h"
 #include "image_source.h"
+#include "registry_client.h"
 #include "rootfs_unpacker.h"
 
 namespace ocimake {
@@ -74,7 +75,9 @@ int RunRun(const Args& args) {
     if (spec.kind != SourceSpec::kLayout) Fail("{}: {} runs need an OCI layout", source, runtime);
     Exec(PodmanCommand(runtime, spec.path, spec.tag, r));
   }
-  OpenedSource src = OpenSource(spec, HostPlatform(), cache);
+  RegistryOptions options = RegistryOptions::FromEnvironment();
+  options.cache_dir = cache;
+  OpenedSource src = OpenSource(spec, HostPlatform(), cache, &options);
   r.rootfs = CachedRootfs(src.image, cache);
   r.config = src.image.config.config;
   Exec(SandboxCommand(sandbox.empty() ? FindSandbox() : sandbox, r));

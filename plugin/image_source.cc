@@ -147,7 +147,8 @@ OpenedSource OpenSource(const SourceSpec& spec, const Platform& want,
   } else if (spec.kind == SourceSpec::kRegistry) {
     ImageReference ref = ParseImageReference(spec.path);
     RegistryOptions options = registry ? *registry : RegistryOptions::FromEnvironment();
-    PulledImage pulled = PullImage(ref, want, DefaultCacheDir(), options);
+    std::string cache = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
+    PulledImage pulled = PullImage(ref, want, cache, options);
     out.image = LoadImage(pulled.layout_dir, pulled.tag, pulled.platform);
     out.image.name = spec.path;
   } else {

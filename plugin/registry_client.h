@@ -47,6 +47,8 @@ struct RegistryOptions {
   // Blobs of at least this size are sent in chunks (PATCH) of chunk_size.
   uint64_t chunk_threshold = 16u << 20;
   uint64_t chunk_size = 8u << 20;
+  // Where pulls are cached (registry_cache.h); empty: DefaultCacheDir().
+  std::string cache_dir;
   // Looked up once, when the registry first asks for credentials.
   std::function<Credentials(const std::string& registry)> credentials;
 

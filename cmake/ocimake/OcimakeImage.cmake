@@ -90,7 +90,7 @@ function(_ocimake_add_image name)
     set(root_depends "${toolchain_file}")
   endif()
   add_custom_command(OUTPUT "${work}/libs.txt"
-    COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}"
+    COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
       --output "${work}/libs.txt" --depfile "${work}/libs.d"
     DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_depends}
     DEPFILE "${work}/libs.d"
@@ -117,7 +117,7 @@ function(_ocimake_add_image name)
   add_custom_command(OUTPUT "${work}/image.digest" "${layout}/index.json"
     COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
       --layer "${work}/libs.layer.json" --layer "${work}/app.layer.json"
-      --settings "${work}/settings.json" ${epoch} --prune
+      --settings "${work}/settings.json" ${epoch} --prune ${cache_args}
       --digest-file "${work}/image.digest"
     DEPENDS ${tool} "${work}/libs.layer.json" "${work}/app.layer.json"
       "${work}/settings.json" ${base_depends}
@@ -150,7 +150,7 @@ function(_ocimake_add_image name)
     set(push_ref "${arg_PUSH_TO}")
   endif()
   add_custom_target("${name}-push"
-    COMMAND ${tool} push "${layout}:${arg_TAG}" "${push_ref}"
+    COMMAND ${tool} push "${layout}:${arg_TAG}" "${push_ref}" ${cache_args}
     COMMENT "Pushing image ${name} to ${push_ref}"
     VERBATIM)
   add_dependencies("${name}-push" "${name}")

@@ -11,7 +11,8 @@ base=$("$OCIMAKE" push "$T/base" "$REG_HOST/cmake/base:1")
 
 "$CMAKE_COMMAND" -G Ninja -S "$OCIMAKE_TESTS_DIR/registry/project" -B "$T/build" \
   -Docimake_DIR="$OCIMAKE_BUILD_DIR" -DGREET_BASE="$REG_HOST/cmake/base@$base" \
-  -DGREET_PUSH_TO="$REG_HOST/cmake/greet:1.0" >"$T/configure.log" 2>&1 ||
+  -DGREET_PUSH_TO="$REG_HOST/cmake/greet:1.0" -DOCIMAKE_CACHE_DIR="$T/cmake-cache" \
+  >"$T/configure.log" 2>&1 ||
   { cat "$T/configure.log"; fail "configure"; }
 "$CMAKE_COMMAND" --build "$T/build" --target greet-image-push >"$T/build.log" 2>&1 ||
   { cat "$T/build.log"; fail "build greet-image-push"; }
@@ -20,6 +21,9 @@ assert_eq "$built" "$(skopeo_digest "$REG_HOST/cmake/greet:1.0" --tls-verify=fal
 expected=$(manifest_layers "$T/base")
 assert_eq "$expected" "$(manifest_layers "$T/build/greet-image" | head -n "$(printf '%s\n' "$expected" | wc -l)")" \
   "the image starts with the base's layers"
+# The module's OCIMAKE_CACHE_DIR is where the base was pulled to.
+assert_contains "$(cat "$T/cmake-cache/oci/index.json")" "$REG_HOST/cmake/base@$base"
+[ ! -e "$OCIMAKE_CACHE_DIR/oci" ] || fail "the base went to \$OCIMAKE_CACHE_DIR, not the module's cache"
 
 # Pushing again is a no-op upload-wise.
 off=$(log_size)
