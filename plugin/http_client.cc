@@ -71,8 +71,13 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     } else {
       std::string& body = t->response->body;
       size_t room = t->request->max_body - std::min(body.size(), t->request->max_body);
-      if (n > room) t->response->body_truncated = true;
       body.append(data, std::min(n, room));
+      if (n > room) {
+        // Never read past the limit: the transfer stops here (Perform()
+        // returns what arrived, marked truncated).
+        t->response->body_truncated = true;
+        return 0;
+      }
     }
   } catch (...) {
     t->error = std::current_exception();
@@ -223,7 +228,8 @@ HttpResponse HttpClient::Perform(const HttpRequest& request) {
 
   CURLcode rc = curl_easy_perform(curl);
   if (t.error) std::rethrow_exception(t.error);
-  if (rc != CURLE_OK) throw TransportError(rc, curl, error_buffer);
+  if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && response.body_truncated))
+    throw TransportError(rc, curl, error_buffer);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
 }

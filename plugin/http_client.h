@@ -30,8 +30,9 @@ struct HttpRequest {
   // response body (so not at all for an empty body).
   std::function<void(const HttpResponse& head)> on_response;
   // When set, the body of a 2xx response streams here; any other body is
-  // kept in HttpResponse::body, cut at max_body bytes. The sink may throw
-  // an Error (a size limit): the transfer stops and the Error propagates.
+  // kept in HttpResponse::body, and the transfer stops after max_body bytes
+  // (body_truncated is then set). The sink may throw an Error (a size
+  // limit): the transfer stops and the Error propagates.
   std::function<void(const char* data, size_t size)> sink;
   size_t max_body = 1 << 20;
   // Bytes of the body sent and of the response received so far.

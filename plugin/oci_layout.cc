@@ -57,9 +57,14 @@ OciLayout OciLayout::Open(const std::string& dir) {
 
 OciLayout OciLayout::Create(const std::string& dir) {
   MakeDirs(JoinPath(dir, "blobs/sha256"));
-  if (!IsLayout(dir)) WriteFileAtomic(JoinPath(dir, kLayoutFile), kLayoutContent);
-  if (!PathExists(JoinPath(dir, "index.json")))
-    WriteFileAtomic(JoinPath(dir, "index.json"), ToJson(Index{}));
+  if (!IsLayout(dir) || !PathExists(JoinPath(dir, "index.json"))) {
+    // Under the index lock: a concurrent creator must not write an empty
+    // index.json over one another process has just tagged an image in.
+    FileLock lock(JoinPath(dir, ".ocimake.lock"));
+    if (!IsLayout(dir)) WriteFileAtomic(JoinPath(dir, kLayoutFile), kLayoutContent);
+    if (!PathExists(JoinPath(dir, "index.json")))
+      WriteFileAtomic(JoinPath(dir, "index.json"), ToJson(Index{}));
+  }
   return OciLayout(dir);
 }
 

@@ -647,6 +647,7 @@ void RegistryClient::PullBlob(const std::string& repo, const Descriptor& d,
       FailStatus(r, "GET blob " + d.digest.str());
     } catch (const HttpError& e) {
       if (!e.transient()) Fail("registry {}: {}", registry_, e.what());
+      if (have == d.size) break;  // every byte arrived: Commit() verifies them
       backoff.Retry(e.what());
     }
   }
