@@ -24,13 +24,14 @@ int ParseArgs(CLI::App& app, const Args& args) {
   return -1;
 }
 
-void AddRegistryFlags(CLI::App& app, RegistryFlags* flags) {
+void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache) {
   app.add_option("--ca-file", flags->ca_file,
                  "PEM file of CAs trusted for registries (default: $OCIMAKE_CA_FILE, else the "
                  "system's)");
   app.add_option("--insecure-registry", flags->insecure,
                  "allow plain http for this registry HOST[:PORT] (repeatable; loopback ones "
                  "always are; also $OCIMAKE_INSECURE_REGISTRIES)");
+  if (!with_cache) return;
   app.add_option("--cache", flags->cache_dir,
                  "cache directory for pulled images (default: $OCIMAKE_CACHE_DIR or "
                  "~/.cache/ocimake)");

@@ -25,7 +25,7 @@ struct RegistryFlags {
   std::string cache_dir;
 };
 struct RegistryOptions;
-void AddRegistryFlags(CLI::App& app, RegistryFlags* flags);
+void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache = true);
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
 // "os/arch[/variant]" (--platform).
 struct Platform;

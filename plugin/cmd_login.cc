@@ -42,7 +42,7 @@ int RunLogin(const Args& args) {
   app.add_option("-u,--username", username, "user name")->required();
   app.add_flag("--password-stdin", password_stdin, "read the password from stdin")->required();
   app.add_option("--auth-file", auth_file, "store in this file instead of the docker config");
-  AddRegistryFlags(app, &flags);
+  AddRegistryFlags(app, &flags, /*with_cache=*/false);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   std::string registry = HostOf(host);

@@ -35,6 +35,7 @@ struct HttpRequest {
   // limit): the transfer stops and the Error propagates.
   std::function<void(const char* data, size_t size)> sink;
   size_t max_body = 1 << 20;
+  long connect_timeout = 0;  // seconds to connect (and finish TLS); 0: 30
   // Bytes of the body sent and of the response received so far.
   std::function<void(uint64_t sent, uint64_t received)> progress;
 };

@@ -21,6 +21,7 @@ namespace ocimake {
 namespace {
 
 constexpr int kMaxRedirects = 5;
+constexpr long kTlsProbeSeconds = 10;  // https first, for an insecure registry
 constexpr char kManifestAccept[] =
     "application/vnd.oci.image.manifest.v1+json, "
     "application/vnd.oci.image.index.v1+json, "
@@ -320,11 +321,14 @@ void RegistryClient::Ping() {
     std::string base = "https://" + api_host_;
     try {
       HttpResponse r;
+      HttpRequest probe = Request("GET", base + "/v2/");
+      if (insecure) probe.connect_timeout = kTlsProbeSeconds;
       try {
-        r = http_.Perform(Request("GET", base + "/v2/"));
+        r = http_.Perform(probe);
       } catch (const HttpError& e) {
-        if (e.kind() != HttpError::kTls || !insecure) throw;
-        // An insecure registry that does not speak TLS: plain http.
+        // An insecure registry that does not speak TLS (it failed the
+        // handshake, or never answered it): plain http.
+        if (!insecure || (e.kind() != HttpError::kTls && e.kind() != HttpError::kTimeout)) throw;
         base = "http://" + api_host_;
         r = http_.Perform(Request("GET", base + "/v2/"));
       }
