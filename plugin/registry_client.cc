@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -97,7 +98,6 @@ class Backoff {
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(wait));
   }
-  int failures() const { return failures_; }
 
  private:
   RetryPolicy policy_;
@@ -686,6 +686,73 @@ RegistryClient::Pushed RegistryClient::PushBlob(const std::string& repo, const D
   return Pushed::kUploaded;
 }
 
+namespace {
+
+// Fails on an answer that is neither a success nor worth another attempt;
+// throws RetryableStatus on one that is.
+void CheckUploadAnswer(const HttpResponse& r, const std::string& what,
+                       const std::function<void()>& fail) {
+  if (IsSuccess(r.status)) return;
+  if (IsRetryableStatus(r.status)) throw RetryableStatus{what + ": " + StatusText(r), RetryAfter(r)};
+  fail();
+}
+
+}  // namespace
+
+// An upload session: where to send the next bytes, and how many the
+// registry holds.
+struct RegistryClient::Upload {
+  std::string location;
+  uint64_t offset = 0;
+};
+
+void RegistryClient::StartUpload(const std::string& repo, Upload* upload) {
+  std::string url = "/v2/" + repo + "/blobs/uploads/";
+  HttpRequest start = Request("POST", url);
+  start.has_body = true;
+  HttpResponse r = Exchange(start, PushScope(repo));
+  CheckUploadAnswer(r, "POST " + url, [&] { FailStatus(r, "POST " + url); });
+  if (r.Header("location").empty())
+    Fail("registry {}: POST {}: no Location in the answer", registry_, url);
+  upload->location = ResolveUrl(Url(url), r.Header("location"));
+  upload->offset = 0;
+}
+
+void RegistryClient::QueryUpload(const std::string& repo, Upload* upload) {
+  HttpResponse r = Exchange(Request("GET", upload->location), PushScope(repo));
+  if (IsRetryableStatus(r.status))
+    throw RetryableStatus{"upload status: " + StatusText(r), RetryAfter(r)};
+  if (!IsSuccess(r.status)) {
+    upload->location.clear();  // the session is gone (a restarted registry): start again
+    return;
+  }
+  upload->offset = RangeEnd(r.Header("range")).value_or(0);
+  if (!r.Header("location").empty())
+    upload->location = ResolveUrl(upload->location, r.Header("location"));
+}
+
+void RegistryClient::SendChunk(const std::string& repo, const std::string& chunk,
+                               Upload* upload, Progress* progress) {
+  HttpRequest patch = Request("PATCH", upload->location);
+  patch.headers.emplace_back("Content-Type", "application/octet-stream");
+  patch.headers.emplace_back("Content-Range", std::to_string(upload->offset) + "-" +
+                                                  std::to_string(upload->offset + chunk.size() - 1));
+  patch.has_body = true;
+  patch.body = chunk;
+  const uint64_t offset = upload->offset;
+  patch.progress = [&](uint64_t sent, uint64_t) { progress->Update(offset + sent); };
+  HttpResponse r = Exchange(patch, PushScope(repo));
+  if (r.status == 416) {
+    // The registry holds another length than we think: a fresh session.
+    upload->location.clear();
+    throw RetryableStatus{"PATCH: " + StatusText(r), std::nullopt};
+  }
+  CheckUploadAnswer(r, "PATCH", [&] { FailStatus(r, "PATCH " + repo + " upload"); });
+  if (!r.Header("location").empty())
+    upload->location = ResolveUrl(upload->location, r.Header("location"));
+  upload->offset = RangeEnd(r.Header("range")).value_or(offset + chunk.size());
+}
+
 void RegistryClient::UploadBlob(const std::string& repo, const Descriptor& d,
                                 const OciLayout& from, std::string location) {
   const std::string scope = PushScope(repo);
@@ -696,13 +763,8 @@ void RegistryClient::UploadBlob(const std::string& repo, const Descriptor& d,
   ChunkReader reader(from.BlobPath(d.digest), d);
   Progress progress("pushing " + Short(d.digest));
   Backoff backoff(options_.retry, registry_);
-  uint64_t offset = 0;
+  Upload upload{location, 0};
   bool resume = false;  // after a failure: ask the registry where it stands
-  auto check = [&](const HttpResponse& r, const std::string& what) {
-    if (IsSuccess(r.status)) return;
-    if (IsRetryableStatus(r.status)) throw RetryableStatus{what + ": " + StatusText(r), RetryAfter(r)};
-    FailStatus(r, what);
-  };
   for (;;) {
     try {
       if (resume) {
@@ -711,59 +773,25 @@ void RegistryClient::UploadBlob(const std::string& repo, const Descriptor& d,
         HttpResponse head =
             Exchange(Request("HEAD", "/v2/" + repo + "/blobs/" + d.digest.str()), scope);
         if (IsSuccess(head.status)) return;
-        if (!chunked || location.empty()) {
-          location.clear();
+        if (chunked && !upload.location.empty()) {
+          QueryUpload(repo, &upload);
         } else {
-          HttpResponse status = Exchange(Request("GET", location), scope);
-          if (IsSuccess(status.status)) {
-            offset = RangeEnd(status.Header("range")).value_or(0);
-            if (!status.Header("location").empty())
-              location = ResolveUrl(location, status.Header("location"));
-          } else if (IsRetryableStatus(status.status)) {
-            throw RetryableStatus{"upload status: " + StatusText(status), RetryAfter(status)};
-          } else {
-            location.clear();  // the session is gone (a restarted registry): start again
-          }
+          upload.location.clear();
         }
       }
-      if (location.empty()) {
-        std::string url = "/v2/" + repo + "/blobs/uploads/";
-        HttpRequest start = Request("POST", url);
-        start.has_body = true;
-        HttpResponse r = Exchange(start, scope);
-        check(r, "starting the upload of " + Short(d.digest));
-        if (r.Header("location").empty())
-          Fail("registry {}: POST {}: no Location in the answer", registry_, url);
-        location = ResolveUrl(Url(url), r.Header("location"));
-        offset = 0;
-      }
-      while (chunked && offset < size) {
-        uint64_t length = std::min<uint64_t>(options_.chunk_size, size - offset);
-        std::string chunk = reader.Read(offset, length);
-        HttpRequest patch = Request("PATCH", location);
-        patch.headers.emplace_back("Content-Type", "application/octet-stream");
-        patch.headers.emplace_back(
-            "Content-Range", std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-        patch.has_body = true;
-        patch.body = chunk;
-        patch.progress = [&](uint64_t sent, uint64_t) { progress.Update(offset + sent); };
-        HttpResponse r = Exchange(patch, scope);
-        if (r.status == 416) {
-          resume = true;  // the registry holds another length: ask it
-          throw RetryableStatus{"upload of " + Short(d.digest) + ": " + StatusText(r), {}};
-        }
-        check(r, "uploading " + Short(d.digest));
-        if (!r.Header("location").empty()) location = ResolveUrl(location, r.Header("location"));
-        offset = RangeEnd(r.Header("range")).value_or(offset + length);
+      if (upload.location.empty()) StartUpload(repo, &upload);
+      while (chunked && upload.offset < size) {
+        uint64_t length = std::min<uint64_t>(options_.chunk_size, size - upload.offset);
+        SendChunk(repo, reader.Read(upload.offset, length), &upload, &progress);
       }
       if (chunked) reader.Verify();
-      HttpRequest put = Request("PUT", AddQuery(location, "digest", d.digest.str()));
+      HttpRequest put = Request("PUT", AddQuery(upload.location, "digest", d.digest.str()));
       put.headers.emplace_back("Content-Type", "application/octet-stream");
       put.has_body = true;
       put.body = chunked ? std::string_view() : std::string_view(whole);
       if (!chunked) put.progress = [&](uint64_t sent, uint64_t) { progress.Update(sent); };
       HttpResponse r = Exchange(put, scope);
-      check(r, "completing the upload of " + Short(d.digest));
+      CheckUploadAnswer(r, "PUT", [&] { FailStatus(r, "PUT blob " + d.digest.str()); });
       return;
     } catch (const HttpError& e) {
       if (!e.transient()) Fail("registry {}: {}", registry_, e.what());

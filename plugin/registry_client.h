@@ -34,6 +34,8 @@
 
 namespace ocimake {
 
+class Progress;
+
 struct RetryPolicy {
   int attempts = 4;              // in all, the first one included
   double base_seconds = 0.5;     // waits of 0.5 s, 1 s, 2 s (plus a little jitter)
@@ -126,8 +128,13 @@ class RegistryClient {
   [[noreturn]] void FailUnauthorized(const HttpResponse& response);
   [[noreturn]] void FailStatus(const HttpResponse& response, const std::string& what);
   std::string Url(const std::string& path) const { return base_url_ + path; }
+  struct Upload;
   void UploadBlob(const std::string& repo, const Descriptor& d, const OciLayout& from,
                   std::string location);
+  void StartUpload(const std::string& repo, Upload* upload);
+  void QueryUpload(const std::string& repo, Upload* upload);
+  void SendChunk(const std::string& repo, const std::string& chunk, Upload* upload,
+                 Progress* progress);
 
   std::string registry_;
   std::string api_host_;
