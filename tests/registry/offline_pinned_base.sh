@@ -28,7 +28,7 @@ assert_eq "$online" "$offline" "the same image offline"
 assert_eq "$base" "$("$OCIMAKE" pull "$pinned" "$T/pulled")" "pull of a cached pin"
 
 # A corrupt cached layer is noticed: without the registry, that is an error.
-layer=$(manifest_layers "$T/base" | head -n1)
+layer=$(manifest_layers "$T/base" | sed -n 1p)
 printf 'garbage' >"$OCIMAKE_CACHE_DIR/oci/blobs/sha256/${layer#sha256:}"
 expect_failure out build "$T/img3" "$pinned"
 assert_one_line "$out"

@@ -102,8 +102,9 @@ registry_start() {
     token_server_start "$d"
   fi
   registry_write_config "$d" "$mode" "$port"
-  docker-registry serve "$d/config.yml" >>"$d/registry.log" 2>&1 &
+  docker-registry serve "$d/config.yml" >>"$d/registry.log" 2>&1 </dev/null &
   local pid=$!
+  disown "$pid"  # killed by registry_stop, without a "Killed" note from bash
   local scheme=http
   [ "$mode" = http ] || scheme=https
   local i
@@ -150,8 +151,9 @@ token_server_start() {
     --cert "$d/ca/server.pem" --key "$d/ca/server.key" \
     --sign-key "$d/ca/token.key" --sign-cert "$d/ca/token.pem" \
     --user "$REG_USER" --password "$REG_PASSWORD" --log "$d/token.log" \
-    >>"$d/token.out" 2>&1 &
+    >>"$d/token.out" 2>&1 </dev/null &
   echo $! >"$d/token.pid"
+  disown $!
   local i
   for i in $(seq 1 100); do
     curl -s -o /dev/null --cacert "$d/ca/ca.pem" "https://127.0.0.1:$port/health" && return 0
