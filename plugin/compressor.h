@@ -1,6 +1,7 @@
 // Streaming compressors for layer blobs. Determinism: gzip output carries no
 // name and a zero timestamp (zlib's own header, OS byte "unix"); zstd output
-// has no dictionary id and a fixed frame layout. The compressed bytes depend
+// has no dictionary id, a checksum, and the multi-threaded frame layout, which
+// is the same for any number of worker threads. The compressed bytes depend
 // on the library version (zlib, libzstd); the uncompressed tar, and so the
 // diff_id, never does. docs/reproducibility.md says so too.
 #ifndef OCIMAKE_COMPRESSOR_H_

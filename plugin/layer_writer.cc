@@ -233,12 +233,15 @@ LayerDescriptor WriteLayerBlob(const std::vector<LayerEntry>& entries,
     }
   });
 
+  // Uncompressed, the blob is the tar: its digest is the diff_id, and the
+  // tar is hashed once (by the blob writer), not twice.
+  const bool plain = options.compression == Compression::kNone;
   Sha256 diff_id;
   std::string chunk;
   chunk.reserve(kPipeChunk);
   try {
     WriteLayerTar(entries, options, [&](const char* p, size_t n) {
-      diff_id.Update(p, n);
+      if (!plain) diff_id.Update(p, n);
       chunk.append(p, n);
       if (chunk.size() >= kPipeChunk) {
         pipe.Push(std::move(chunk));
@@ -260,7 +263,7 @@ LayerDescriptor WriteLayerBlob(const std::vector<LayerEntry>& entries,
 
   LayerDescriptor out;
   out.descriptor = blob->Commit(LayerMediaType(options.compression));
-  out.diff_id = diff_id.Finish();
+  out.diff_id = plain ? out.descriptor.digest : diff_id.Finish();
   return out;
 }
 

@@ -85,10 +85,18 @@ TEST(LayerWriterTest, NormalizesEveryEntry) {
     EXPECT_EQ(e.gid, 0);
     EXPECT_EQ(e.uname, "");
     EXPECT_EQ(e.mtime, 1700000000);
-    if (e.path == "usr/bin/app") EXPECT_EQ(e.mode, S_IFREG | 0755) << "setuid dropped";
-    if (e.path == "etc/data") EXPECT_EQ(e.mode, S_IFREG | 0644);
-    if (e.path == "usr/lib/alias") EXPECT_EQ(e.link, "../bin/app") << "target verbatim";
-    if (e.path == "usr/") EXPECT_EQ(e.mode, S_IFDIR | 0755);
+    if (e.path == "usr/bin/app") {
+      EXPECT_EQ(e.mode, S_IFREG | 0755) << "setuid dropped";
+    }
+    if (e.path == "etc/data") {
+      EXPECT_EQ(e.mode, S_IFREG | 0644);
+    }
+    if (e.path == "usr/lib/alias") {
+      EXPECT_EQ(e.link, "../bin/app") << "target verbatim";
+    }
+    if (e.path == "usr/") {
+      EXPECT_EQ(e.mode, S_IFDIR | 0755);
+    }
   }
   // Sorted by path bytes, parents first.
   EXPECT_EQ(paths, (std::vector<std::string>{"etc/", "etc/data", "usr/", "usr/bin/",
@@ -131,7 +139,9 @@ TEST(LayerWriterTest, BlobDigestsAreStableAndDiffIdIsTheTarDigest) {
     EXPECT_EQ(a.descriptor.digest, b.descriptor.digest) << CompressionName(c);
     EXPECT_EQ(a.diff_id, Digest::Of(TarOf(d / "tree"))) << CompressionName(c);
     EXPECT_TRUE(l1.VerifyBlob(a.descriptor));
-    if (c == Compression::kNone) EXPECT_EQ(a.descriptor.digest, a.diff_id);
+    if (c == Compression::kNone) {
+      EXPECT_EQ(a.descriptor.digest, a.diff_id);
+    }
     EXPECT_EQ(a.descriptor.media_type, LayerMediaType(c));
   }
 }
