@@ -100,6 +100,9 @@ class ZstdCompressor : public Compressor {
     // reproducibility across machines.
     unsigned workers = std::max(1u, std::thread::hardware_concurrency());
     ZSTD_CCtx_setParameter(ctx_, ZSTD_c_nbWorkers, static_cast<int>(workers));
+    // A fixed job size (not zstd's level-dependent default) bounds the
+    // memory each worker holds; it is part of what fixes the output bytes.
+    ZSTD_CCtx_setParameter(ctx_, ZSTD_c_jobSize, 2 << 20);
   }
   ~ZstdCompressor() override { ZSTD_freeCCtx(ctx_); }
   void Write(const char* data, size_t size) override { Run(data, size, ZSTD_e_continue); }

@@ -208,8 +208,9 @@ TEST(RegistryClientTest, CredentialsStayOffAnotherHostAfterARedirect) {
       saw_storage = true;
       EXPECT_EQ(h.find("Authorization:"), std::string::npos) << h;
     }
-    if (h.rfind("GET /v2/app/blobs/", 0) == 0)
+    if (h.rfind("GET /v2/app/blobs/", 0) == 0) {
       EXPECT_NE(h.find("Authorization: Basic"), std::string::npos) << h;
+    }
   }
   EXPECT_TRUE(saw_storage);
   RemoveTree(dir);

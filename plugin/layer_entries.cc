@@ -65,23 +65,37 @@ std::vector<LayerEntry> EntriesFromListFile(const std::string& list_file) {
 }
 
 std::vector<LayerEntry> CompleteAndSort(std::vector<LayerEntry> entries) {
-  std::map<std::string, std::string> by_path;
-  for (auto& e : entries) {
-    auto [it, inserted] = by_path.emplace(e.path, e.source);
-    if (!inserted && it->second != e.source)
-      Fail("path '{}' is given twice: from {} and from {}", e.path, it->second, e.source);
-  }
-  std::vector<std::string> parents;
-  for (const auto& [path, source] : by_path) {
-    for (auto slash = path.find('/'); slash != std::string::npos;
-         slash = path.find('/', slash + 1))
-      parents.push_back(path.substr(0, slash));
-  }
-  for (auto& p : parents) by_path.emplace(p, "");
+  // Sorted in place (no node-based map: a tree of 100k files costs the
+  // entries themselves and little more).
+  auto by_path = [](const LayerEntry& a, const LayerEntry& b) { return a.path < b.path; };
+  std::sort(entries.begin(), entries.end(), by_path);
   std::vector<LayerEntry> out;
-  out.reserve(by_path.size());
-  for (auto& [path, source] : by_path) out.push_back({path, source});
-  return out;  // std::map order: byte-wise by path
+  out.reserve(entries.size());
+  for (auto& e : entries) {
+    if (!out.empty() && out.back().path == e.path) {
+      if (out.back().source != e.source)
+        Fail("path '{}' is given twice: from {} and from {}", e.path, out.back().source,
+             e.source);
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  entries.clear();
+  entries.shrink_to_fit();
+  // The parent directories nobody listed, added as implied directories.
+  std::set<std::string> missing;
+  for (const auto& e : out) {
+    for (auto slash = e.path.find('/'); slash != std::string::npos;
+         slash = e.path.find('/', slash + 1)) {
+      std::string parent = e.path.substr(0, slash);
+      if (!std::binary_search(out.begin(), out.end(), LayerEntry{parent, ""}, by_path))
+        missing.insert(parent);
+    }
+  }
+  for (const auto& p : missing) out.push_back({p, ""});
+  std::inplace_merge(out.begin(), out.end() - static_cast<long>(missing.size()), out.end(),
+                     by_path);
+  return out;
 }
 
 }  // namespace ocimake
