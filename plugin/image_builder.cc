@@ -120,22 +120,7 @@ Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
   manifest.config = out.WriteBlob(ToJson(config), media_type::kOciConfig);
   Descriptor md = out.WriteBlob(ToJson(manifest), media_type::kOciManifest);
   md.platform = Platform{config.os, config.architecture, config.variant};
-  std::string tag = r.settings.tag;
-  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
-  out.UpdateIndex(
-      [&](Index* index) {
-        std::vector<Descriptor> kept;
-        for (auto& m : index->manifests) {
-          auto it = m.annotations.find(kRefNameAnnotation);
-          std::string other = it == m.annotations.end() ? "" : it->second;
-          // With prune the layout is the build's own: it holds this image only.
-          if (other != tag && !r.prune) kept.push_back(m);
-        }
-        kept.push_back(md);
-        index->manifests = kept;
-      },
-      r.prune);
-  return md;
+  return out.Tag(md, r.settings.tag, r.prune);
 }
 
 Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag) {
@@ -144,17 +129,7 @@ Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::
   out.CopyBlobFrom(*image.layout, image.manifest_descriptor);
   Descriptor md = image.manifest_descriptor;
   md.annotations.clear();
-  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
-  out.UpdateIndex([&](Index* index) {
-    std::vector<Descriptor> kept;
-    for (auto& m : index->manifests) {
-      auto it = m.annotations.find(kRefNameAnnotation);
-      if ((it == m.annotations.end() ? "" : it->second) != tag) kept.push_back(m);
-    }
-    kept.push_back(md);
-    index->manifests = kept;
-  });
-  return md;
+  return out.Tag(md, tag);
 }
 
 }  // namespace ocimake

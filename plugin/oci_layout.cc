@@ -173,6 +173,24 @@ void OciLayout::UpdateIndex(const std::function<void(Index*)>& mutate, bool prun
   if (prune) RemoveUnreachableBlobs(index);
 }
 
+Descriptor OciLayout::Tag(Descriptor md, const std::string& tag, bool exclusive) const {
+  md.annotations.erase(kRefNameAnnotation);
+  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
+  UpdateIndex(
+      [&](Index* index) {
+        std::vector<Descriptor> kept;
+        for (auto& m : index->manifests) {
+          auto it = m.annotations.find(kRefNameAnnotation);
+          std::string other = it == m.annotations.end() ? "" : it->second;
+          if (other != tag && !exclusive) kept.push_back(m);
+        }
+        kept.push_back(md);
+        index->manifests = kept;
+      },
+      exclusive);
+  return md;
+}
+
 void OciLayout::RemoveUnreachableBlobs(const Index& index) const {
   // Reachable: each manifest (and nested index) in index.json, its config
   // and its layers. Anything else in blobs/sha256 is a leftover of an earlier
