@@ -33,11 +33,8 @@ std::string StageStamp(const std::string& stage) {
       ssize_t n = readlink(e.source.c_str(), target, sizeof target);
       out += "l " + std::string(target, n > 0 ? static_cast<size_t>(n) : 0) + " " + e.path + "\n";
     } else {
-      Sha256 h;
-      std::string data = ReadFile(e.source, 1ull << 40);
-      h.Update(data);
       out += fmt::format("f{} {} {} {}\n", (st.st_mode & S_IXUSR) ? "x" : "-", st.st_size,
-                         h.Finish().hex(), e.path);
+                         Digest::OfFile(e.source).hex(), e.path);
     }
   }
   return out;

@@ -1,6 +1,10 @@
 #include "digest.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "error.h"
 
@@ -41,6 +45,24 @@ Digest Digest::FromHex(std::string hex) {
 Digest Digest::Of(std::string_view bytes) {
   Sha256 h;
   h.Update(bytes);
+  return h.Finish();
+}
+
+Digest Digest::OfFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FailErrno("opening " + path);
+  Sha256 h;
+  std::string buf(1 << 20, '\0');
+  ssize_t n;
+  while ((n = read(fd, buf.data(), buf.size())) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      FailErrno("reading " + path);
+    }
+    h.Update(buf.data(), static_cast<size_t>(n));
+  }
+  close(fd);
   return h.Finish();
 }
 

@@ -19,6 +19,8 @@ class Digest {
   static bool IsValid(std::string_view text);
   static Digest FromHex(std::string hex);  // hex must be 64 lowercase digits
   static Digest Of(std::string_view bytes);
+  // sha256 of a file's bytes, streamed (never the whole file in memory).
+  static Digest OfFile(const std::string& path);
 
   const std::string& hex() const { return hex_; }
   std::string str() const { return "sha256:" + hex_; }

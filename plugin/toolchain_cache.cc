@@ -18,18 +18,6 @@ namespace ocimake {
 
 namespace {
 
-Digest FileDigest(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) FailErrno("opening " + path);
-  Sha256 h;
-  std::string buf(1 << 20, '\0');
-  ssize_t n;
-  while ((n = read(fd, buf.data(), buf.size())) > 0) h.Update(buf.data(), static_cast<size_t>(n));
-  close(fd);
-  if (n < 0) FailErrno("reading " + path);
-  return h.Finish();
-}
-
 // What identifies the toolchain's content.
 std::string CacheKey(const ToolchainSpec& s) {
   std::vector<std::string> packages = s.packages;
@@ -37,7 +25,7 @@ std::string CacheKey(const ToolchainSpec& s) {
   std::string text = "ocimake-toolchain-v1\n";
   switch (s.kind) {
     case ToolchainSpec::kTarball:
-      text += "tarball " + FileDigest(s.input).str() + "\n";
+      text += "tarball " + Digest::OfFile(s.input).str() + "\n";
       break;
     case ToolchainSpec::kImage: {
       OpenedSource src = OpenSource(ParseSourceSpec(s.input), HostPlatform(), "/tmp");
@@ -83,8 +71,7 @@ std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_
     if (!IsDirectory(spec.input)) Fail("toolchain {}: ROOTFS {}: no such directory", spec.name, spec.input);
     return AbsolutePath(spec.input);
   }
-  if (spec.kind != ToolchainSpec::kDebian && !PathExists(spec.input) &&
-      spec.kind == ToolchainSpec::kTarball)
+  if (spec.kind == ToolchainSpec::kTarball && !PathExists(spec.input))
     Fail("toolchain {}: TARBALL {}: no such file", spec.name, spec.input);
   std::string key = WithContext("toolchain " + spec.name, [&] { return CacheKey(spec); });
   std::string dir = JoinPath(cache_dir, "toolchains/" + key);
