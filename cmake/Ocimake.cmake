@@ -243,7 +243,9 @@ include_guard(GLOBAL)
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeArguments.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeInstallRules.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeImage.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeStage.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeToolchain.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeTest.cmake")
 
@@ -268,6 +270,10 @@ set(OCIMAKE_IMAGE_TARGET "image" CACHE STRING "Umbrella target that builds every
 set(OCIMAKE_CACHE_DIR "" CACHE PATH
   "ocimake's cache (toolchains, unpacked images); empty: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake")
 option(OCIMAKE_CONTAINER_TESTS "Register add_container_test() tests" ON)
+if(OCIMAKE_IN_BUILD_STAGE)
+  cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}"
+    CALL _ocimake_write_inner_targets "${CMAKE_BINARY_DIR}/ocimake-installed-targets.txt")
+endif()
 
 function(add_container_image name)
   _ocimake_add_image("${name}" ${ARGN})

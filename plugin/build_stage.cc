@@ -1,11 +1,17 @@
 #include "build_stage.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <iostream>
+#include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "error.h"
 #include "fs_util.h"
+#include "install_script.h"
 #include "subprocess.h"
 
 namespace ocimake {
@@ -13,6 +19,13 @@ namespace ocimake {
 namespace {
 
 constexpr char kConfigArgsFile[] = ".ocimake-configure-args";
+// Written by the inner configure (OcimakeInstallRules.cmake): per image
+// directory, the targets its install rules need.
+constexpr char kTargetsFile[] = "ocimake-installed-targets.txt";
+constexpr char kStepFile[] = ".ocimake-step";
+constexpr char kDepsFile[] = ".ocimake-deps";
+constexpr char kTestLog[] = ".ocimake-ctest.log";
+constexpr char kInstallLog[] = ".ocimake-install.log";
 
 struct Secret {
   std::string id, src;
@@ -55,6 +68,8 @@ class StageSandbox {
     }
   }
 
+  const std::string& config_dir() const { return config_dir_; }
+
   // Runs a command in the sandbox; `with_secrets` for build and test only.
   ProcessResult Run(const std::vector<std::string>& command, bool with_secrets, bool capture,
                     const std::vector<std::string>& env = {}) {
@@ -78,10 +93,131 @@ class StageSandbox {
 std::vector<std::string> ConfigureCommand(const BuildStage& s) {
   std::vector<std::string> argv = {"cmake", "-G", "Ninja", "-S", "/src", "-B", "/build",
                                    "-Docimake_DIR=/ocimake/config",
-                                   "-DOCIMAKE_IN_BUILD_STAGE=ON"};
+                                   "-DOCIMAKE_IN_BUILD_STAGE=ON", "--no-warn-unused-cli"};
   if (!s.build_type.empty()) argv.push_back("-DCMAKE_BUILD_TYPE=" + s.build_type);
   for (const auto& d : s.defines) argv.push_back("-D" + d);
   return argv;
+}
+
+void RemoveFileIfExists(const std::string& path) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) FailErrno("removing " + path);
+}
+
+// The words of a build.ninja that are absolute paths below /src ($-escapes
+// undone): the inner build's inputs from the source tree.
+std::vector<std::string> NinjaPaths(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  auto flush = [&] {
+    if (word.rfind("/src/", 0) == 0) out.push_back(word);
+    word.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '$' && i + 1 < text.size()) {
+      char next = text[++i];
+      if (next == '\n') flush();
+      else word += next;  // "$ ", "$:", "$$"
+    } else if (c == ' ' || c == '\n' || c == '\t' || c == '|' || c == ':') {
+      flush();
+    } else {
+      word += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+std::string Subdir(const BuildStage& s) { return s.subdir.empty() ? "." : s.subdir; }
+
+std::string ShellQuote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string ShellLine(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& a : argv) line += (line.empty() ? "" : " ") + ShellQuote(a);
+  return line;
+}
+
+// Each step writes its name to /build/.ocimake-step first, so a failure is
+// reported by what failed; output goes to the terminal, except ctest's and
+// the install's, kept in a log and shown on failure (ctest's always).
+std::string BuildScript(const BuildStage& s, bool configure) {
+  std::string sh = "set -e\ncd /build\nstep() { echo \"$1\" >/build/" + std::string(kStepFile) +
+                   "; }\n";
+  if (configure) sh += "step configure\n" + ShellLine(ConfigureCommand(s)) + "\n";
+  sh += "step build\n";
+  if (s.test) {
+    sh += "cmake --build /build\n";
+  } else {
+    // Regenerate first (a changed CMakeLists re-runs cmake), so the list of
+    // what the install rules need is current; without one, build all.
+    std::string extra;
+    for (const auto& t : s.build_targets) extra += " " + ShellQuote(t);
+    sh += "cmake --build /build --target build.ninja >/dev/null\n"
+          "if [ -f " + std::string(kTargetsFile) + " ]; then\n"
+          "  targets=$(awk -F '\\t' -v d=" + ShellQuote(Subdir(s)) + " '$1 == d { print $2 }' " +
+          kTargetsFile + ")" + extra + "\n"
+          "  if [ -n \"$targets\" ]; then cmake --build /build --target $targets; fi\n"
+          "else\n  cmake --build /build\nfi\n";
+  }
+  sh += "ninja -C /build -t deps >" + std::string(kDepsFile) + " 2>/dev/null || : >" + kDepsFile +
+        "\n";
+  if (s.test) {
+    sh += "state=$(stat -c '%s %Y' .ninja_log CMakeCache.txt)\n"
+          "if [ \"$state\" != \"$(cat .ocimake-tested 2>/dev/null)\" ]; then\n"
+          "  step test\n  rm -f .ocimake-tested\n"
+          "  ctest --test-dir /build --output-on-failure >" + std::string(kTestLog) +
+          " 2>&1 || { cat " + kTestLog + " >&2; exit 1; }\n"
+          "  cat " + kTestLog + " >&2\n  echo \"$state\" >.ocimake-tested\n"
+          "else\n  echo 'ocimake: TEST_STAGE: nothing was rebuilt since the tests passed; not "
+          "re-run' >&2\nfi\n";
+  }
+  return sh;
+}
+
+std::string InstallScript(const BuildStage& s) {
+  std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n";
+  std::vector<std::string> components = s.components;
+  if (components.empty()) components.push_back("");
+  std::string dir = Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
+  for (const auto& c : components) {
+    std::vector<std::string> argv = {"cmake", "--install", dir, "--prefix", s.prefix};
+    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
+    sh += "DESTDIR=/ocimake/stage " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
+          kInstallLog + " >&2; exit 1; }\n";
+  }
+  return sh + "echo done >/build/" + kStepFile + "\n";
+}
+
+// Runs `script` with /bin/sh in the sandbox; fails naming the step that
+// failed (the script records it).
+void RunScript(StageSandbox& sandbox, const BuildStage& s, const std::string& name,
+               const std::string& script, bool with_secrets) {
+  std::string step_file = JoinPath(s.inner_build_dir, kStepFile);
+  WriteFileAtomic(JoinPath(sandbox.config_dir(), name), script);
+  RemoveFileIfExists(step_file);
+  ProcessResult r = sandbox.Run({"/bin/sh", "/ocimake/config/" + name}, with_secrets, false);
+  if (r.status == 0) return;
+  std::string step = PathExists(step_file) ? ReadFile(step_file) : "";
+  step = step.substr(0, step.find('\n'));
+  if (step == "configure" && r.status == 127)
+    Fail("the toolchain has no cmake: add cmake and ninja-build to its packages");
+  if (step == "test") {
+    std::string log = JoinPath(s.inner_build_dir, kTestLog);
+    std::string summary = PathExists(log) ? FailedTestsSummary(ReadFile(log)) : "";
+    Fail("{}", summary.empty() ? fmt::format("TEST_STAGE failed: ctest exited with status {}",
+                                             r.status)
+                               : summary);
+  }
+  static const std::map<std::string, std::string> kWhat = {
+      {"configure", "configuring"}, {"build", "building"}, {"install", "installing"}};
+  auto it = kWhat.find(step);
+  Fail("{} the project in the toolchain failed (status {})",
+       it == kWhat.end() ? "running the build stage" : it->second, r.status);
 }
 
 }  // namespace
@@ -106,43 +242,49 @@ std::string FailedTestsSummary(const std::string& out) {
 void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
   MakeDirs(s.inner_build_dir);
   StageSandbox sandbox(s, stage_dir);
-  std::vector<std::string> configure = ConfigureCommand(s);
   std::string args_file = JoinPath(s.inner_build_dir, kConfigArgsFile);
   std::string args_text;
-  for (const auto& a : configure) args_text += a + "\n";
+  for (const auto& a : ConfigureCommand(s)) args_text += a + "\n";
   bool configured = PathExists(JoinPath(s.inner_build_dir, "CMakeCache.txt")) &&
                     PathExists(args_file) && ReadFile(args_file) == args_text;
-  if (!configured) {
-    ProcessResult r = sandbox.Run(configure, true, false);
-    if (r.status == 127)
-      Fail("the toolchain has no cmake: add cmake and ninja-build to its packages");
-    if (r.status != 0) Fail("configuring the project in the toolchain failed (status {})", r.status);
-    WriteFileAtomic(args_file, args_text);
+  if (!configured) RemoveFileIfExists(args_file);
+  std::string build = BuildScript(s, !configured);
+  if (s.secrets.empty()) {
+    RunScript(sandbox, s, "stage.sh", build + InstallScript(s), false);
+  } else {
+    RunScript(sandbox, s, "build.sh", build, true);
+    RunScript(sandbox, s, "install.sh", InstallScript(s), false);
   }
-  ProcessResult build = sandbox.Run({"cmake", "--build", "/build"}, true, false);
-  if (build.status != 0) Fail("building the project in the toolchain failed (status {})", build.status);
-  if (s.test) {
-    ProcessResult t = sandbox.Run({"ctest", "--test-dir", "/build", "--output-on-failure"}, true, true);
-    std::cerr << t.output;
-    if (t.status != 0) {
-      std::string summary = FailedTestsSummary(t.output);
-      Fail("{}", summary.empty() ? fmt::format("TEST_STAGE failed: ctest exited with status {}",
-                                               t.status)
-                                 : summary);
-    }
+  if (!configured) WriteFileAtomic(args_file, args_text);
+}
+
+std::vector<std::string> BuildStageInputs(const BuildStage& s) {
+  auto to_host = [&](const std::string& p) -> std::string {
+    if (p.rfind("/src/", 0) != 0) return "";
+    return JoinPath(s.source_dir, p.substr(5));
+  };
+  std::set<std::string> inputs;
+  auto add = [&](const std::string& named) {
+    std::string host = to_host(named);
+    if (!host.empty() && PathExists(host)) inputs.insert(host);
+  };
+  std::string deps = JoinPath(s.inner_build_dir, kDepsFile);
+  if (PathExists(deps)) {
+    std::istringstream in(ReadFile(deps));
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("    ", 0) == 0) add(line.substr(4));
   }
-  std::string install_dir = s.subdir.empty() || s.subdir == "." ? "/build" : "/build/" + s.subdir;
-  std::vector<std::string> components = s.components;
-  if (components.empty()) components.push_back("");
-  for (const auto& c : components) {
-    std::vector<std::string> argv = {"cmake", "--install", install_dir, "--prefix", s.prefix};
-    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
-    ProcessResult r = sandbox.Run(argv, false, true, {"DESTDIR=/ocimake/stage"});
-    if (r.status != 0) {
-      std::cerr << r.output;
-      Fail("installing the project in the toolchain failed (status {})", r.status);
-    }
-  }
+  for (const auto& word : NinjaPaths(ReadFile(JoinPath(s.inner_build_dir, "build.ninja"))))
+    add(word);
+  std::string install_dir =
+      Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
+  auto script_to_host = [&](const std::string& p) -> std::string {
+    if (p.rfind("/build/", 0) == 0) return JoinPath(s.inner_build_dir, p.substr(7));
+    return to_host(p);
+  };
+  for (const auto& f : InstallInputs(install_dir, script_to_host))
+    if (f.rfind(s.source_dir + "/", 0) == 0) inputs.insert(f);
+  return {inputs.begin(), inputs.end()};
 }
 
 }  // namespace ocimake

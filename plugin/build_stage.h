@@ -29,16 +29,29 @@ struct BuildStage {
   std::string subdir;           // the image's directory, relative to source_dir
   std::string module_dir;       // host: ocimake's cmake/ directory
   std::string build_type;
-  std::vector<std::string> defines;  // NAME=value cache variables
+  std::vector<std::string> defines;  // NAME[:TYPE]=value cache variables
+  // Built before installing, with the targets the inner configure found the
+  // image's install rules need (ocimake-installed-targets.txt).
+  std::vector<std::string> build_targets;
   std::vector<std::string> secrets;  // id=ID,src=PATH
   bool test = false;
   std::string prefix = "/usr/local";
   std::vector<std::string> components;
 };
 
-// Configures (when needed), builds, tests (when asked) and installs into
-// `stage_dir` (a fresh, existing host directory). Output streams through.
+// Configures (when needed), builds what the install rules need (everything
+// with `test`), tests (when asked, and only when the inner build changed
+// something since the tests last passed) and installs into `stage_dir` (a
+// fresh, existing host directory): one sandbox run (two with secrets, which
+// are not mounted while installing). Output streams through.
 void RunBuildStage(const BuildStage& stage, const std::string& stage_dir);
+
+// The host paths the inner build read, from its own records after a run:
+// its deps log (sources and headers of every object), the files its
+// build.ninja names under /src (CMakeLists.txt, configure_file inputs,
+// custom command inputs) and the files its install scripts copy from /src.
+// They become the stage edge's depfile, so a no-op build runs nothing.
+std::vector<std::string> BuildStageInputs(const BuildStage& stage);
 
 // "TEST_STAGE failed: 2 tests failed: a, b" from ctest's output, or "".
 std::string FailedTestsSummary(const std::string& ctest_output);

@@ -1,6 +1,8 @@
 #include <iostream>
 
+#include "base_files.h"
 #include "cli.h"
+#include "entrypoint_check.h"
 #include "error.h"
 #include "fs_util.h"
 #include "image_builder.h"
@@ -35,6 +37,11 @@ int RunImage(const Args& args) {
   app.add_option("--epoch", epoch, "created time (default: $SOURCE_DATE_EPOCH or 0)");
   app.add_flag("--prune", prune, "the layout is the build's own: keep only this image and its blobs");
   app.add_option("--digest-file", digest_file, "write the manifest digest here (on change)");
+  ImageContents contents;
+  app.add_option("--check-stage", contents.stage_dir,
+                 "check that the entrypoint is in the image: the staged tree of its app layer");
+  app.add_option("--check-libs", contents.libs_file,
+                 "check that the entrypoint is in the image: the closure's entries file");
   RegistryFlags registry;
   AddRegistryFlags(app, &registry);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
@@ -63,6 +70,12 @@ int RunImage(const Args& args) {
     for (const auto& l : source.image.manifest.layers)
       WithContext("base " + base, [&] { source.image.layout->ReadBlob(l, [](const char*, size_t) {}); });
     request.base = source.image;
+  }
+  if (!contents.stage_dir.empty() || !contents.libs_file.empty()) {
+    if (request.base) contents.base_files = [&] { return ListImageFiles(*request.base); };
+    ImageConfig base_config = request.base ? request.base->config : ImageConfig{};
+    CheckEntrypoint(WithSettings(base_config, request.settings, epoch, HostPlatform()).config,
+                    contents);
   }
   if (!layer_store.empty()) request.layer_store = OciLayout::Open(layer_store);
   OciLayout out = OciLayout::Create(layout_dir);

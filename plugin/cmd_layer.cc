@@ -30,6 +30,9 @@ int RunLayer(const Args& args) {
   app.add_option("--level", level, "compression level (default: gzip 6, zstd 3)");
   app.add_option("--epoch", epoch, "mtime of every entry (default: $SOURCE_DATE_EPOCH or 0)");
   app.add_option("--created-by", created_by, "history text for the image config");
+  std::string comment_file;
+  app.add_option("--comment-file", comment_file,
+                 "history comment for the image config: this file's first line");
   app.add_option("--depfile", depfile, "write a depfile listing every source file read");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (tree.empty() == entries_file.empty()) Fail("give one of --tree or --entries");
@@ -48,6 +51,10 @@ int RunLayer(const Args& args) {
     return WriteLayerBlob(entries, options, layout);
   });
   d.created_by = created_by;
+  if (!comment_file.empty()) {
+    std::string text = ReadFile(comment_file, 1 << 20);
+    d.comment = text.substr(0, text.find('\n'));
+  }
   d.entries = static_cast<int64_t>(entries.size());
   // The blob this descriptor named before is dropped from the layer store
   // when it changed, so a store holds the current layers, not every edit's.

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "cli.h"
 #include "digest.h"
@@ -11,6 +12,7 @@
 #include "image_run.h"
 #include "install_script.h"
 #include "layer_entries.h"
+#include "stage_filter.h"
 #include "subprocess.h"
 
 namespace ocimake {
@@ -18,10 +20,13 @@ namespace ocimake {
 namespace {
 
 // One line per staged entry: type, executable bit, size, content digest or
-// link target, path. Rewritten only when it changes, so Ninja skips the
-// layer and closure edges when a re-install produced the same files.
-std::string StageStamp(const std::string& stage) {
+// link target, path; then one per file left out. Rewritten only when it
+// changes, so Ninja skips the layer and closure edges when a re-install
+// produced the same files.
+std::string StageStamp(const std::string& stage, const FilterResult& left_out) {
   std::string out;
+  for (const auto& [path, kind] : left_out.development) out += "x " + path + "\n";
+  for (const auto& path : left_out.excluded) out += "x " + path + "\n";
   for (const auto& e : CompleteAndSort(EntriesFromTree(stage))) {
     struct stat st;
     if (e.source.empty() || lstat(e.source.c_str(), &st) != 0) {
@@ -38,6 +43,44 @@ std::string StageStamp(const std::string& stage) {
     }
   }
   return out;
+}
+
+// The defines file the module writes: one -DNAME[:TYPE]=value a line.
+std::vector<std::string> ReadDefines(const std::string& file) {
+  std::vector<std::string> out;
+  std::istringstream in(ReadFile(file));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (line.rfind("-D", 0) != 0) Fail("{}: '{}': expected -DNAME=value", file, line);
+    out.push_back(line.substr(2));
+  }
+  return out;
+}
+
+void InstallOnHost(const std::string& cmake, const std::string& build_dir,
+                   const std::string& prefix, std::vector<std::string> components,
+                   const std::string& config, const std::string& destdir) {
+  if (components.empty()) components.push_back("");
+  for (const auto& c : components) {
+    std::vector<std::string> argv = {cmake, "--install", build_dir, "--prefix", prefix};
+    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
+    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
+    ProcessResult r = RunProcess(argv, {{"DESTDIR", destdir}}, true);
+    if (r.status != 0) {
+      std::cerr << r.output;
+      Fail("cmake --install {} failed with status {}", build_dir, r.status);
+    }
+  }
+}
+
+// Writes the summary (first line) and the paths left out, and tells the
+// user once per change.
+void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
+  std::string summary = ExcludedSummary(left_out);
+  std::string text = summary + "\n";
+  for (const auto& [path, kind] : left_out.development) text += path + "\n";
+  for (const auto& path : left_out.excluded) text += path + "\n";
+  if (WriteFileIfChanged(file, text) && !summary.empty()) std::cerr << "ocimake: " << summary << "\n";
 }
 
 }  // namespace
@@ -71,11 +114,26 @@ int RunStage(const Args& args) {
   app.add_option("--build-type", stage.build_type, "toolchain build: CMAKE_BUILD_TYPE");
   app.add_option("--define", stage.defines, "toolchain build: NAME=value cache variable");
   app.add_option("--secret", stage.secrets, "toolchain build: id=ID,src=PATH secret");
+  std::string defines_file, excluded_file;
+  app.add_option("--defines-file", defines_file,
+                 "toolchain build: file of -DNAME[:TYPE]=value lines (before --define)");
+  app.add_option("--build-target", stage.build_targets,
+                 "toolchain build: also build this target before installing (repeatable)");
+  StageFilter filter;
+  app.add_flag("--keep-development-files", filter.keep_development_files,
+               "keep headers, static libraries, CMake and pkg-config files, man and doc pages");
+  app.add_option("--exclude", filter.exclude, "leave out what matches this glob (repeatable)");
+  app.add_option("--excluded", excluded_file,
+                 "write what was left out here: a summary line, then one path a line");
   app.add_flag("--test", stage.test, "toolchain build: run the project's ctest first");
   app.add_option("--sandbox", stage.sandbox, "the ocimake-sandbox executable");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   if (build_dir.empty() && rootfs_file.empty()) Fail("give --build-dir or --rootfs-file");
+  if (!defines_file.empty()) {
+    std::vector<std::string> defines = ReadDefines(defines_file);
+    stage.defines.insert(stage.defines.begin(), defines.begin(), defines.end());
+  }
   std::string abs_out = AbsolutePath(out);
   TempDir temp(DirName(abs_out), ".stage-");
   if (!rootfs_file.empty()) {
@@ -87,27 +145,19 @@ int RunStage(const Args& args) {
     if (stage.source_dir.empty() || stage.inner_build_dir.empty() || stage.module_dir.empty())
       Fail("--rootfs-file needs --source-dir, --inner-build-dir and --module-dir");
     RunBuildStage(stage, temp.path());
-    components.clear();  // installed above, inside the toolchain
-  } else if (components.empty()) {
-    components.push_back("");
+  } else {
+    InstallOnHost(cmake, build_dir, prefix, components, config, temp.path());
   }
-  for (const auto& c : components) {
-    std::vector<std::string> argv = {cmake, "--install", build_dir, "--prefix", prefix};
-    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
-    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
-    ProcessResult r = RunProcess(argv, {{"DESTDIR", temp.path()}}, true);
-    if (r.status != 0) {
-      std::cerr << r.output;
-      Fail("cmake --install {} failed with status {}", build_dir, r.status);
-    }
-  }
+  FilterResult left_out = FilterStagedTree(temp.path(), filter);
   RemoveTree(abs_out);
   if (rename(temp.path().c_str(), abs_out.c_str()) != 0)
     FailErrno("renaming " + temp.path() + " to " + abs_out);
   temp.Release();
-  WriteFileIfChanged(stamp, StageStamp(abs_out));
-  if (!depfile.empty() && rootfs_file.empty())
-    WriteDepfile(depfile, stamp, InstallInputs(build_dir));
+  if (!excluded_file.empty()) WriteLeftOut(excluded_file, left_out);
+  WriteFileIfChanged(stamp, StageStamp(abs_out, left_out));
+  if (depfile.empty()) return 0;
+  WriteDepfile(depfile, stamp,
+               rootfs_file.empty() ? InstallInputs(build_dir) : BuildStageInputs(stage));
   return 0;
 }
 

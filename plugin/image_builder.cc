@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "error.h"
@@ -55,6 +56,10 @@ ImageConfig WithSettings(ImageConfig config, const ImageSettings& s, int64_t epo
   if (!s.workdir.empty()) c.working_dir = s.workdir;
   if (!s.user.empty()) c.user = s.user;
   if (!s.stop_signal.empty()) c.stop_signal = s.stop_signal;
+  // As Docker and distroless: a PATH unless the base or ENV set one.
+  bool has_path = std::any_of(c.env.begin(), c.env.end(),
+                              [](const std::string& kv) { return kv.rfind("PATH=", 0) == 0; });
+  if (!has_path) c.env.push_back(kDefaultPath);
   for (const auto& p : s.expose) c.exposed_ports.insert(NormalizePort(p));
   for (const auto& v : s.volumes) c.volumes.insert(v);
   for (const auto& [k, v] : s.labels) c.labels[k] = v;
@@ -76,6 +81,7 @@ ImageConfig AppendLayer(ImageConfig config, const LayerDescriptor& layer, int64_
   HistoryEntry h;
   h.created = FormatEpoch(epoch);
   h.created_by = layer.created_by.empty() ? "ocimake" : layer.created_by;
+  h.comment = layer.comment;
   config.history.push_back(h);
   return config;
 }

@@ -39,7 +39,8 @@ std::vector<std::string> InstalledSources(const std::string& script) {
 
 }  // namespace
 
-std::vector<std::string> InstallInputs(const std::string& build_dir) {
+std::vector<std::string> InstallInputs(const std::string& build_dir, const PathMapper& to_host) {
+  auto host = [&](const std::string& p) { return to_host ? to_host(p) : p; };
   std::set<std::string> inputs;
   std::vector<std::string> scripts = {JoinPath(build_dir, "cmake_install.cmake")};
   static const std::regex kInclude("include\\(\"([^\"]*cmake_install\\.cmake)\"\\)");
@@ -47,9 +48,13 @@ std::vector<std::string> InstallInputs(const std::string& build_dir) {
     if (!PathExists(scripts[i])) Fail("{}: missing (was the project configured?)", scripts[i]);
     inputs.insert(scripts[i]);
     std::string text = ReadFile(scripts[i]);
-    for (std::sregex_iterator it(text.begin(), text.end(), kInclude), e; it != e; ++it)
-      scripts.push_back((*it)[1]);
-    for (const auto& src : InstalledSources(text)) {
+    for (std::sregex_iterator it(text.begin(), text.end(), kInclude), e; it != e; ++it) {
+      std::string script = host((*it)[1]);
+      if (!script.empty()) scripts.push_back(script);
+    }
+    for (const auto& named : InstalledSources(text)) {
+      std::string src = host(named);
+      if (src.empty()) continue;
       std::error_code ec;
       if (fs::is_directory(src, ec)) {
         inputs.insert(src);

@@ -194,6 +194,7 @@ std::string ToJson(const LayerDescriptor& d) {
   json j = DescriptorJson(d.descriptor);
   j["diff_id"] = d.diff_id.str();
   if (!d.created_by.empty()) j["created_by"] = d.created_by;
+  if (!d.comment.empty()) j["comment"] = d.comment;
   if (d.entries >= 0) j["entries"] = d.entries;
   return Dump(j) + "\n";
 }
@@ -253,6 +254,7 @@ LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& w
   d.descriptor = DescriptorFrom(j, what);
   d.diff_id = WithContext(what, [&] { return Digest::Parse(GetString(j, "diff_id", what)); });
   d.created_by = GetString(j, "created_by", what, false);
+  d.comment = GetString(j, "comment", what, false);
   auto entries = j.find("entries");
   if (entries != j.end() && entries->is_number_integer()) d.entries = entries->get<int64_t>();
   return d;

@@ -55,6 +55,7 @@ struct LayerDescriptor {
   Descriptor descriptor;
   Digest diff_id;
   std::string created_by;  // history text
+  std::string comment;     // history comment ("left out: ...")
   int64_t entries = -1;    // tar entries; an image leaves out a layer of 0
 };
 

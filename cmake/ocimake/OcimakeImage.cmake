@@ -16,32 +16,97 @@ include_guard(GLOBAL)
 # file is read once, in whichever directory first finds ocimake, and a
 # directory-scoped variable would not be seen from sibling directories.)
 function(_ocimake_add_image name)
-  _ocimake_cache_args(cache_args)
-  set(options ALL)
-  set(one_value BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL TOOLCHAIN
-    TEST_STAGE PUSH_TO)
-  set(multi_value ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS COMPONENTS SECRETS
-    CACHE_VARIABLES)
+  _ocimake_keywords(add_container_image options one_value multi_value)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
   _ocimake_check_arguments(add_container_image "${name}" arg)
   if(OCIMAKE_IN_BUILD_STAGE)
-    return()  # inside a toolchain build: the outer build makes the image
+    # Inside a toolchain build the outer build makes the image; this build
+    # lists what the image's install rules (and DEPENDS) need built.
+    if(arg_DEPENDS)
+      set_property(DIRECTORY APPEND PROPERTY OCIMAKE_INSTALLED_TARGETS ${arg_DEPENDS})
+    endif()
+    set_property(GLOBAL APPEND PROPERTY _OCIMAKE_IMAGE_DIRS "${CMAKE_CURRENT_SOURCE_DIR}")
+    return()
   endif()
+  _ocimake_check_image_arguments("${name}" arg)
+  foreach(pair IN ITEMS "BASE;scratch" "TAG;${name}:latest" "PREFIX;/usr/local"
+      "COMPRESSION;gzip")
+    list(GET pair 0 keyword)
+    list(GET pair 1 default)
+    if(NOT DEFINED arg_${keyword})
+      set(arg_${keyword} "${default}")
+    endif()
+  endforeach()
+  _ocimake_check_choice(add_container_image "${name}" COMPRESSION "${arg_COMPRESSION}"
+    gzip zstd none)
+  if(NOT arg_PREFIX MATCHES "^/")
+    message(FATAL_ERROR "add_container_image(${name}): PREFIX ${arg_PREFIX}: expected an "
+      "absolute path inside the image")
+  endif()
+  _ocimake_warn_command_keywords("${name}" ENTRYPOINT ${arg_ENTRYPOINT})
+  _ocimake_warn_command_keywords("${name}" CMD ${arg_CMD})
+
+  set(layout "${CMAKE_CURRENT_BINARY_DIR}/${name}")
+  set(work "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${name}.ocimake")
+  file(MAKE_DIRECTORY "${work}")
+  _ocimake_write_settings("${name}" "${work}/settings.json")
+  _ocimake_resolve_base("${name}" "${arg_BASE}" "${work}" base base_depends)
+  set(root_file "")
+  if(arg_TOOLCHAIN)
+    get_property(root_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${arg_TOOLCHAIN}")
+  endif()
+  _ocimake_add_layer_edges("${name}" "${work}" "${layout}" "${base}" "${base_depends}"
+    "${root_file}" "${arg_COMPRESSION}")
+  _ocimake_add_image_targets("${name}" "${work}" "${layout}" "${arg_TAG}" "${arg_PUSH_TO}"
+    "${arg_ALL}")
+
+  # The stage edge: `cmake --install` on the host after the installed
+  # targets are built (added at the end of this directory, when its install
+  # rules are all known), or the whole build stage in the toolchain.
+  set(stage_args --out "${work}/stage" --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}"
+    --excluded "${work}/stage.excluded")
+  foreach(component IN LISTS arg_COMPONENTS)
+    list(APPEND stage_args --component "${component}")
+  endforeach()
+  if(arg_KEEP_DEVELOPMENT_FILES)
+    list(APPEND stage_args --keep-development-files)
+  endif()
+  foreach(glob IN LISTS arg_EXCLUDE)
+    list(APPEND stage_args --exclude "${glob}")
+  endforeach()
+  if(arg_TOOLCHAIN)
+    _ocimake_add_toolchain_stage_edge("${name}" "${work}" "${arg_TOOLCHAIN}" "${root_file}"
+      "${arg_TEST_STAGE}" "${arg_SECRETS}" "${arg_CACHE_VARIABLES}" "${arg_DEPENDS}"
+      ${stage_args})
+  else()
+    _ocimake_bracket(stage_list "${stage_args}")
+    _ocimake_bracket(depends_list "${arg_DEPENDS}")
+    cmake_language(EVAL CODE "
+      cmake_language(DEFER DIRECTORY [[${CMAKE_CURRENT_SOURCE_DIR}]]
+        CALL _ocimake_add_stage_edge [[${name}]] [[${work}]] ${depends_list} ${stage_list})")
+  endif()
+endfunction()
+
+# _ocimake_check_image_arguments(<name> <prefix>): the checks that need no
+# defaults: name, SECRETS, what needs a TOOLCHAIN, the generator.
+function(_ocimake_check_image_arguments name prefix)
   _ocimake_check_name(add_container_image "${name}")
-  foreach(secret IN LISTS arg_SECRETS)
+  foreach(secret IN LISTS ${prefix}_SECRETS)
     if(NOT secret MATCHES "^id=[A-Za-z0-9_.-]+,src=.+$")
       message(FATAL_ERROR "add_container_image(${name}): SECRETS ${secret}: expected "
         "id=ID,src=PATH")
     endif()
   endforeach()
-  if((arg_TEST_STAGE OR arg_SECRETS OR arg_CACHE_VARIABLES) AND NOT arg_TOOLCHAIN)
+  set(toolchain "${${prefix}_TOOLCHAIN}")
+  if((${prefix}_TEST_STAGE OR ${prefix}_SECRETS OR ${prefix}_CACHE_VARIABLES)
+      AND NOT toolchain)
     message(FATAL_ERROR "add_container_image(${name}): TEST_STAGE, SECRETS and "
       "CACHE_VARIABLES need a TOOLCHAIN (a build stage)")
   endif()
-  if(arg_TOOLCHAIN)
-    get_property(toolchain_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${arg_TOOLCHAIN}")
+  if(toolchain)
+    get_property(toolchain_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${toolchain}")
     if(NOT toolchain_file)
-      message(FATAL_ERROR "add_container_image(${name}): TOOLCHAIN ${arg_TOOLCHAIN}: no such "
+      message(FATAL_ERROR "add_container_image(${name}): TOOLCHAIN ${toolchain}: no such "
         "toolchain (declare it first with add_container_toolchain())")
     endif()
   endif()
@@ -50,111 +115,100 @@ function(_ocimake_add_image name)
       "(its incremental image edges rely on Ninja's restat and depfiles); "
       "configure with: cmake -G Ninja")
   endif()
-  if(NOT DEFINED arg_BASE)
-    set(arg_BASE scratch)
-  endif()
-  if(NOT DEFINED arg_TAG)
-    set(arg_TAG "${name}:latest")
-  endif()
-  if(NOT DEFINED arg_PREFIX)
-    set(arg_PREFIX /usr/local)
-  endif()
-  if(NOT DEFINED arg_COMPRESSION)
-    set(arg_COMPRESSION gzip)
-  endif()
-  _ocimake_check_choice(add_container_image "${name}" COMPRESSION "${arg_COMPRESSION}"
-    gzip zstd none)
-  if(NOT arg_PREFIX MATCHES "^/")
-    message(FATAL_ERROR "add_container_image(${name}): PREFIX ${arg_PREFIX}: expected an "
-      "absolute path inside the image")
-  endif()
+endfunction()
 
-  set(layout "${CMAKE_CURRENT_BINARY_DIR}/${name}")
-  set(work "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${name}.ocimake")
+# _ocimake_add_layer_edges(<name> <work> <layout> <base> <base-depends>
+#                          <toolchain-root-file> <compression>)
+# The closure, the two layers and the image assembly, each one Ninja edge.
+# The closure is resolved where the program was built: the toolchain's
+# rootfs (whose path <toolchain-root-file> holds), or the host.
+function(_ocimake_add_layer_edges name work layout base base_depends root_file compression)
+  _ocimake_cache_args(cache_args)
   set(store "${work}/store")
-  file(MAKE_DIRECTORY "${work}")
-
-  _ocimake_write_settings("${name}" "${work}/settings.json")
-  _ocimake_resolve_base("${name}" "${arg_BASE}" "${work}" base base_depends)
-
-  set(epoch --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}")
-  set(compression --compression "${arg_COMPRESSION}")
   set(tool ocimake::ocimake)
-
-  # The closure is resolved where the program will have been built: the
-  # toolchain's rootfs, or the host.
+  set(epoch --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}")
   set(root --root /)
-  set(root_depends "")
-  if(arg_TOOLCHAIN)
-    set(root --root-file "${toolchain_file}")
-    set(root_depends "${toolchain_file}")
+  if(root_file)
+    set(root --root-file "${root_file}")
   endif()
   add_custom_command(OUTPUT "${work}/libs.txt"
     COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
       --output "${work}/libs.txt" --depfile "${work}/libs.d"
-    DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_depends}
+    DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_file}
     DEPFILE "${work}/libs.d"
     COMMENT "Resolving the shared libraries of image ${name}"
     VERBATIM)
-
   add_custom_command(OUTPUT "${work}/libs.layer.json"
     COMMAND ${tool} layer --entries "${work}/libs.txt" --layout "${store}"
       --output "${work}/libs.layer.json" --depfile "${work}/libs.layer.d"
-      --created-by "ocimake: runtime libraries" ${epoch} ${compression}
+      --created-by "ocimake: runtime libraries" ${epoch} --compression "${compression}"
     DEPENDS ${tool} "${work}/libs.txt"
     DEPFILE "${work}/libs.layer.d"
     COMMENT "Packing the runtime-libraries layer of image ${name}"
     VERBATIM)
-
   add_custom_command(OUTPUT "${work}/app.layer.json"
     COMMAND ${tool} layer --tree "${work}/stage" --layout "${store}"
-      --output "${work}/app.layer.json"
-      --created-by "ocimake: install tree of ${name}" ${epoch} ${compression}
+      --output "${work}/app.layer.json" --comment-file "${work}/stage.excluded"
+      --created-by "ocimake: install tree of ${name}" ${epoch} --compression "${compression}"
     DEPENDS ${tool} "${work}/stage.stamp"
     COMMENT "Packing the application layer of image ${name}"
     VERBATIM)
-
   add_custom_command(OUTPUT "${work}/image.digest" "${layout}/index.json"
     COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
       --layer "${work}/libs.layer.json" --layer "${work}/app.layer.json"
       --settings "${work}/settings.json" ${epoch} --prune ${cache_args}
+      --check-stage "${work}/stage" --check-libs "${work}/libs.txt"
       --digest-file "${work}/image.digest"
     DEPENDS ${tool} "${work}/libs.layer.json" "${work}/app.layer.json"
       "${work}/settings.json" ${base_depends}
     COMMENT "Assembling image ${name}"
     VERBATIM)
+endfunction()
 
+# _ocimake_add_image_targets(<name> <work> <layout> <tag> <push-to> <all>)
+# The image target and its -archive, -push and -run companions.
+function(_ocimake_add_image_targets name work layout tag push_to all)
+  _ocimake_cache_args(cache_args)
+  set(tool ocimake::ocimake)
   set(all_flag "")
-  if(arg_ALL)
+  if(all)
     set(all_flag ALL)
   endif()
   add_custom_target("${name}" ${all_flag} DEPENDS "${work}/image.digest")
   set_target_properties("${name}" PROPERTIES
     OCIMAKE_IMAGE TRUE
     OCIMAKE_LAYOUT "${layout}"
-    OCIMAKE_TAG "${arg_TAG}"
+    OCIMAKE_TAG "${tag}"
     OCIMAKE_WORK_DIR "${work}"
     OCIMAKE_DIGEST_FILE "${work}/image.digest")
 
-  add_custom_command(OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar"
-    COMMAND ${tool} export "${layout}" --output "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar"
+  set(archive "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
+  add_custom_command(OUTPUT "${archive}"
+    COMMAND ${tool} export "${layout}" --output "${archive}"
     DEPENDS ${tool} "${work}/image.digest"
     COMMENT "Writing ${name}.tar (docker load / podman load)"
     VERBATIM)
-  add_custom_target("${name}-archive" DEPENDS "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
-  set_target_properties("${name}-archive" PROPERTIES OCIMAKE_IMAGE TRUE)
+  add_custom_target("${name}-archive" DEPENDS "${archive}")
 
   # <name>-push: `ocimake push` of the built image to PUSH_TO (default: TAG).
-  set(push_ref "${arg_TAG}")
-  if(DEFINED arg_PUSH_TO)
-    set(push_ref "${arg_PUSH_TO}")
+  if(NOT push_to)
+    set(push_to "${tag}")
   endif()
   add_custom_target("${name}-push"
-    COMMAND ${tool} push "${layout}:${arg_TAG}" "${push_ref}" ${cache_args}
-    COMMENT "Pushing image ${name} to ${push_ref}"
+    COMMAND ${tool} push "${layout}:${tag}" "${push_to}" ${cache_args}
+    COMMENT "Pushing image ${name} to ${push_to}"
     VERBATIM)
   add_dependencies("${name}-push" "${name}")
-  set_target_properties("${name}-push" PROPERTIES OCIMAKE_IMAGE TRUE)
+
+  add_custom_target("${name}-run"
+    COMMAND ${tool} run "${layout}:${tag}" ${cache_args}
+      --sandbox "$<TARGET_FILE:ocimake::sandbox>"
+    DEPENDS "${name}"
+    USES_TERMINAL
+    COMMENT "Running image ${name}"
+    VERBATIM)
+  set_target_properties("${name}-archive" "${name}-push" "${name}-run" PROPERTIES
+    OCIMAKE_IMAGE TRUE)
 
   if(NOT TARGET "${OCIMAKE_IMAGE_TARGET}")
     add_custom_target("${OCIMAKE_IMAGE_TARGET}")
@@ -162,31 +216,6 @@ function(_ocimake_add_image name)
   endif()
   add_dependencies("${OCIMAKE_IMAGE_TARGET}" "${name}")
   _ocimake_depend_on_tools("${name}")
-
-  # The staging edge must run after every target the install rules might
-  # install has been built; which targets exist is known only at the end of
-  # this directory, so the edge is added then.
-  set(stage_args --out "${work}/stage" --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}")
-  foreach(component IN LISTS arg_COMPONENTS)
-    list(APPEND stage_args --component "${component}")
-  endforeach()
-  set_property(TARGET "${name}" PROPERTY OCIMAKE_STAGE_ARGS "${stage_args}")
-  if(arg_TOOLCHAIN)
-    _ocimake_add_toolchain_stage_edge("${name}")
-  else()
-    cmake_language(EVAL CODE "
-      cmake_language(DEFER DIRECTORY [[${CMAKE_CURRENT_SOURCE_DIR}]]
-        CALL _ocimake_add_stage_edge [[${name}]] [[${CMAKE_CURRENT_SOURCE_DIR}]])")
-  endif()
-
-  add_custom_target("${name}-run"
-    COMMAND ${tool} run "${layout}:${arg_TAG}" ${cache_args}
-      --sandbox "$<TARGET_FILE:ocimake::sandbox>"
-    DEPENDS "${name}"
-    USES_TERMINAL
-    COMMENT "Running image ${name}"
-    VERBATIM)
-  set_target_properties("${name}-run" PROPERTIES OCIMAKE_IMAGE TRUE)
 endfunction()
 
 # Writes the image settings JSON read by `ocimake image` (only on change).
@@ -307,88 +336,6 @@ function(_ocimake_is_registry_ref base out)
   else()
     set("${out}" FALSE PARENT_SCOPE)
   endif()
-endfunction()
-
-# Collects the build-system targets of a directory and its subdirectories.
-function(_ocimake_directory_targets dir out)
-  get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
-  get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
-  foreach(sub IN LISTS subdirs)
-    _ocimake_directory_targets("${sub}" sub_targets)
-    list(APPEND targets ${sub_targets})
-  endforeach()
-  set("${out}" "${targets}" PARENT_SCOPE)
-endfunction()
-
-# The stage edge: `cmake --install` of the directory into a fresh tree,
-# after every build-system target of the directory (and its subdirectories)
-# is built. Its depfile then names the install scripts and every installed
-# file, so later builds re-stage exactly when one of them changed.
-function(_ocimake_add_stage_edge name dir)
-  _ocimake_directory_targets("${dir}" targets)
-  set(depends "")
-  foreach(target IN LISTS targets)
-    get_target_property(is_ours "${target}" OCIMAKE_IMAGE)
-    get_target_property(type "${target}" TYPE)
-    if(NOT is_ours AND NOT type STREQUAL "INTERFACE_LIBRARY")
-      list(APPEND depends "${target}")
-    endif()
-  endforeach()
-  get_target_property(work "${name}" OCIMAKE_WORK_DIR)
-  get_target_property(stage_args "${name}" OCIMAKE_STAGE_ARGS)
-  add_custom_command(OUTPUT "${work}/stage.stamp"
-    COMMAND ocimake::ocimake stage ${stage_args} --build-dir "${CMAKE_CURRENT_BINARY_DIR}"
-      --depfile "${work}/stage.d" --cmake "${CMAKE_COMMAND}"
-    DEPENDS ocimake::ocimake ${depends}
-    DEPFILE "${work}/stage.d"
-    COMMENT "Staging the install tree of image ${name}"
-    VERBATIM)
-endfunction()
-
-# The stage edge of an image with a TOOLCHAIN: the project is configured,
-# built, tested (TEST_STAGE) and installed inside the toolchain's rootfs by
-# `ocimake stage --rootfs-file`, in ocimake-sandbox. The inner build
-# directory persists, so the inner Ninja is incremental; the edge runs on
-# every build (an inner no-op is cheap) and its stamp is rewritten only when
-# the installed files changed, so the layer edges after it run only then. It
-# uses the terminal, so the inner build's progress streams as it runs.
-function(_ocimake_add_toolchain_stage_edge name)
-  get_target_property(work "${name}" OCIMAKE_WORK_DIR)
-  get_target_property(stage_args "${name}" OCIMAKE_STAGE_ARGS)
-  get_property(toolchain_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${arg_TOOLCHAIN}")
-  file(RELATIVE_PATH subdir "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
-  if(subdir STREQUAL "")
-    set(subdir .)
-  endif()
-  set(inner "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-inner/${arg_TOOLCHAIN}.${PROJECT_NAME}")
-  list(APPEND stage_args --rootfs-file "${toolchain_file}"
-    --source-dir "${PROJECT_SOURCE_DIR}" --inner-build-dir "${inner}" --subdir "${subdir}"
-    --module-dir "${OCIMAKE_MODULE_DIR}" --sandbox "$<TARGET_FILE:ocimake::sandbox>")
-  if(CMAKE_BUILD_TYPE)
-    list(APPEND stage_args --build-type "${CMAKE_BUILD_TYPE}")
-  endif()
-  if(arg_TEST_STAGE)
-    list(APPEND stage_args --test)
-  endif()
-  foreach(secret IN LISTS arg_SECRETS)
-    list(APPEND stage_args --secret "${secret}")
-  endforeach()
-  foreach(define IN LISTS arg_CACHE_VARIABLES)
-    list(APPEND stage_args --define "${define}")
-  endforeach()
-  # A symbolic (never written) input makes the edge run on every build; the
-  # edge itself keeps Ninja's restat, so what follows runs only on change.
-  add_custom_command(OUTPUT "${work}/stage.always-run"
-    COMMAND "${CMAKE_COMMAND}" -E true
-    VERBATIM)
-  set_source_files_properties("${work}/stage.always-run" PROPERTIES SYMBOLIC TRUE)
-  add_custom_command(OUTPUT "${work}/stage.stamp"
-    COMMAND ocimake::ocimake stage ${stage_args}
-    DEPENDS ocimake::ocimake ocimake::sandbox "${toolchain_file}" "${work}/stage.always-run"
-    USES_TERMINAL
-    COMMENT "Building ${PROJECT_NAME} in toolchain ${arg_TOOLCHAIN} for image ${name}"
-    VERBATIM)
-  add_dependencies("${name}" "ocimake-toolchain-${arg_TOOLCHAIN}")
 endfunction()
 
 # When ocimake is built in the same build (add_subdirectory, FetchContent),

@@ -12,8 +12,6 @@ find_package(LibArchive 3.6 REQUIRED)
 find_package(CURL REQUIRED)  # the registry client (libcurl4-openssl-dev)
 pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
 pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd)
-# include(CTest) comes after this file, so on a first configure
-# BUILD_TESTING is not defined yet: it defaults to ON.
-if(BUILD_TESTING OR NOT DEFINED BUILD_TESTING)
+if(OCIMAKE_TESTING)
   find_package(GTest REQUIRED)
 endif()

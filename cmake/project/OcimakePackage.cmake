@@ -7,7 +7,7 @@ include(CMakePackageConfigHelpers)
 set(_ocimake_cmake_install_dir "${CMAKE_INSTALL_LIBDIR}/cmake/ocimake")
 
 # Build tree.
-set(OCIMAKE_MODULE_DIR "${PROJECT_SOURCE_DIR}/cmake")
+set(OCIMAKE_CONFIG_MODULE_DIR "${PROJECT_SOURCE_DIR}/cmake")
 # Both tools are built into ${PROJECT_BINARY_DIR}/bin, so the build-tree
 # config can name them at configure time (the examples find_package() it
 # while this project is still being configured).
@@ -23,14 +23,16 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/ocimake-config-version.c
   COMPATIBILITY SameMajorVersion)
 
 # Install tree: paths relative to the config file's own location.
-set(OCIMAKE_MODULE_DIR "\${CMAKE_CURRENT_LIST_DIR}")
+set(OCIMAKE_CONFIG_MODULE_DIR "\${CMAKE_CURRENT_LIST_DIR}")
 set(OCIMAKE_TOOL_LOCATION "\${_ocimake_prefix}/${CMAKE_INSTALL_BINDIR}/ocimake")
 set(OCIMAKE_SANDBOX_LOCATION "\${_ocimake_prefix}/${CMAKE_INSTALL_BINDIR}/ocimake-sandbox")
 configure_file(cmake/ocimake-config.cmake.in
   "${PROJECT_BINARY_DIR}/install/ocimake-config.cmake" @ONLY)
-install(FILES
-  "${PROJECT_BINARY_DIR}/install/ocimake-config.cmake"
-  "${PROJECT_BINARY_DIR}/ocimake-config-version.cmake"
-  cmake/Ocimake.cmake
-  DESTINATION "${_ocimake_cmake_install_dir}")
-install(DIRECTORY cmake/ocimake DESTINATION "${_ocimake_cmake_install_dir}")
+if(OCIMAKE_INSTALL)
+  install(FILES
+    "${PROJECT_BINARY_DIR}/install/ocimake-config.cmake"
+    "${PROJECT_BINARY_DIR}/ocimake-config-version.cmake"
+    cmake/Ocimake.cmake
+    DESTINATION "${_ocimake_cmake_install_dir}")
+  install(DIRECTORY cmake/ocimake DESTINATION "${_ocimake_cmake_install_dir}")
+endif()

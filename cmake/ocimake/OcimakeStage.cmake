@@ -1,0 +1,135 @@
+# The stage edge of an image: what its install rules install, in a staging
+# tree, with a stamp that changes only when the staged files change.
+#
+#   host       `ocimake stage --build-dir`: cmake --install of the image's
+#              directory, after the targets its install rules need
+#              (OcimakeInstallRules.cmake) are built
+#   toolchain  `ocimake stage --rootfs-file`: the project configured, built,
+#              tested (TEST_STAGE) and installed inside the toolchain rootfs
+include_guard(GLOBAL)
+
+# _ocimake_add_stage_edge(<name> <work> <depends> <stage-args>)
+# Called at the end of the image's directory, when its install rules are
+# all known. Its depfile names the install scripts and every installed
+# file, so later builds re-stage exactly when one of them changed.
+function(_ocimake_add_stage_edge name work depends stage_args)
+  _ocimake_installed_targets_of("${CMAKE_CURRENT_SOURCE_DIR}" targets)
+  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded"
+    COMMAND ocimake::ocimake stage ${stage_args} --build-dir "${CMAKE_CURRENT_BINARY_DIR}"
+      --depfile "${work}/stage.d" --cmake "${CMAKE_COMMAND}"
+    DEPENDS ocimake::ocimake ${targets} ${depends}
+    DEPFILE "${work}/stage.d"
+    COMMENT "Staging the install tree of image ${name}"
+    VERBATIM)
+endfunction()
+
+# _ocimake_add_toolchain_stage_edge(<name> <work> <toolchain> <toolchain-file>
+#     <test-stage> <secrets> <cache-variables> <depends> <stage-arg>...)
+# The inner build directory persists, so the inner Ninja is incremental.
+# The edge's depfile, written by `ocimake stage` from the inner build's own
+# dependency information (its deps log and the CMake files its build.ninja
+# re-runs on), names every source file the inner build read, so a no-op
+# build runs nothing; its stamp is rewritten only when the installed files
+# changed, so the layer edges after it run only then. It uses the terminal,
+# so the inner build's progress streams as it runs.
+function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file test_stage
+    secrets cache_variables depends)
+  file(RELATIVE_PATH subdir "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(subdir STREQUAL "")
+    set(subdir .)
+  endif()
+  set(inner "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-inner/${toolchain}.${PROJECT_NAME}")
+  set(stage_args ${ARGN} --rootfs-file "${toolchain_file}"
+    --source-dir "${PROJECT_SOURCE_DIR}" --inner-build-dir "${inner}" --subdir "${subdir}"
+    --module-dir "${OCIMAKE_MODULE_DIR}" --sandbox "$<TARGET_FILE:ocimake::sandbox>"
+    --defines-file "${work}/stage.defines" --depfile "${work}/stage.d")
+  if(CMAKE_BUILD_TYPE)
+    list(APPEND stage_args --build-type "${CMAKE_BUILD_TYPE}")
+  endif()
+  if(test_stage)
+    list(APPEND stage_args --test)
+  endif()
+  set(secret_files "")
+  foreach(secret IN LISTS secrets)
+    list(APPEND stage_args --secret "${secret}")
+    if(secret MATCHES ",src=(.+)$")
+      set(src "${CMAKE_MATCH_1}")
+      cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+      list(APPEND secret_files "${src}")
+    endif()
+  endforeach()
+  foreach(target IN LISTS depends)
+    list(APPEND stage_args --build-target "${target}")
+  endforeach()
+  # The project's options cross into the stage; written at the end of the
+  # top-level directory, when every option() and set(CACHE) has been read.
+  _ocimake_bracket(cache_list "${cache_variables}")
+  cmake_language(EVAL CODE "
+    cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]]
+      CALL _ocimake_write_stage_defines [[${work}/stage.defines]] ${cache_list})")
+  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded"
+    COMMAND ocimake::ocimake stage ${stage_args}
+    DEPENDS ocimake::ocimake ocimake::sandbox "${toolchain_file}" "${work}/stage.defines"
+      ${secret_files}
+    DEPFILE "${work}/stage.d"
+    USES_TERMINAL
+    COMMENT "Building ${PROJECT_NAME} in toolchain ${toolchain} for image ${name}"
+    VERBATIM)
+  add_dependencies("${name}" "ocimake-toolchain-${toolchain}")
+endfunction()
+
+# _ocimake_write_stage_defines(<file> <cache-variables>)
+# Writes one -DNAME:TYPE=value line per cache entry that crosses from the
+# host configure into the toolchain configure, then CACHE_VARIABLES (which
+# come later and so win). What crosses: BUILD_SHARED_LIBS, and every BOOL,
+# STRING or untyped (-D on the command line) entry that is not marked
+# advanced (CMake's modules mark theirs), except CMake's own and its
+# modules' (CMAKE_*, CPACK_*, CTEST_*, DART_*, MEMORYCHECK_*, COVERAGE_*,
+# SITE, BUILDNAME), ocimake's (OCIMAKE_*), FetchContent's (FETCHCONTENT_*),
+# package locations (*_DIR, *_ROOT) and any value that is an absolute path:
+# nothing of the host's file system reaches the toolchain.
+function(_ocimake_write_stage_defines file cache_variables)
+  get_cmake_property(entries CACHE_VARIABLES)
+  list(SORT entries)
+  set(text "")
+  foreach(entry IN LISTS entries)
+    _ocimake_crosses_into_stage("${entry}" crosses type)
+    if(crosses)
+      get_property(value CACHE "${entry}" PROPERTY VALUE)
+      string(APPEND text "-D${entry}:${type}=${value}\n")
+    endif()
+  endforeach()
+  foreach(define IN LISTS cache_variables)
+    string(APPEND text "-D${define}\n")
+  endforeach()
+  _ocimake_write_if_changed("${file}" "${text}")
+endfunction()
+
+# _ocimake_crosses_into_stage(<entry> <out-crosses> <out-type>)
+function(_ocimake_crosses_into_stage entry out_crosses out_type)
+  get_property(type CACHE "${entry}" PROPERTY TYPE)
+  get_property(value CACHE "${entry}" PROPERTY VALUE)
+  get_property(advanced CACHE "${entry}" PROPERTY ADVANCED)
+  set(crosses FALSE)
+  if(type STREQUAL "UNINITIALIZED")
+    set(type STRING)
+    if(value MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO)$")
+      set(type BOOL)
+    endif()
+  endif()
+  if(entry STREQUAL "BUILD_SHARED_LIBS")
+    set(crosses TRUE)
+  elseif(type MATCHES "^(BOOL|STRING)$" AND NOT advanced
+      AND NOT entry MATCHES "^(CMAKE|CPACK|CTEST|DART|MEMORYCHECK|COVERAGE|OCIMAKE|FETCHCONTENT)_"
+      AND NOT entry MATCHES "^(SITE|BUILDNAME)$"
+      AND NOT entry MATCHES "_(DIR|ROOT)$"
+      AND NOT value MATCHES "^/")
+    set(crosses TRUE)
+  endif()
+  if(entry MATCHES "^[A-Za-z_][A-Za-z0-9_.+-]*$" AND NOT value MATCHES "\n")
+    set("${out_crosses}" "${crosses}" PARENT_SCOPE)
+  else()
+    set("${out_crosses}" FALSE PARENT_SCOPE)
+  endif()
+  set("${out_type}" "${type}" PARENT_SCOPE)
+endfunction()
