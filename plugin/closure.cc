@@ -142,9 +142,18 @@ class ClosureWalker {
     if (o.info.runpath.empty())
       for (const auto& d : o.info.rpath) dirs.push_back(ExpandOrigin(d, origin));
     for (const auto& d : o.info.runpath) dirs.push_back(ExpandOrigin(d, origin));
+    // What ld.so searches in an image with no ld.so.cache: all but the
+    // ld.so.conf directories.
+    std::set<std::string> uncached(dirs.begin(), dirs.end());
     dirs.insert(dirs.end(), conf_dirs_.begin(), conf_dirs_.end());
-    for (const auto& d : DefaultDirs(o.info)) dirs.push_back(d);
-    for (const auto& name : o.info.needed) Resolve(o, name, dirs);
+    for (const auto& d : DefaultDirs(o.info)) {
+      dirs.push_back(d);
+      uncached.insert(d);
+    }
+    for (const auto& name : o.info.needed) {
+      std::string found = Resolve(o, name, dirs);
+      if (!found.empty() && !uncached.count(DirName(found))) AddLoaderLink(o.info, name, found);
+    }
   }
 
   void AddInterpreter(const Object& o) {
@@ -166,26 +175,41 @@ class ClosureWalker {
     return stat(HostPath(req_.stage, r.path).c_str(), &st) == 0 && S_ISREG(st.st_mode);
   }
 
-  void Resolve(const Object& o, const std::string& name, const std::vector<std::string>& dirs) {
+  // A library found only through ld.so.conf (/usr/local/lib) is not found
+  // in an image without an ld.so.cache: a link in the default directory
+  // points at it, so the image runs as the closure resolved it.
+  void AddLoaderLink(const ElfInfo& info, const std::string& name, const std::string& found) {
+    std::vector<std::string> defaults = DefaultDirs(info);
+    std::string dir = defaults.size() > 1 && defaults[1].rfind("/usr/lib/", 0) == 0
+                          ? defaults[1]
+                          : "/usr/lib";
+    std::string link = dir + "/" + name;
+    if (link != found && !req_.provided.count(link)) result_.loader_links[link] = found;
+  }
+
+  // The directory-joined path the library was found at ("" when the base
+  // provides it), or fails naming what was searched.
+  std::string Resolve(const Object& o, const std::string& name,
+                      const std::vector<std::string>& dirs) {
     std::string key = fmt::format("{}:{}:{}", o.info.elf_class, o.info.machine, name);
-    if (resolved_.count(key)) return;
+    if (resolved_.count(key)) return "";
     std::vector<std::string> candidates;
     if (name.find('/') != std::string::npos) candidates.push_back(name);
     else
       for (const auto& d : dirs) candidates.push_back(d + "/" + name);
     for (const auto& c : candidates) {
       if (c.empty() || c[0] != '/') continue;
-      if (req_.provided.count(c)) return Done(key);
+      if (req_.provided.count(c)) return Done(key), "";
       RootResolution r;
       if (ResolveInRoot(req_.stage, c, &r) && Compatible(req_.stage, r.path, o.info)) {
         Enqueue(r.path, true);
-        return Done(key);
+        return Done(key), c;
       }
       if (ResolveInRoot(req_.root, c, &r) && Compatible(req_.root, r.path, o.info)) {
-        if (req_.provided.count(r.path)) return Done(key);
+        if (req_.provided.count(r.path)) return Done(key), "";
         Emit(r);
         Enqueue(r.path, false);
-        return Done(key);
+        return Done(key), c;
       }
     }
     std::string searched;

@@ -9,6 +9,7 @@
 #ifndef OCIMAKE_CLOSURE_H_
 #define OCIMAKE_CLOSURE_H_
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct ClosureRequest {
 struct ClosureResult {
   std::vector<LayerEntry> entries;  // what the runtime-libraries layer holds
   std::vector<std::string> inputs;  // host files read, for a Ninja depfile
+  // Symlinks the image needs so that ld.so, with no ld.so.cache, finds a
+  // library the closure found through ld.so.conf: link path -> target.
+  std::map<std::string, std::string> loader_links;
 };
 
 ClosureResult ComputeClosure(const ClosureRequest& request);

@@ -8,6 +8,25 @@
 
 namespace ocimake {
 
+namespace {
+
+// Each loader link as a host symlink below `dir` (made afresh), and its
+// entries-file lines.
+std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
+                             const std::string& dir) {
+  RemoveTree(dir);
+  std::string lines;
+  for (const auto& [link, target] : links) {
+    std::string host = dir + link;
+    MakeDirs(DirName(host));
+    if (symlink(target.c_str(), host.c_str()) != 0) FailErrno("creating the symlink " + host);
+    lines += link.substr(1) + "\t" + host + "\n";
+  }
+  return lines;
+}
+
+}  // namespace
+
 int RunClosure(const Args& args) {
   CLI::App app{
       "Lists the shared libraries (and the dynamic loader) that the ELF files of a\n"
@@ -47,6 +66,7 @@ int RunClosure(const Args& args) {
   ClosureResult result = ComputeClosure(request);
   std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
   for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";
+  text += WriteLoaderLinks(result.loader_links, AbsolutePath(output) + ".links");
   WriteFileIfChanged(output, text);
   if (!depfile.empty()) WriteDepfile(depfile, output, result.inputs);
   return 0;

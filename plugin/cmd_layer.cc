@@ -71,8 +71,11 @@ int RunLayer(const Args& args) {
     unlink(layout.BlobPath(Digest::FromHex(previous)).c_str());
   if (!depfile.empty()) {
     std::vector<std::string> inputs;
+    // A symlink whose target is only in the image (a loader link) is no
+    // input Ninja can stat; the entries file that names it is.
+    struct stat st;
     for (const auto& e : entries)
-      if (!e.source.empty()) inputs.push_back(e.source);
+      if (!e.source.empty() && stat(e.source.c_str(), &st) == 0) inputs.push_back(e.source);
     WriteDepfile(depfile, output, inputs);
   }
   return 0;

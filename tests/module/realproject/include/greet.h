@@ -1,0 +1,3 @@
+#pragma once
+#include <string>
+std::string greet(const std::string& name);
