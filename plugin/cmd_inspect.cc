@@ -64,6 +64,15 @@ void PrintHuman(const LoadedImage& img) {
   PrintLayers(img);
 }
 
+// `text` with control characters as \xNN: a layer's names must not drive
+// the terminal.
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text)
+    out += (c < 0x20 || c == 0x7f) ? fmt::format("\\x{:02x}", c) : std::string(1, c);
+  return out;
+}
+
 // One line of the --files listing: mode, size, path, and what it links to.
 void PrintFileLine(const LayerTarEntry& e) {
   std::string path = "/" + e.path;
@@ -73,7 +82,7 @@ void PrintFileLine(const LayerTarEntry& e) {
     fmt::print("  {:<10}  {:>10}  {}{}*  (opaque: all lower layers put there)\n", "deleted", "",
                path, e.path.empty() ? "" : "/");
   } else {
-    std::string link = e.type == LayerTarEntry::kSymlink    ? " -> " + e.link
+    std::string link = e.type == LayerTarEntry::kSymlink    ? " -> " + Printable(e.link)
                        : e.type == LayerTarEntry::kHardlink ? " link to /" + e.link
                                                             : "";
     fmt::print("  {:<10}  {:>10}  {}{}\n", ModeString(e), e.size, path, link);

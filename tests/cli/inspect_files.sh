@@ -108,6 +108,11 @@ printf 'x' | dd of="$T/bad/blobs/sha256/${digest#sha256:}" bs=1 seek=20 conv=not
 expect_failure out "$OCIMAKE" inspect --files "$T/bad"
 assert_one_line "$out"
 assert_contains "$out" "layer $digest: missing or does not match its digest" "corrupt layer"
+# A symlink target that would drive the terminal is shown escaped.
+mk "$T/e.tar" "l:esc:$(printf 'x\033[2Jy')"
+python3 "$OCIMAKE_TESTS_DIR/cli/make_layout.py" "$T/eimg" "$T/e.tar"
+assert_contains "$("$OCIMAKE" inspect --files "$T/eimg")" '/esc -> x\x1b[2Jy' "escaped link target"
+
 # A malformed whiteout: one line on stderr naming the layer and the entry.
 mk "$T/w.tar" f:a/.wh..wh.x:
 python3 "$OCIMAKE_TESTS_DIR/cli/make_layout.py" "$T/wimg" "$T/w.tar"
