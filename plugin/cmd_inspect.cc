@@ -121,27 +121,28 @@ void PrintFiles(const LoadedImage& img, bool json) {
   if (json) fmt::print("{}]\n", separator[0] == '[' ? "[" : "\n");
 }
 
+constexpr char kInspectHelp[] =
+    "Summarises an image: digests, platform, config and its layers with sizes\n"
+    "(and each layer's history comment, when it has one).\n\n"
+    "With --files, lists every entry of every layer instead, read from the\n"
+    "layer blobs as they stream (nothing is unpacked): per layer a header line\n"
+    "(index, short digest, uncompressed size: the sum of its entries' sizes,\n"
+    "entry count, created_by), then one line per entry: ls-style mode, size\n"
+    "in bytes, path, and '-> target' for a symlink or 'link to /path' for a\n"
+    "hardlink. A whiteout is shown as 'deleted /path'; an opaque directory as\n"
+    "'deleted /dir/*' (what lower layers put there is gone).\n"
+    "--files --json prints one JSON array of {\"layer\", \"path\", \"type\",\n"
+    "\"mode\", \"size\", \"link\"} (layer: 1 for the lowest; type: file, dir,\n"
+    "symlink, hardlink, char, block, fifo, socket, whiteout or opaque).\n\n"
+    "  ocimake inspect build/hello-image\n"
+    "  ocimake inspect build/hello-image:hello:1.0 --json\n"
+    "  ocimake inspect --files build/hello-image\n"
+    "  ocimake inspect --files --json build/hello-image | jq '.[] | select(.size > 1000000)'";
+
 }  // namespace
 
 int RunInspect(const Args& args) {
-  CLI::App app{
-      "Summarises an image: digests, platform, config and its layers with sizes\n"
-      "(and each layer's history comment, when it has one).\n\n"
-      "With --files, lists every entry of every layer instead, read from the\n"
-      "layer blobs as they stream (nothing is unpacked): per layer a header line\n"
-      "(index, short digest, uncompressed size: the sum of its entries' sizes,\n"
-      "entry count, created_by), then one line per entry: ls-style mode, size\n"
-      "in bytes, path, and '-> target' for a symlink or 'link to /path' for a\n"
-      "hardlink. A whiteout is shown as 'deleted /path'; an opaque directory as\n"
-      "'deleted /dir/*' (what lower layers put there is gone).\n"
-      "--files --json prints one JSON array of {\"layer\", \"path\", \"type\",\n"
-      "\"mode\", \"size\", \"link\"} (layer: 1 for the lowest; type: file, dir,\n"
-      "symlink, hardlink, char, block, fifo, socket, whiteout or opaque).\n\n"
-      "  ocimake inspect build/hello-image\n"
-      "  ocimake inspect build/hello-image:hello:1.0 --json\n"
-      "  ocimake inspect --files build/hello-image\n"
-      "  ocimake inspect --files --json build/hello-image | jq '.[] | select(.size > 1000000)'",
-      "inspect"};
+  CLI::App app{kInspectHelp, "inspect"};
   std::string source;
   bool json = false, files = false;
   app.add_option("image", source, "OCI layout dir[:tag], oci-archive or docker-archive")
