@@ -177,6 +177,7 @@ Commands
 
     add_container_test(<name> IMAGE <image>
       [COMMAND <arg>...] [ARGS <arg>...] [ENV <KEY=value>...]
+      [STDIN <file>] [BIND <host>:<path>[:ro|:rw]...]
       [PASS_REGULAR_EXPRESSION <regex>...] [FAIL_REGULAR_EXPRESSION <regex>...]
       [SKIP_REGULAR_EXPRESSION <regex>...] [TIMEOUT <seconds>] [LABELS <label>...]
       [FIXTURES_SETUP <f>...] [FIXTURES_CLEANUP <f>...] [FIXTURES_REQUIRED <f>...]
@@ -192,7 +193,27 @@ Commands
   :command:`set_tests_properties`. A fixture test ``ocimake.<image>.build``
   builds the image first, so ``ctest`` works on a fresh build tree. With the
   environment variable ``OCIMAKE_RUNTIME=podman`` (or ``docker``) the test
-  runs the image with that runtime instead.
+  runs the image with that runtime instead: without network, or with the
+  runtime's default network and ``--publish-all`` when the image has
+  ``EXPOSE`` ports.
+
+  ``STDIN <file>``
+    The command's standard input is ``<file>`` (a relative path is taken from
+    the current source directory), so a filter can be tested. A file missing
+    when the test runs fails it with one line naming the file.
+
+  ``BIND <host>:<path>[:ro|:rw]...``
+    Binds the host file or directory ``<host>`` (relative: from the current
+    source directory) at the absolute ``<path>`` inside the image,
+    **read-only** unless ``:rw`` is given. A malformed item is a configure
+    error naming it.
+
+  .. code-block:: cmake
+
+    add_container_test(upcase-stdin IMAGE upcase-image STDIN input.md
+      PASS_REGULAR_EXPRESSION "lines=3")
+    add_container_test(upcase-data IMAGE upcase-image ARGS /data/table.txt
+      BIND data:/data PASS_REGULAR_EXPRESSION "lines=2")
 
 .. command:: ocimake_image_layout
 

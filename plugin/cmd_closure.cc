@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include "base_files.h"
 #include "cli.h"
 #include "closure.h"

@@ -25,32 +25,40 @@ namespace {
   FailErrno("running " + argv[0]);
 }
 
-std::vector<std::string> PodmanCommand(const std::string& runtime, const std::string& layout,
-                                       const std::string& tag, const RunRequest& r) {
-  std::vector<std::string> argv = {runtime, "run", "--rm", "--network=none"};
-  for (const auto& kv : r.env) argv.insert(argv.end(), {"--env", kv});
-  for (const auto& b : r.binds) argv.insert(argv.end(), {"--volume", b});
-  if (!r.command.empty()) argv.insert(argv.end(), {"--entrypoint", r.command.front()});
-  argv.push_back("oci:" + AbsolutePath(layout) + (tag.empty() ? "" : ":" + tag));
-  if (!r.command.empty()) argv.insert(argv.end(), r.command.begin() + 1, r.command.end());
-  argv.insert(argv.end(), r.args.begin(), r.args.end());
-  return argv;
+// Runs the image of a layout with podman or docker.
+[[noreturn]] void ExecRuntime(const std::string& runtime, const std::string& source,
+                              const SourceSpec& spec, RunRequest r) {
+  if (spec.kind != SourceSpec::kLayout) Fail("{}: {} runs need an OCI layout", source, runtime);
+  r.config = LoadImage(spec.path, spec.tag, Platform{}).config.config;  // its EXPOSE
+  for (auto& text : r.binds) {  // a relative source would be a named volume
+    Bind b = ParseBind(text);
+    text = AbsolutePath(b.source) + ":" + b.target + (b.read_only ? ":ro" : "");
+  }
+  std::string image = "oci:" + AbsolutePath(spec.path) + (spec.tag.empty() ? "" : ":" + spec.tag);
+  Exec(PodmanCommand(runtime, image, r));
 }
+
+constexpr char kRunHelp[] =
+    "Runs a command inside an image, in ocimake-sandbox: the image's rootfs\n"
+    "(unpacked once per manifest digest into the cache) is /, read-only, with a\n"
+    "tmpfs /tmp, loopback-only network, and the image config applied:\n"
+    "entrypoint + cmd (or --command), the words after -- appended, env,\n"
+    "working directory and user. The command's exit status is passed through.\n"
+    "--stdin FILE makes FILE (opened read-only first; a missing one is an\n"
+    "error) the command's standard input, so a filter can be tested.\n\n"
+    "  ocimake run build/hello-image -- --name CI\n"
+    "  ocimake run build/app-image --command -- /bin/sh -c 'ls /'\n"
+    "  ocimake run build/filter-image --stdin input.md --bind data:/data:ro\n\n"
+    "OCIMAKE_RUNTIME=podman (or docker) runs it with that runtime instead:\n"
+    "--network=host with --share-net; an image that EXPOSEs ports gets the\n"
+    "runtime's default network and --publish-all; else --network=none.\n"
+    "--stdin adds -i; binds become --volume SRC:DST[:ro].";
 
 }  // namespace
 
 int RunRun(const Args& args) {
-  CLI::App app{
-      "Runs a command inside an image, in ocimake-sandbox: the image's rootfs\n"
-      "(unpacked once per manifest digest into the cache) is /, read-only, with a\n"
-      "tmpfs /tmp, loopback-only network, and the image config applied:\n"
-      "entrypoint + cmd (or --command), the words after -- appended, env,\n"
-      "working directory and user. The command's exit status is passed through.\n\n"
-      "  ocimake run build/hello-image -- --name CI\n"
-      "  ocimake run build/app-image --command -- /bin/sh -c 'ls /'\n\n"
-      "OCIMAKE_RUNTIME=podman (or docker) runs it with that runtime instead.",
-      "run"};
-  std::string source, cache = DefaultCacheDir(), runtime, sandbox;
+  CLI::App app{kRunHelp, "run"};
+  std::string source, cache = DefaultCacheDir(), runtime, sandbox, stdin_file;
   std::vector<std::string> words;
   RunRequest r;
   bool replace = false;
@@ -58,22 +66,29 @@ int RunRun(const Args& args) {
   app.add_option("image", source, "OCI layout dir[:tag], oci-archive or docker-archive")
       ->required();
   app.add_flag("--command", replace, "the words after -- replace entrypoint and cmd");
-  app.add_option("--env,-e", r.env, "KEY=value over the image's env (repeatable)");
-  app.add_option("--bind", r.binds, "SRC:DST[:ro] bind into the sandbox (repeatable)");
+  // One value per occurrence: a vector option would otherwise take the "--"
+  // before the words as its own terminator.
+  app.add_option("--env,-e", r.env, "KEY=value over the image's env (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--bind", r.binds,
+                 "SRC:DST[:ro] bind into the sandbox, read-write unless :ro (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--share-net", r.share_net, "keep the host network");
+  app.add_option("--stdin", stdin_file, "FILE: the command's standard input");
   app.add_option("--cache", cache, "cache directory (default: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake)");
   app.add_option("--runtime", runtime, "ocimake (default), podman or docker");
   app.add_option("--sandbox", sandbox, "the ocimake-sandbox executable (default: beside ocimake)");
   app.add_option("words", words, "arguments (after --)");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   (replace ? r.command : r.args) = words;
+  if (!stdin_file.empty()) RedirectStdin(stdin_file);
+  r.interactive = !stdin_file.empty();
 
   SourceSpec spec = ParseSourceSpec(source);
   if (!runtime.empty() && runtime != "ocimake") {
     if (runtime != "podman" && runtime != "docker")
       Fail("OCIMAKE_RUNTIME={}: expected ocimake, podman or docker", runtime);
-    if (spec.kind != SourceSpec::kLayout) Fail("{}: {} runs need an OCI layout", source, runtime);
-    Exec(PodmanCommand(runtime, spec.path, spec.tag, r));
+    ExecRuntime(runtime, source, spec, r);
   }
   RegistryOptions options = RegistryOptions::FromEnvironment();
   options.cache_dir = cache;

@@ -1,5 +1,7 @@
 #include "image_run.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
@@ -71,6 +73,53 @@ std::string FindSandbox() {
   return "ocimake-sandbox";
 }
 
+Bind ParseBind(const std::string& text) {
+  std::vector<std::string> parts;
+  std::istringstream in(text);
+  std::string p;
+  while (std::getline(in, p, ':')) parts.push_back(p);
+  if (!text.empty() && text.back() == ':') parts.push_back("");
+  if (parts.size() < 2 || parts.size() > 3 || (parts.size() == 3 && parts[2] != "ro") ||
+      parts[0].empty() || parts[1].empty())
+    Fail("bind '{}': expected SRC:DST or SRC:DST:ro", text);
+  return {parts[0], parts[1], parts.size() == 3};
+}
+
+std::vector<std::string> PodmanCommand(const std::string& runtime, const std::string& image,
+                                       const RunRequest& r) {
+  std::vector<std::string> argv = {runtime, "run", "--rm"};
+  if (r.share_net) {
+    argv.push_back("--network=host");
+  } else if (!r.config.exposed_ports.empty()) {
+    argv.push_back("--publish-all");
+  } else {
+    argv.push_back("--network=none");
+  }
+  if (r.interactive) argv.push_back("-i");
+  for (const auto& kv : r.env) argv.insert(argv.end(), {"--env", kv});
+  for (const auto& text : r.binds) {
+    Bind b = ParseBind(text);
+    argv.insert(argv.end(), {"--volume", b.source + ":" + b.target + (b.read_only ? ":ro" : "")});
+  }
+  if (!r.command.empty()) argv.insert(argv.end(), {"--entrypoint", r.command.front()});
+  argv.push_back(image);
+  if (!r.command.empty()) argv.insert(argv.end(), r.command.begin() + 1, r.command.end());
+  argv.insert(argv.end(), r.args.begin(), r.args.end());
+  return argv;
+}
+
+void RedirectStdin(const std::string& file) {
+  int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FailErrno("--stdin " + file);
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    Fail("--stdin {}: is a directory, expected a file", file);
+  }
+  if (dup2(fd, STDIN_FILENO) < 0) FailErrno("--stdin " + file + ": dup2");
+  close(fd);
+}
+
 std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunRequest& r) {
   std::vector<std::string> argv = {sandbox, "--rootfs", r.rootfs};
   std::vector<std::string> command = r.command;
@@ -91,14 +140,9 @@ std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunReq
   int uid = 0, gid = 0;
   ResolveUser(r.rootfs, r.config.user, &uid, &gid);
   argv.insert(argv.end(), {"--uid", std::to_string(uid), "--gid", std::to_string(gid)});
-  for (const auto& b : r.binds) {
-    std::vector<std::string> parts;
-    std::istringstream in(b);
-    std::string p;
-    while (std::getline(in, p, ':')) parts.push_back(p);
-    if (parts.size() < 2 || parts.size() > 3 || (parts.size() == 3 && parts[2] != "ro"))
-      Fail("bind '{}': expected SRC:DST or SRC:DST:ro", b);
-    argv.insert(argv.end(), {parts.size() == 3 ? "--ro-bind" : "--bind", parts[0], parts[1]});
+  for (const auto& text : r.binds) {
+    Bind b = ParseBind(text);
+    argv.insert(argv.end(), {b.read_only ? "--ro-bind" : "--bind", b.source, b.target});
   }
   if (r.share_net) argv.push_back("--share-net");
   argv.push_back("--");

@@ -244,6 +244,13 @@ std::string ToJson(const ImageConfig& c) {
   return Dump(j);
 }
 
+std::string LayerFileJson(int layer, const std::string& path, const std::string& type,
+                          const std::string& mode, int64_t size, const std::string& link) {
+  json j = {{"layer", layer}, {"path", path}, {"type", type},
+            {"mode", mode},   {"size", size}, {"link", link}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 Descriptor ParseDescriptor(std::string_view text, const std::string& what) {
   return DescriptorFrom(ParseStrict(text, what), what);
 }

@@ -20,6 +20,12 @@ std::string ToJson(const Manifest& m);
 std::string ToJson(const Index& i);
 std::string ToJson(const ImageConfig& c);
 
+// One object of `ocimake inspect --files --json` (keys sorted): {"layer",
+// "link", "mode", "path", "size", "type"}. Bytes of `path` or `link` that are
+// not UTF-8 become U+FFFD.
+std::string LayerFileJson(int layer, const std::string& path, const std::string& type,
+                          const std::string& mode, int64_t size, const std::string& link);
+
 // `what` names the document in errors ("build/img/index.json").
 Descriptor ParseDescriptor(std::string_view text, const std::string& what);
 LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& what);

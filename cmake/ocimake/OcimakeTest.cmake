@@ -3,14 +3,38 @@
 # works on a fresh build tree.
 include_guard(GLOBAL)
 
+# BIND items "<host>:<path>[:ro|:rw]" as `ocimake run` arguments: read-only
+# unless :rw (`--bind h:p:ro`; :rw is `--bind h:p`), a relative host path
+# taken from the calling directory.
+function(_ocimake_test_binds name items out_var)
+  set(out "")
+  foreach(item IN LISTS items)
+    if(NOT item MATCHES "^([^:]+):(/[^:]*)(:(ro|rw))?$")
+      message(FATAL_ERROR "add_container_test(${name}): BIND ${item}: expected "
+        "<host>:<path>[:ro|:rw] with an absolute <path> inside the image")
+    endif()
+    set(host "${CMAKE_MATCH_1}")
+    set(path "${CMAKE_MATCH_2}")
+    set(mode "${CMAKE_MATCH_4}")
+    cmake_path(ABSOLUTE_PATH host BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(mode STREQUAL "rw")
+      list(APPEND out --bind "${host}:${path}")
+    else()
+      list(APPEND out --bind "${host}:${path}:ro")
+    endif()
+  endforeach()
+  set("${out_var}" "${out}" PARENT_SCOPE)
+endfunction()
+
 function(_ocimake_add_test name)
   _ocimake_cache_args(cache_args)
   set(options WILL_FAIL)
-  set(one_value IMAGE TIMEOUT WORKING_DIRECTORY)
-  set(multi_value COMMAND ARGS ENV PASS_REGULAR_EXPRESSION FAIL_REGULAR_EXPRESSION
+  set(one_value IMAGE TIMEOUT WORKING_DIRECTORY STDIN)
+  set(multi_value COMMAND ARGS ENV BIND PASS_REGULAR_EXPRESSION FAIL_REGULAR_EXPRESSION
     SKIP_REGULAR_EXPRESSION LABELS FIXTURES_SETUP FIXTURES_CLEANUP FIXTURES_REQUIRED)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
   _ocimake_check_arguments(add_container_test "${name}" arg)
+  _ocimake_test_binds("${name}" "${arg_BIND}" bind_args)
   if(OCIMAKE_IN_BUILD_STAGE OR NOT OCIMAKE_CONTAINER_TESTS)
     return()
   endif()
@@ -31,6 +55,11 @@ function(_ocimake_add_test name)
   foreach(kv IN LISTS arg_ENV)
     list(APPEND run --env "${kv}")
   endforeach()
+  list(APPEND run ${bind_args})
+  if(DEFINED arg_STDIN)
+    cmake_path(ABSOLUTE_PATH arg_STDIN BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND run --stdin "${arg_STDIN}")
+  endif()
   if(DEFINED arg_COMMAND)
     list(APPEND run --command -- ${arg_COMMAND} ${arg_ARGS})
   elseif(DEFINED arg_ARGS)

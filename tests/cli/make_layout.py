@@ -2,7 +2,9 @@
 """Writes an OCI image layout from raw layer tarballs, trusting nothing and
 checking nothing: the tests use it to hand ocimake crafted (hostile) layers.
 
-usage: make_layout.py LAYOUT LAYER.tar [LAYER.tar ...]
+usage: make_layout.py [--history=JSON] LAYOUT LAYER.tar [LAYER.tar ...]
+--history puts JSON (a list of history objects) into the config.
+A layer may be gzip- or zstd-compressed (the media type follows its magic).
 """
 import hashlib
 import json
@@ -19,19 +21,28 @@ def blob(layout, data):
 
 
 def main():
-    layout, tars = sys.argv[1], sys.argv[2:]
+    args, history = sys.argv[1:], None
+    if args[0].startswith("--history="):
+        history = json.loads(args.pop(0)[len("--history="):])
+    layout, tars = args[0], args[1:]
     os.makedirs(layout, exist_ok=True)
     layers, diff_ids = [], []
     for t in tars:
         data = open(t, "rb").read()
         d = blob(layout, data)
-        gz = data[:2] == b"\x1f\x8b"
-        d["mediaType"] = "application/vnd.oci.image.layer.v1.tar" + ("+gzip" if gz else "")
+        gz, zst = data[:2] == b"\x1f\x8b", data[:4] == b"\x28\xb5\x2f\xfd"
+        d["mediaType"] = "application/vnd.oci.image.layer.v1.tar" + (
+            "+gzip" if gz else "+zstd" if zst else "")
         layers.append(d)
         import gzip
-        diff_ids.append("sha256:" + hashlib.sha256(gzip.decompress(data) if gz else data).hexdigest())
+        import subprocess
+        raw = gzip.decompress(data) if gz else subprocess.run(
+            ["zstd", "-dc"], input=data, stdout=subprocess.PIPE, check=True).stdout if zst else data
+        diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
     config = {"architecture": "amd64", "os": "linux", "config": {},
               "rootfs": {"type": "layers", "diff_ids": diff_ids}}
+    if history is not None:
+        config["history"] = history
     c = blob(layout, json.dumps(config).encode())
     c["mediaType"] = "application/vnd.oci.image.config.v1+json"
     manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",

@@ -4,6 +4,7 @@
   l:NAME:TARGET      symlink             h:NAME:TARGET   hardlink
   c:NAME             character device    s:NAME          setuid-root file
   z:NAME:BYTES       file of BYTES zero bytes (compresses to nothing)
+  x:NAME[:CONTENT]   executable file (0755)
 usage: make_tar.py OUT.tar[.gz] ENTRY...
 """
 import io
@@ -20,6 +21,8 @@ with tarfile.open(out, "w:gz" if out.endswith(".gz") else "w", format=tarfile.PA
         data = None
         if kind == "f":
             data = arg.encode()
+        elif kind == "x":
+            data, i.mode = arg.encode(), 0o755
         elif kind == "z":
             data = bytes(int(arg))
         elif kind == "s":

@@ -13,6 +13,10 @@ case $case in
   bad_name) call='add_container_image(a/b)' ;;
   duplicate_target) call='add_custom_target(app)
 add_container_image(app)' ;;
+  bad_bind) call='add_container_image(app ENTRYPOINT /x)
+add_container_test(t IMAGE app BIND data:/in:wr)' ;;
+  relative_bind) call='add_container_image(app ENTRYPOINT /x)
+add_container_test(t IMAGE app BIND data:in)' ;;
   makefiles) generator="Unix Makefiles" ;;
   good) ;;
   *) fail "unknown case $case" ;;
