@@ -43,7 +43,12 @@ TEST(OciJsonTest, ConfigCarriesSettingsAndHistory) {
   base.config.env = {"A=0", "B=2"};
   ImageConfig c = WithSettings(base, s, 86400, Platform{"linux", "amd64", ""});
   EXPECT_FALSE(c.config.cmd.has_value()) << "a new ENTRYPOINT clears the base's CMD";
-  EXPECT_EQ(c.config.env, (std::vector<std::string>{"A=1", "B=2"}));
+  EXPECT_EQ(c.config.env, (std::vector<std::string>{"A=1", "B=2", kDefaultPath}))
+      << "ENV replaces by key; with no PATH anywhere, the default one is added";
+  base.config.env = {"PATH=/opt/bin"};
+  EXPECT_EQ(WithSettings(base, s, 0, Platform{}).config.env,
+            (std::vector<std::string>{"PATH=/opt/bin", "A=1"}))
+      << "the base's PATH stays";
   EXPECT_EQ(c.config.exposed_ports.count("8080/tcp"), 1u);
   EXPECT_EQ(c.created, "1970-01-02T00:00:00Z");
   LayerDescriptor l;

@@ -28,10 +28,7 @@ endfunction()
 
 function(_ocimake_add_test name)
   _ocimake_cache_args(cache_args)
-  set(options WILL_FAIL)
-  set(one_value IMAGE TIMEOUT WORKING_DIRECTORY STDIN)
-  set(multi_value COMMAND ARGS ENV BIND PASS_REGULAR_EXPRESSION FAIL_REGULAR_EXPRESSION
-    SKIP_REGULAR_EXPRESSION LABELS FIXTURES_SETUP FIXTURES_CLEANUP FIXTURES_REQUIRED)
+  _ocimake_keywords(add_container_test options one_value multi_value)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
   _ocimake_check_arguments(add_container_test "${name}" arg)
   _ocimake_test_binds("${name}" "${arg_BIND}" bind_args)

@@ -45,7 +45,7 @@ for want in /usr/local/bin/realtool /usr/local/lib/libgreet.so.1 /usr/local/shar
     /usr/local/share/realproj/code.txt; do
   assert_contains "$files" "$want" "image files"
 done
-for unwanted in include/greet.h libgreet_static.a pkgconfig realproj.pc share/doc notes.md /usr/local/include/; do
+for unwanted in cmake/realproj include/greet.h libgreet_static.a pkgconfig realproj.pc share/doc notes.md /usr/local/include/; do
   assert_not_contains "$files" "$unwanted" "image files"
 done
 assert_eq "a;b" "$(cat "$T/b/CMakeFiles/realproj-image.ocimake/stage/usr/local/share/realproj/code.txt")" \
@@ -54,7 +54,7 @@ assert_eq "hello, CI!" "$("$OCIMAKE" run "$T/b/realproj-image" -- CI)" "the imag
 
 note "what was left out is in the app layer's history comment"
 config=$(config_json "$T/b/realproj-image")
-assert_contains "$config" "left out: 5 development files (1 CMake package file" "history comment"
+assert_contains "$config" "left out: 6 development files (2 CMake package files, 1 doc file" "history comment"
 assert_contains "$config" "1 header" "history comment"
 assert_contains "$config" "1 static library" "history comment"
 assert_contains "$config" "1 pkg-config file" "history comment"
