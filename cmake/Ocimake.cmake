@@ -37,7 +37,8 @@ Commands
       [ENV <KEY=value>...] [WORKDIR <dir>] [USER <user[:group]>]
       [EXPOSE <port[/proto]>...] [VOLUMES <dir>...]
       [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
-      [COMPONENTS <component>...] [PREFIX <dir>]
+      [COMPONENTS <component>...] [PREFIX <dir>] [DEPENDS <target>...]
+      [KEEP_DEVELOPMENT_FILES <bool>] [EXCLUDE <glob>...]
       [COMPRESSION <gzip|zstd|none>]
       [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
@@ -61,10 +62,33 @@ Commands
      ``ld.so`` resolves them, with the SONAME links), leaving out what
      ``BASE`` already has;
   3. the application: what the install rules of the calling directory and
-     its subdirectories install (``cmake --install`` into a staging tree).
+     its subdirectories install (``cmake --install`` into a staging tree),
+     runtime files only (see ``KEEP_DEVELOPMENT_FILES``).
 
   An edit re-packs only the layers it touched; a build with no change runs
   no command.
+
+  What is built for the image: the targets the install rules install
+  (``install(TARGETS)``, and targets named by ``$<TARGET_FILE:...>``-style
+  generator expressions in any ``install()`` call), with what they link,
+  and ``DEPENDS``; never a test program, a benchmark, a custom target or
+  CTest's dashboard targets that no install rule installs. ocimake learns
+  this by wrapping ``install()`` when it is loaded, so ``find_package(ocimake)``
+  belongs near the top, before the targets: a target declared before it is
+  built for the image when it is part of ``ALL`` (what ``ninja install``
+  builds), and configure says so in one status line.
+
+  Before the image is written, the program ``ENTRYPOINT`` (or, without one,
+  ``CMD``) names must be in it: at that path, or for a bare name on the
+  image's ``PATH``. If not, the build fails with one line naming the closest
+  path there is. An all-caps word in ``ENTRYPOINT`` or ``CMD`` that is a
+  misspelt keyword (``WORKDIRR``) or a keyword of another ocimake command
+  (``PACKAGES``) gets a configure-time warning.
+
+  A shared library the closure finds only through ``ld.so.conf`` (the
+  project's own ``/usr/local/lib/libfoo.so.1``) gets a symlink in the default
+  library directory (``/usr/lib/x86_64-linux-gnu/libfoo.so.1``), since an
+  image has no ``ld.so.cache``.
 
   ``BASE``
     ``scratch`` (the default: an empty base), the name of another image of
@@ -98,7 +122,9 @@ Commands
     Dockerfile, a new ``ENTRYPOINT`` clears a ``CMD`` inherited from the base.
 
   ``ENV``, ``WORKDIR``, ``USER``, ``EXPOSE``, ``VOLUMES``, ``LABELS``
-    The image config, merged over the base's: ``ENV`` replaces by key,
+    The image config, merged over the base's: ``ENV`` replaces by key (an
+    image whose base and ``ENV`` set no ``PATH`` gets Docker's default,
+    ``/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin``),
     ``EXPOSE`` (``8080`` means ``8080/tcp``), ``VOLUMES`` and ``LABELS``
     merge.
 
@@ -112,6 +138,30 @@ Commands
   ``PREFIX``
     The install prefix inside the image. Default: ``/usr/local``.
 
+  ``DEPENDS``
+    More targets to build before installing: those whose output an
+    ``install(FILES)``, ``install(DIRECTORY)`` or ``install(SCRIPT)`` copies
+    but no ``install(TARGETS)`` names (a custom target that generates docs
+    or data). In a toolchain build they are built inside the stage.
+
+  ``KEEP_DEVELOPMENT_FILES``
+    ``ON`` keeps what install rules install for developers. By default it is
+    left out of the image: headers (``.h``, ``.hpp``, ... and anything below
+    an ``include/`` directory), static libraries (``.a``, ``.la``), CMake
+    package files (``*Config.cmake``, ``*-config.cmake``, ``.cmake`` files
+    below a ``cmake/`` directory), pkg-config files (``.pc``, ``pkgconfig/``),
+    and man, info and doc pages (``share/man``, ``share/info``,
+    ``share/doc``). Directories left empty by that go too. The build prints
+    what was left out, and the application layer's history comment (shown
+    by ``ocimake inspect``) says it.
+
+  ``EXCLUDE``
+    ``fnmatch`` globs of more to leave out. A glob with a ``/`` matches the
+    whole path in the image (``/usr/local/share/app/tests/*``, where ``*``
+    also matches ``/``); one without matches any file or directory name
+    (``*.debug``). A matched directory goes whole. Applied with
+    ``KEEP_DEVELOPMENT_FILES ON`` too.
+
   ``COMPRESSION``
     ``gzip`` (default), ``zstd`` or ``none`` for the layers written.
 
@@ -123,9 +173,21 @@ Commands
     instead of on the host: the project (the source tree of the nearest
     ``project()``) is configured with the rootfs's own ``cmake`` and compilers,
     built and installed inside ``ocimake-sandbox``, the source read-only, with
-    no network. ``CMAKE_BUILD_TYPE`` is passed in. The inner build directory
-    persists under this build directory, so the inner Ninja is incremental;
-    the edge runs on every build (an inner no-op is cheap), but the layers are
+    no network. ``CMAKE_BUILD_TYPE`` is passed in, and so are the project's
+    own options: ``BUILD_SHARED_LIBS`` and every ``BOOL``, ``STRING`` or
+    untyped (``-D`` on the command line) cache entry that is not advanced,
+    except CMake's and its modules' (``CMAKE_*``, ``CPACK_*``, ``CTEST_*``,
+    ``DART_*``, ``MEMORYCHECK_*``, ``COVERAGE_*``, ``SITE``, ``BUILDNAME``),
+    ``OCIMAKE_*``, ``FETCHCONTENT_*``, package locations (``*_DIR``,
+    ``*_ROOT``) and any value that is an absolute path: no host path
+    crosses. ``CACHE_VARIABLES`` adds and overrides. The list is in
+    ``CMakeFiles/<name>.ocimake/stage.defines``. Inside, only what the
+    install rules need is built (everything with ``TEST_STAGE``). The inner
+    build directory persists under this build directory, so the inner Ninja
+    is incremental; the stage edge's depfile, written from the inner build's
+    own records (its deps log, the CMake files and inputs its ``build.ninja``
+    names, the files its install rules copy), names every source file it
+    read, so a build with no change runs nothing, and the layers are
     re-packed only when installed files changed. The closure is resolved in
     the toolchain rootfs, never on the host. Inside, the same CMakeLists.txt
     is read with :variable:`OCIMAKE_IN_BUILD_STAGE` set: ``find_package(ocimake)``
@@ -136,7 +198,9 @@ Commands
 
   ``TEST_STAGE``
     Run the project's ``ctest`` inside the toolchain after building; a failing
-    test fails the image target, naming the tests.
+    test fails the image target, naming the tests. The tests run again only
+    when the inner build rebuilt something (or was configured again) since
+    they last passed: a no-op build and ``<name>-run`` run none.
 
   ``SECRETS``
     ``id=<id>,src=<path>``: the file is mounted read-only at
