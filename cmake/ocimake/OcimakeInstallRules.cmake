@@ -1,6 +1,8 @@
 # What an image's install rules need built: the targets that install(TARGETS)
 # installs (and, through Ninja, what they link), the targets named by
-# $<TARGET_FILE:...>-style generator expressions in any install() call, and
+# $<TARGET_FILE:...>-style generator expressions in any install() call, the
+# custom targets in ALL of a directory whose install(FILES|PROGRAMS|DIRECTORY)
+# copies something from the build tree (the file one of them makes), and
 # nothing else: not CTest's dashboard targets, not a test program, not a
 # benchmark, not a custom target that no install rule uses.
 #
@@ -47,6 +49,21 @@ endfunction()
 # rules of <dir> and its subdirectories need built (see the top of the file).
 function(_ocimake_installed_targets_of dir out)
   get_property(targets DIRECTORY "${dir}" PROPERTY OCIMAKE_INSTALLED_TARGETS)
+  get_property(generated DIRECTORY "${dir}" PROPERTY OCIMAKE_INSTALLS_GENERATED)
+  if(generated)
+    # install(FILES/PROGRAMS/DIRECTORY) of something in the build tree: made
+    # by a custom target of this directory that is in ALL (as zstd's
+    # zstdcat link), which `ninja install` would have built.
+    get_property(here DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+    foreach(target IN LISTS here)
+      get_target_property(type "${target}" TYPE)
+      get_target_property(excluded "${target}" EXCLUDE_FROM_ALL)
+      get_target_property(ours "${target}" OCIMAKE_IMAGE)
+      if(type STREQUAL "UTILITY" AND NOT excluded AND NOT ours)
+        list(APPEND targets "${target}")
+      endif()
+    endforeach()
+  endif()
   get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
   foreach(sub IN LISTS subdirs)
     _ocimake_installed_targets_of("${sub}" sub_targets)
@@ -105,6 +122,15 @@ function(_ocimake_record_install mode)
         break()
       endif()
       list(APPEND names "${arg}")
+    endforeach()
+  endif()
+  if(mode MATCHES "^(FILES|PROGRAMS|DIRECTORY)$")
+    foreach(arg IN LISTS ARGN)
+      string(FIND "${arg}/" "${CMAKE_BINARY_DIR}/" at)
+      if(at EQUAL 0)
+        set_property(DIRECTORY PROPERTY OCIMAKE_INSTALLS_GENERATED TRUE)
+        break()
+      endif()
     endforeach()
   endif()
   # $<TARGET_FILE:x>, $<TARGET_LINKER_FILE_DIR:x>, ... in any mode.
