@@ -191,8 +191,9 @@ Commands
     re-packed only when installed files changed. The closure is resolved in
     the toolchain rootfs, never on the host. Inside, the same CMakeLists.txt
     is read with :variable:`OCIMAKE_IN_BUILD_STAGE` set: ``find_package(ocimake)``
-    works with nothing installed in the rootfs, and the ocimake commands only
-    check their arguments. Code that only the toolchain can configure (say,
+    works with nothing installed in the rootfs, and the ocimake commands do
+    nothing but note what the images' install rules need built (the host
+    configure checked their arguments). Code that only the toolchain can configure (say,
     ``find_package()`` of a library the host lacks) goes after
     ``if(NOT OCIMAKE_IN_BUILD_STAGE) return() endif()``.
 

@@ -18,16 +18,18 @@ include_guard(GLOBAL)
 function(_ocimake_add_image name)
   _ocimake_keywords(add_container_image options one_value multi_value)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
-  _ocimake_check_arguments(add_container_image "${name}" arg)
   if(OCIMAKE_IN_BUILD_STAGE)
-    # Inside a toolchain build the outer build makes the image; this build
-    # lists what the image's install rules (and DEPENDS) need built.
+    # Inside a toolchain build the outer build makes the image (and checked
+    # the arguments, with the host's variables; a variable holding a path
+    # does not cross, so an argument may be empty here); this build lists
+    # what the image's install rules (and DEPENDS) need built.
     if(arg_DEPENDS)
       set_property(DIRECTORY APPEND PROPERTY OCIMAKE_INSTALLED_TARGETS ${arg_DEPENDS})
     endif()
     set_property(GLOBAL APPEND PROPERTY _OCIMAKE_IMAGE_DIRS "${CMAKE_CURRENT_SOURCE_DIR}")
     return()
   endif()
+  _ocimake_check_arguments(add_container_image "${name}" arg)
   _ocimake_check_image_arguments("${name}" arg)
   foreach(pair IN ITEMS "BASE;scratch" "TAG;${name}:latest" "PREFIX;/usr/local"
       "COMPRESSION;gzip")

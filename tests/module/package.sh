@@ -43,7 +43,8 @@ CM
     done
     files=$("$OCIMAKE" inspect --files "$T/b/hello-image")
     assert_contains "$files" "/usr/local/bin/hello" "image files"
-    assert_not_contains "$files" "ocimake" "image files (ocimake's own install rules are off)" ;;
+    assert_not_contains "$files" "bin/ocimake" "image files (ocimake's own install rules are off)"
+    assert_not_contains "$files" "cmake/ocimake" "image files (ocimake's own install rules are off)" ;;
   *) fail "unknown case $1" ;;
 esac
 echo "ok: $1"
