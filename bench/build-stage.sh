@@ -1,15 +1,21 @@
 #!/bin/bash
 # The build stage against the peer, in one run: the project of
 # shared/bench/gen-project.sh (40 files, libfmt) built into an image in a
-# Debian bookworm toolchain by ocimake, next to shared/bench/peer-buildah.sh
-# (the same job as a multi-stage Dockerfile built by buildah, with a cache
-# mount for the build directory, and the bare build in the same rootfs).
-# Cold (toolchains already made), no-op, one file changed; image sizes.
+# Debian bookworm toolchain by ocimake, next to the same job as a multi-stage
+# Dockerfile built by buildah (shared/bench/peer-buildah.sh's Dockerfile,
+# with a cache mount for the build directory) and the bare build in the same
+# rootfs (bubblewrap, as peer-buildah.sh's floor). Cold builds are timed once;
+# the no-op and one-file-changed builds are hyperfine medians (RUNS, default
+# 10; buildah's 5).
 #   bench/build-stage.sh OCIMAKE_BUILD_DIR [SHARED_BENCH_DIR]
 set -euo pipefail
 ocimake_dir=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 peer=$(realpath "${2:-$here/../../shared/bench}")
+runs=${RUNS:-10}
+for tool in hyperfine buildah bwrap mmdebstrap podman; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine buildah bubblewrap mmdebstrap podman)" >&2; exit 2; }
+done
 work=$(mktemp -d /var/tmp/ocimake-bench-stage.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export OCIMAKE_CACHE_DIR=${OCIMAKE_CACHE_DIR:-/var/tmp/ocimake-bench-cache}
@@ -22,27 +28,56 @@ add_container_toolchain(bookworm DEBIAN bookworm PACKAGES g++ cmake ninja-build 
 add_container_image(benchapp-image TOOLCHAIN bookworm ENTRYPOINT /usr/local/bin/benchapp
   TAG benchapp:1)
 CM
-t() { local s e; s=$(date +%s.%N); "$@" >"$work/step.log" 2>&1 || { cat "$work/step.log"; exit 1; }
-      e=$(date +%s.%N); echo "$e - $s" | bc; }
+once() { local s e; s=$(date +%s.%N); "$@" >"$work/step.log" 2>&1 || { cat "$work/step.log"; exit 1; }
+         e=$(date +%s.%N); echo "$e - $s" | bc; }
 configure() { cmake -G Ninja -S "$work/app" -B "$1" -Docimake_DIR="$ocimake_dir" -DCMAKE_BUILD_TYPE=Release; }
+edit='echo "// edit $(date +%s%N)" >>'"$work"'/app/src/unit0.cpp'
 
-# Make the toolchain once (not timed: buildah's base import is not timed either).
+# The toolchain once (not timed: buildah's base import is not timed either).
 configure "$work/warm" >/dev/null && cmake --build "$work/warm" --target ocimake-toolchain-bookworm >/dev/null
+rootfs=$(cat "$work/warm/CMakeFiles/ocimake-toolchains/bookworm.rootfs")
 configure "$work/b" >/dev/null
-echo "ocimake_cold $(t cmake --build "$work/b" --target image)"
-echo "ocimake_noop $(t cmake --build "$work/b" --target image)"
-touch "$work/app/src/unit0.cpp"; echo "// edit $(date +%s%N)" >>"$work/app/src/unit0.cpp"
-echo "ocimake_one_file $(t cmake --build "$work/b" --target image)"
-python3 - "$work/b/benchapp-image" <<'PY'
-import json, os, sys, gzip
-layout = sys.argv[1]
+echo "ocimake_cold $(once cmake --build "$work/b" --target image)"
+once cmake --build "$work/b" >/dev/null  # the host build of the same project, for Ninja's own no-op
+
+# The floor: the bare inner build in the same rootfs, as peer-buildah.sh's.
+mkdir "$work/floor"
+bare() { bwrap --bind "$rootfs" / --proc /proc --dev /dev --tmpfs /tmp --ro-bind "$work/app" /src \
+           --bind "$work/floor" /build --unshare-all "$@"; }
+export -f bare; export rootfs work
+bare sh -c 'cmake -G Ninja -S /src -B /build -DCMAKE_BUILD_TYPE=Release && cmake --build /build' >/dev/null
+
+hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/noop.json" \
+  -n ninja_noop "ninja -C $work/b" \
+  -n ocimake_noop_ninja "ninja -C $work/b image" \
+  -n ocimake_noop "cmake --build $work/b --target image"
+hyperfine --warmup 1 --runs "$runs" --export-json "$work/one.json" --prepare "$edit" \
+  -n bare_one_file "bash -c 'bare cmake --build /build >/dev/null'" \
+  -n ocimake_one_file "cmake --build $work/b --target image >/dev/null"
+
+echo "--- peer: the Dockerfile of shared/bench/peer-buildah.sh, by buildah"
+bash "$peer/peer-buildah.sh" "$work/peer-app" >"$work/peer.log" 2>&1 || { cat "$work/peer.log"; exit 1; }
+grep -E "^(buildah|floor)_" "$work/peer.log"
+hyperfine --warmup 1 --runs 5 --export-json "$work/peer.json" \
+  -n buildah_noop "buildah bud --isolation chroot --layers -t localhost/peer-app:latest $work/peer-app"
+
+python3 - "$work" <<'PY'
+import json, sys, os, gzip
+w = sys.argv[1]
+m = {}
+for f in ("noop", "one", "peer"):
+    for r in json.load(open(os.path.join(w, f + ".json")))["results"]:
+        m[r["command"]] = r["median"]
+print(f"no-op: ocimake {m['ocimake_noop']:.4f} s (ninja image {m['ocimake_noop_ninja']:.4f} s), "
+      f"host ninja {m['ninja_noop']:.4f} s, buildah {m['buildah_noop']:.3f} s")
+print(f"  ocimake / buildah = {m['ocimake_noop'] / m['buildah_noop']:.3f}  (goal <= 0.1)")
+print(f"  ninja image - ninja = {m['ocimake_noop_ninja'] - m['ninja_noop']:+.4f} s  (goal <= 0.03)")
+print(f"one file: ocimake {m['ocimake_one_file']:.3f} s, bare {m['bare_one_file']:.3f} s: "
+      f"ocimake - bare = {m['ocimake_one_file'] - m['bare_one_file']:+.3f} s  (goal <= 0.1)")
+layout = os.path.join(w, "b", "benchapp-image")
+blob = lambda d: os.path.join(layout, "blobs", "sha256", d.split(":")[1])
 idx = json.load(open(os.path.join(layout, "index.json")))
-blob = lambda d: os.path.join(layout, "blobs", "sha256", d["digest"].split(":")[1])
-m = json.load(open(blob(idx["manifests"][0])))
-comp = sum(l["size"] for l in m["layers"])
-raw = sum(len(gzip.open(blob(l)).read()) for l in m["layers"])
-print(f"ocimake_image_bytes_compressed {comp}")
-print(f"ocimake_image_bytes_uncompressed {raw}")
+man = json.load(open(blob(idx["manifests"][0]["digest"])))
+print("ocimake_image_bytes_compressed", sum(l["size"] for l in man["layers"]))
+print("ocimake_image_bytes_uncompressed", sum(len(gzip.open(blob(l["digest"])).read()) for l in man["layers"]))
 PY
-echo "--- peer (shared/bench/peer-buildah.sh), same machine, same run"
-bash "$peer/peer-buildah.sh" "$work/peer-app"

@@ -151,18 +151,21 @@ std::string BuildScript(const BuildStage& s, bool configure) {
   if (configure) sh += "step configure\n" + ShellLine(ConfigureCommand(s)) + "\n";
   sh += "step build\n";
   if (s.test) {
-    sh += "cmake --build /build\n";
+    sh += "ninja -C /build\n";
   } else {
-    // Regenerate first (a changed CMakeLists re-runs cmake), so the list of
-    // what the install rules need is current; without one, build all.
+    // What the install rules need, as the inner configure listed it; if
+    // the build re-ran cmake (a CMakeLists changed) and the list changed,
+    // the new list is built too. Without a list (an older build), all.
     std::string extra;
     for (const auto& t : s.build_targets) extra += " " + ShellQuote(t);
-    sh += "cmake --build /build --target build.ninja >/dev/null\n"
+    sh += "needed() { awk -F '\\t' -v d=" + ShellQuote(Subdir(s)) + " '$1 == d { print $2 }' " +
+          kTargetsFile + "; }\n"
           "if [ -f " + std::string(kTargetsFile) + " ]; then\n"
-          "  targets=$(awk -F '\\t' -v d=" + ShellQuote(Subdir(s)) + " '$1 == d { print $2 }' " +
-          kTargetsFile + ")" + extra + "\n"
-          "  if [ -n \"$targets\" ]; then cmake --build /build --target $targets; fi\n"
-          "else\n  cmake --build /build\nfi\n";
+          "  targets=\"$(needed)" + extra + "\"\n"
+          "  [ -z \"$targets\" ] || ninja -C /build $targets\n"
+          "  again=\"$(needed)" + extra + "\"\n"
+          "  [ \"$again\" = \"$targets\" ] || [ -z \"$again\" ] || ninja -C /build $again\n"
+          "else\n  ninja -C /build\nfi\n";
   }
   sh += "ninja -C /build -t deps >" + std::string(kDepsFile) + " 2>/dev/null || : >" + kDepsFile +
         "\n";
