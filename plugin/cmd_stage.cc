@@ -83,81 +83,99 @@ void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
   if (WriteFileIfChanged(file, text) && !summary.empty()) std::cerr << "ocimake: " << summary << "\n";
 }
 
+// What `ocimake stage` was asked to do.
+struct StageCommand {
+  std::string build_dir, out, stamp, depfile, prefix = "/usr/local", cmake = "cmake", config;
+  std::vector<std::string> components;
+  std::string rootfs_file, defines_file, excluded_file;
+  BuildStage stage;  // the toolchain build's settings
+  StageFilter filter;
+};
+
+void AddHostOptions(CLI::App& app, StageCommand* c) {
+  app.add_option("--build-dir", c->build_dir, "directory whose cmake_install.cmake runs");
+  app.add_option("--out", c->out, "staging tree to (re)create")->required();
+  app.add_option("--stamp", c->stamp, "stamp file to write")->required();
+  app.add_option("--prefix", c->prefix, "install prefix inside the image (default /usr/local)");
+  app.add_option("--component", c->components, "install only these components (repeatable)");
+  app.add_option("--config", c->config, "build configuration (multi-config generators)");
+  app.add_option("--depfile", c->depfile, "depfile to write");
+  app.add_option("--cmake", c->cmake, "the cmake executable");
+  app.add_flag("--keep-development-files", c->filter.keep_development_files,
+               "keep headers, static libraries, CMake and pkg-config files, man and doc pages");
+  app.add_option("--exclude", c->filter.exclude, "leave out what matches this glob (repeatable)");
+  app.add_option("--excluded", c->excluded_file,
+                 "write what was left out here: a summary line, then one path a line");
+}
+
+void AddToolchainOptions(CLI::App& app, StageCommand* c) {
+  BuildStage& s = c->stage;
+  app.add_option("--rootfs-file", c->rootfs_file,
+                 "build in the toolchain whose rootfs path this file holds (in the sandbox)");
+  app.add_option("--source-dir", s.source_dir, "toolchain build: the project's source tree");
+  app.add_option("--inner-build-dir", s.inner_build_dir,
+                 "toolchain build: the persistent inner build directory");
+  app.add_option("--subdir", s.subdir, "toolchain build: the image's directory, relative");
+  app.add_option("--module-dir", s.module_dir, "toolchain build: ocimake's cmake/ directory");
+  app.add_option("--build-type", s.build_type, "toolchain build: CMAKE_BUILD_TYPE");
+  app.add_option("--define", s.defines, "toolchain build: NAME=value cache variable");
+  app.add_option("--defines-file", c->defines_file,
+                 "toolchain build: file of -DNAME[:TYPE]=value lines (before --define)");
+  app.add_option("--build-target", s.build_targets,
+                 "toolchain build: also build this target before installing (repeatable)");
+  app.add_option("--secret", s.secrets, "toolchain build: id=ID,src=PATH secret");
+  app.add_flag("--test", s.test, "toolchain build: run the project's ctest first");
+  app.add_option("--sandbox", s.sandbox, "the ocimake-sandbox executable");
+}
+
+// The toolchain build into `dir`, its settings completed from the command.
+void BuildInToolchain(StageCommand& c, const std::string& dir) {
+  BuildStage& s = c.stage;
+  if (s.source_dir.empty() || s.inner_build_dir.empty() || s.module_dir.empty())
+    Fail("--rootfs-file needs --source-dir, --inner-build-dir and --module-dir");
+  std::string rootfs = ReadFile(c.rootfs_file);
+  s.rootfs = rootfs.substr(0, rootfs.find('\n'));
+  if (s.sandbox.empty()) s.sandbox = FindSandbox();
+  s.prefix = c.prefix;
+  s.components = c.components;
+  if (!c.defines_file.empty()) {
+    std::vector<std::string> defines = ReadDefines(c.defines_file);
+    s.defines.insert(s.defines.begin(), defines.begin(), defines.end());
+  }
+  RunBuildStage(s, dir);
+}
+
 }  // namespace
 
 int RunStage(const Args& args) {
   CLI::App app{
       "Runs a build tree's install rules (cmake --install) into a fresh staging\n"
-      "tree, writes a stamp of what was staged (rewritten only on change) and a\n"
-      "depfile of the install scripts and installed source files.\n\n"
+      "tree, or with --rootfs-file configures, builds, tests and installs the project\n"
+      "in a toolchain rootfs; takes out development files and --exclude matches;\n"
+      "writes a stamp of what was staged (rewritten only on change) and a depfile of\n"
+      "what the staging read.\n\n"
       "  ocimake stage --build-dir build/examples/hello --out stage/ --stamp stage.txt",
       "stage"};
-  std::string build_dir, out, stamp, depfile, prefix = "/usr/local", cmake = "cmake", config;
-  std::vector<std::string> components;
-  app.add_option("--build-dir", build_dir, "directory whose cmake_install.cmake runs");
-  app.add_option("--out", out, "staging tree to (re)create")->required();
-  app.add_option("--stamp", stamp, "stamp file to write")->required();
-  app.add_option("--prefix", prefix, "install prefix inside the image (default /usr/local)");
-  app.add_option("--component", components, "install only these components (repeatable)");
-  app.add_option("--config", config, "build configuration (multi-config generators)");
-  app.add_option("--depfile", depfile, "depfile to write");
-  app.add_option("--cmake", cmake, "the cmake executable");
-  BuildStage stage;
-  std::string rootfs_file;
-  app.add_option("--rootfs-file", rootfs_file,
-                 "build in the toolchain whose rootfs path this file holds (in the sandbox)");
-  app.add_option("--source-dir", stage.source_dir, "toolchain build: the project's source tree");
-  app.add_option("--inner-build-dir", stage.inner_build_dir,
-                 "toolchain build: the persistent inner build directory");
-  app.add_option("--subdir", stage.subdir, "toolchain build: the image's directory, relative");
-  app.add_option("--module-dir", stage.module_dir, "toolchain build: ocimake's cmake/ directory");
-  app.add_option("--build-type", stage.build_type, "toolchain build: CMAKE_BUILD_TYPE");
-  app.add_option("--define", stage.defines, "toolchain build: NAME=value cache variable");
-  app.add_option("--secret", stage.secrets, "toolchain build: id=ID,src=PATH secret");
-  std::string defines_file, excluded_file;
-  app.add_option("--defines-file", defines_file,
-                 "toolchain build: file of -DNAME[:TYPE]=value lines (before --define)");
-  app.add_option("--build-target", stage.build_targets,
-                 "toolchain build: also build this target before installing (repeatable)");
-  StageFilter filter;
-  app.add_flag("--keep-development-files", filter.keep_development_files,
-               "keep headers, static libraries, CMake and pkg-config files, man and doc pages");
-  app.add_option("--exclude", filter.exclude, "leave out what matches this glob (repeatable)");
-  app.add_option("--excluded", excluded_file,
-                 "write what was left out here: a summary line, then one path a line");
-  app.add_flag("--test", stage.test, "toolchain build: run the project's ctest first");
-  app.add_option("--sandbox", stage.sandbox, "the ocimake-sandbox executable");
+  StageCommand c;
+  AddHostOptions(app, &c);
+  AddToolchainOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+  if (c.build_dir.empty() && c.rootfs_file.empty()) Fail("give --build-dir or --rootfs-file");
 
-  if (build_dir.empty() && rootfs_file.empty()) Fail("give --build-dir or --rootfs-file");
-  if (!defines_file.empty()) {
-    std::vector<std::string> defines = ReadDefines(defines_file);
-    stage.defines.insert(stage.defines.begin(), defines.begin(), defines.end());
-  }
-  std::string abs_out = AbsolutePath(out);
-  TempDir temp(DirName(abs_out), ".stage-");
-  if (!rootfs_file.empty()) {
-    std::string rootfs = ReadFile(rootfs_file);
-    stage.rootfs = rootfs.substr(0, rootfs.find('\n'));
-    if (stage.sandbox.empty()) stage.sandbox = FindSandbox();
-    stage.prefix = prefix;
-    stage.components = components;
-    if (stage.source_dir.empty() || stage.inner_build_dir.empty() || stage.module_dir.empty())
-      Fail("--rootfs-file needs --source-dir, --inner-build-dir and --module-dir");
-    RunBuildStage(stage, temp.path());
-  } else {
-    InstallOnHost(cmake, build_dir, prefix, components, config, temp.path());
-  }
-  FilterResult left_out = FilterStagedTree(temp.path(), filter);
-  RemoveTree(abs_out);
-  if (rename(temp.path().c_str(), abs_out.c_str()) != 0)
-    FailErrno("renaming " + temp.path() + " to " + abs_out);
+  std::string out = AbsolutePath(c.out);
+  TempDir temp(DirName(out), ".stage-");
+  if (!c.rootfs_file.empty()) BuildInToolchain(c, temp.path());
+  else InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, temp.path());
+  FilterResult left_out = FilterStagedTree(temp.path(), c.filter);
+  RemoveTree(out);
+  if (rename(temp.path().c_str(), out.c_str()) != 0)
+    FailErrno("renaming " + temp.path() + " to " + out);
   temp.Release();
-  if (!excluded_file.empty()) WriteLeftOut(excluded_file, left_out);
-  WriteFileIfChanged(stamp, StageStamp(abs_out, left_out));
-  if (depfile.empty()) return 0;
-  WriteDepfile(depfile, stamp,
-               rootfs_file.empty() ? InstallInputs(build_dir) : BuildStageInputs(stage));
+  if (!c.excluded_file.empty()) WriteLeftOut(c.excluded_file, left_out);
+  WriteFileIfChanged(c.stamp, StageStamp(out, left_out));
+  if (!c.depfile.empty())
+    WriteDepfile(c.depfile, c.stamp,
+                 c.rootfs_file.empty() ? InstallInputs(c.build_dir) : BuildStageInputs(c.stage));
   return 0;
 }
 
