@@ -41,6 +41,7 @@ void MmdebstrapProgress::Phase(std::string_view text) {
   phase_ = std::string(text.substr(0, text.find("...")));
   in_update_ = StartsWith(text, "running apt-get update");
   phase_fetched_ = unpacked_ = set_up_ = to_install_ = 0;
+  last_need_.clear();
   if (!IsNoise(text)) Say(std::string(text));
 }
 
@@ -56,8 +57,9 @@ void MmdebstrapProgress::Line(std::string_view line) {
     std::string_view bytes = line.substr(8, line.find(" in ") - 8);
     Say(fmt::format("  fetched {} ({}) from the mirror", Packages(phase_fetched_), bytes));
     phase_fetched_ = 0;
-  } else if (StartsWith(line, "Need to get ")) {
-    Say("  apt: " + std::string(line));
+  } else if (StartsWith(line, "Need to get ") && line != last_need_) {  // apt says it twice
+    last_need_ = std::string(line);
+    Say("  apt: " + last_need_);
   } else if (size_t at = line.find(" upgraded, "); at != std::string_view::npos &&
                                                     line.find(" newly installed") != line.npos) {
     to_install_ = std::strtoul(std::string(line.substr(at + 11)).c_str(), nullptr, 10);

@@ -32,7 +32,7 @@ class MmdebstrapProgress {
   std::string name_;
   std::ostream& log_;
   std::chrono::steady_clock::time_point start_, last_said_;
-  std::string phase_;
+  std::string phase_, last_need_;
   bool in_update_ = false;
   size_t fetched_ = 0, phase_fetched_ = 0, unpacked_ = 0, set_up_ = 0, to_install_ = 0;
 };
