@@ -236,6 +236,16 @@ Commands
   A ``DEBIAN`` toolchain is keyed by its declaration only: to pick up newer
   packages from the mirror, change the declaration or clear the cache.
 
+  Making a ``DEBIAN`` toolchain takes minutes, mostly dpkg installing (see
+  the manual for measured figures); it prints a line per mmdebstrap phase with
+  the elapsed seconds, and every 15 s how far dpkg got, and keeps mmdebstrap's
+  whole output in ``<cache>/toolchains/<key>/mmdebstrap.log``. The ``.deb``
+  files it downloads are kept in a pool shared by every ``DEBIAN`` toolchain,
+  ``<cache>/debs/<arch>/`` (``<arch>-<hash>/`` for a ``MIRROR``), so a second
+  toolchain or a changed ``PACKAGES`` list downloads only the packages the
+  pool lacks. The pool does not change the rootfs (no ``.deb`` is left in it)
+  nor the cache key; it is only a cache: delete it at any time.
+
 .. command:: add_container_test
 
   .. code-block:: cmake

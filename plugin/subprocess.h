@@ -3,8 +3,10 @@
 #ifndef OCIMAKE_SUBPROCESS_H_
 #define OCIMAKE_SUBPROCESS_H_
 
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocimake {
@@ -18,6 +20,14 @@ struct ProcessResult {
 // With `capture`, stdout and stderr are collected into result.output.
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env, bool capture);
+
+// Runs argv[0] (searched in PATH) with its stdout and stderr read line by
+// line as they come: on_line gets each line (without the newline, a '\r'
+// also ends one), on_idle is called after each second without output.
+// Returns the exit code, or 128 + signal.
+int RunProcessLines(const std::vector<std::string>& argv,
+                    const std::function<void(std::string_view)>& on_line,
+                    const std::function<void()>& on_idle);
 
 // Runs argv[0] (searched in PATH) with `input` on its stdin (small: it is
 // written whole before the output is read); stdout and stderr are collected.

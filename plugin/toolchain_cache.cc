@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
+#include <fstream>
 #include <iostream>
 
+#include "deb_pool.h"
 #include "digest.h"
 #include "error.h"
 #include "fs_util.h"
 #include "image_source.h"
+#include "mmdebstrap_progress.h"
 #include "rootfs_unpacker.h"
 #include "subprocess.h"
 
@@ -42,9 +46,22 @@ std::string CacheKey(const ToolchainSpec& s) {
   return Digest::Of(text).hex().substr(0, 32);
 }
 
-void MakeDebian(const ToolchainSpec& s, const std::string& work, const std::string& rootfs) {
-  std::string tarball = JoinPath(work, "rootfs.tar");
-  std::vector<std::string> argv = {"mmdebstrap", "--variant=minbase"};
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// mmdebstrap with the shared .deb pool copied into the chroot's apt cache
+// first and that cache copied out into `outbox` at the end (the chroot's own
+// apt-get clean then empties it, so the rootfs is the same as without).
+std::vector<std::string> MmdebstrapArgv(const ToolchainSpec& s, const DebPool& pool,
+                                        const std::string& outbox, const std::string& tarball) {
+  std::vector<std::string> argv = {
+      "mmdebstrap", "--variant=minbase", "--verbose", "--skip=essential/unlink",
+      "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives",
+      "--setup-hook=sync-in " + ShellQuote(pool.dir()) + " /var/cache/apt/archives/",
+      "--customize-hook=sync-out /var/cache/apt/archives " + ShellQuote(outbox)};
   if (geteuid() != 0) argv.push_back("--mode=unshare");
   if (!s.packages.empty()) {
     std::string include = "--include=";
@@ -55,13 +72,47 @@ void MakeDebian(const ToolchainSpec& s, const std::string& work, const std::stri
   argv.push_back(s.input);
   argv.push_back(tarball);
   if (!s.mirror.empty()) argv.push_back(s.mirror);
-  std::cerr << "ocimake: making toolchain " << s.name << " with mmdebstrap (" << s.input
-            << ")\n";
-  ProcessResult r = RunProcess(argv, {}, false);
-  if (r.status != 0)
-    Fail("toolchain {}: mmdebstrap {} failed with status {} (is mmdebstrap installed and the "
-         "mirror reachable?)", s.name, s.input, r.status);
+  return argv;
+}
+
+// Writes the last `n` lines of the file at `path` to stderr.
+void PrintTail(const std::string& path, size_t n) {
+  std::ifstream in(path);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > n) lines.pop_front();
+  }
+  for (const auto& line : lines) std::cerr << "  " << line << "\n";
+}
+
+void MakeDebian(const ToolchainSpec& s, const std::string& cache_dir, const std::string& work,
+                const std::string& rootfs) {
+  DebPool pool(cache_dir, s.arch, s.mirror);
+  MakeDirs(pool.dir());
+  std::string tarball = JoinPath(work, "rootfs.tar"), outbox = JoinPath(work, "debs");
+  std::string log_path = JoinPath(DirName(work), "mmdebstrap.log");
+  std::ofstream log(log_path, std::ios::trunc);
+  if (!log) FailErrno("opening " + log_path);
+  MmdebstrapProgress progress(s.name, log);
+  progress.Say(fmt::format("making it with mmdebstrap ({}, {} package{}); .deb pool {} ({} "
+                           "files); whole log: {}", s.input, s.packages.size(),
+                           s.packages.size() == 1 ? "" : "s", pool.dir(), pool.Count(), log_path));
+  int status = RunProcessLines(MmdebstrapArgv(s, pool, outbox, tarball),
+                               [&](std::string_view line) { progress.Line(line); },
+                               [&] { progress.Idle(); });
+  log.close();
+  if (status != 0) {
+    PrintTail(log_path, 25);
+    Fail("mmdebstrap {} failed with status {} (its last lines are above, the whole log is {}; "
+         "is the mirror reachable and every package name right?)", s.input, status, log_path);
+  }
+  size_t added = pool.Adopt(outbox);
+  progress.Say(fmt::format("fetched {} package{} from the mirror, {} new in the .deb pool; "
+                           "unpacking into the cache", progress.fetched(),
+                           progress.fetched() == 1 ? "" : "s", added));
   RootfsUnpacker(rootfs).ApplyLayer(tarball, "toolchain " + s.name + " " + tarball);
+  progress.Say("done");
 }
 
 }  // namespace
@@ -96,7 +147,7 @@ std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_
         break;
       }
       case ToolchainSpec::kDebian:
-        MakeDebian(spec, work.path(), temp_root);
+        MakeDebian(spec, cache_dir, work.path(), temp_root);
         break;
       case ToolchainSpec::kRootfs:
         break;

@@ -4,7 +4,10 @@
 // tarball, the image's manifest digest), so a changed declaration or input
 // makes a new entry and an unchanged one is reused. Making an entry happens
 // under a lock in a temp directory renamed into place: concurrent builds
-// wait for one another and never see half a rootfs.
+// wait for one another and never see half a rootfs. A DEBIAN toolchain is
+// made with mmdebstrap, its phases shown as progress lines
+// (mmdebstrap_progress.h) and its .debs kept in a pool that every DEBIAN
+// toolchain shares (deb_pool.h); neither changes the key.
 #ifndef OCIMAKE_TOOLCHAIN_CACHE_H_
 #define OCIMAKE_TOOLCHAIN_CACHE_H_
 

@@ -39,6 +39,7 @@ function(_ocimake_add_toolchain name)
   set(out "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-toolchains/${name}.rootfs")
   set(args --name "${name}" --output "${out}" ${cache_args})
   set(depends "")
+  set(comment "Making toolchain ${name} (once; kept in the ocimake cache)")
   if(DEFINED arg_ROOTFS)
     cmake_path(ABSOLUTE_PATH arg_ROOTFS BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
     list(APPEND args --rootfs "${arg_ROOTFS}")
@@ -60,6 +61,8 @@ function(_ocimake_add_toolchain name)
     list(APPEND args --image "${arg_IMAGE}")
   else()
     list(APPEND args --debian "${arg_DEBIAN}")
+    set(comment
+      "Making toolchain ${name} (mmdebstrap: minutes the first time; then the ocimake cache)")
     foreach(package IN LISTS arg_PACKAGES)
       list(APPEND args --package "${package}")
     endforeach()
@@ -74,7 +77,7 @@ function(_ocimake_add_toolchain name)
     COMMAND ocimake::ocimake toolchain ${args}
     DEPENDS ocimake::ocimake ${depends}
     USES_TERMINAL
-    COMMENT "Making toolchain ${name} (once; kept in the ocimake cache)"
+    COMMENT "${comment}"
     VERBATIM)
   add_custom_target("ocimake-toolchain-${name}" DEPENDS "${out}")
   set_target_properties("ocimake-toolchain-${name}" PROPERTIES OCIMAKE_IMAGE TRUE)
