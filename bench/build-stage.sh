@@ -31,7 +31,8 @@ CM
 once() { local s e; s=$(date +%s.%N); "$@" >"$work/step.log" 2>&1 || { cat "$work/step.log"; exit 1; }
          e=$(date +%s.%N); echo "$e - $s" | bc; }
 configure() { cmake -G Ninja -S "$work/app" -B "$1" -Docimake_DIR="$ocimake_dir" -DCMAKE_BUILD_TYPE=Release; }
-edit='echo "// edit $(date +%s%N)" >>'"$work"'/app/src/unit0.cpp'
+# One edit of unit0.cpp, in ocimake's copy and in the bare build's copy.
+edit="for d in app peer-app; do echo \"// edit \$(date +%s%N)\" >>$work/\$d/src/unit0.cpp; done"
 
 # The toolchain once (not timed: buildah's base import is not timed either).
 configure "$work/warm" >/dev/null && cmake --build "$work/warm" --target ocimake-toolchain-bookworm >/dev/null
@@ -40,20 +41,24 @@ configure "$work/b" >/dev/null
 echo "ocimake_cold $(once cmake --build "$work/b" --target image)"
 once cmake --build "$work/b" >/dev/null  # the host build of the same project, for Ninja's own no-op
 
-# The floor: the bare inner build in the same rootfs, as peer-buildah.sh's.
+# The floor: the bare inner build in the same rootfs, as peer-buildah.sh's
+# (of the project without the ocimake lines).
 mkdir "$work/floor"
-bare() { bwrap --bind "$rootfs" / --proc /proc --dev /dev --tmpfs /tmp --ro-bind "$work/app" /src \
-           --bind "$work/floor" /build --unshare-all "$@"; }
-export -f bare; export rootfs work
-bare sh -c 'cmake -G Ninja -S /src -B /build -DCMAKE_BUILD_TYPE=Release && cmake --build /build' >/dev/null
+cat >"$work/bare.sh" <<SH
+#!/bin/sh
+exec bwrap --ro-bind "$rootfs" / --proc /proc --dev /dev --tmpfs /tmp --ro-bind "$work/peer-app" /src \\
+  --bind "$work/floor" /build --unshare-all "\$@"
+SH
+chmod +x "$work/bare.sh"
+"$work/bare.sh" sh -c 'cmake -G Ninja -S /src -B /build -DCMAKE_BUILD_TYPE=Release && cmake --build /build' >/dev/null
 
 hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/noop.json" \
   -n ninja_noop "ninja -C $work/b" \
   -n ocimake_noop_ninja "ninja -C $work/b image" \
   -n ocimake_noop "cmake --build $work/b --target image"
 hyperfine --warmup 1 --runs "$runs" --export-json "$work/one.json" --prepare "$edit" \
-  -n bare_one_file "bash -c 'bare cmake --build /build >/dev/null'" \
-  -n ocimake_one_file "cmake --build $work/b --target image >/dev/null"
+  -n bare_one_file "$work/bare.sh cmake --build /build" \
+  -n ocimake_one_file "cmake --build $work/b --target image"
 
 echo "--- peer: the Dockerfile of shared/bench/peer-buildah.sh, by buildah"
 bash "$peer/peer-buildah.sh" "$work/peer-app" >"$work/peer.log" 2>&1 || { cat "$work/peer.log"; exit 1; }

@@ -1,0 +1,75 @@
+#include "archive/archive_export.h"
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "layer/layer_writer.h"
+#include "oci/image.h"
+#include "oci/oci_json.h"
+
+namespace ocimake {
+
+ArchiveFormat ParseArchiveFormat(const std::string& name) {
+  if (name == "docker-archive" || name == "docker") return ArchiveFormat::kDocker;
+  if (name == "oci-archive" || name == "oci") return ArchiveFormat::kOci;
+  Fail("unknown archive format '{}': expected docker-archive or oci-archive", name);
+}
+
+namespace {
+
+std::string DockerRepoTag(const std::string& ref) {
+  if (ref.empty()) return "";
+  auto slash = ref.rfind('/');
+  auto colon = ref.rfind(':');
+  bool has_tag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
+  return has_tag ? ref : ref + ":latest";
+}
+
+}  // namespace
+
+void ExportArchive(const LoadedImage& image, ArchiveFormat format, const std::string& repo_tag,
+                   const std::string& file) {
+  const OciLayout& src = *image.layout;
+  TempDir temp(DirName(AbsolutePath(file)), ".ocimake-export-");
+  std::vector<LayerEntry> entries;
+  auto add_file = [&](const std::string& name, const std::string& content) {
+    std::string path = JoinPath(temp.path(), name);
+    WriteFileAtomic(path, content);
+    entries.push_back({name, path});
+  };
+  auto add_blob = [&](const Descriptor& d) {
+    // Verify before shipping: a corrupt blob in the layout must not leave.
+    if (!src.VerifyBlob(d))
+      Fail("{}: blob {} is missing or does not match its digest", src.dir(), d.digest.str());
+    entries.push_back({"blobs/sha256/" + d.digest.hex(), src.BlobPath(d.digest)});
+  };
+  std::string tag = repo_tag;
+  if (tag.empty()) {
+    auto it = image.manifest_descriptor.annotations.find(kRefNameAnnotation);
+    if (it != image.manifest_descriptor.annotations.end()) tag = it->second;
+  }
+  add_blob(image.manifest_descriptor);
+  add_blob(image.config_descriptor);
+  for (const auto& l : image.manifest.layers) add_blob(l);
+  Descriptor md = image.manifest_descriptor;
+  md.annotations.clear();
+  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
+  Index index;
+  index.manifests.push_back(md);
+  add_file("index.json", ToJson(index));
+  add_file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
+  if (format == ArchiveFormat::kDocker) {
+    DockerArchiveImage d;
+    d.config = "blobs/sha256/" + image.config_descriptor.digest.hex();
+    if (!tag.empty()) d.repo_tags.push_back(DockerRepoTag(tag));
+    for (const auto& l : image.manifest.layers) d.layers.push_back("blobs/sha256/" + l.digest.hex());
+    add_file("manifest.json", ToJson(std::vector<DockerArchiveImage>{d}));
+  }
+  entries = CompleteAndSort(std::move(entries));
+  LayerOptions options;
+  options.compression = Compression::kNone;
+  AtomicFile out(file);
+  WriteLayerTar(entries, options, [&](const char* p, size_t n) { out.Write(p, n); });
+  out.Commit();
+}
+
+}  // namespace ocimake

@@ -1,0 +1,101 @@
+#include "base/digest.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "base/error.h"
+
+namespace ocimake {
+
+namespace {
+constexpr std::string_view kPrefix = "sha256:";
+constexpr size_t kHexLength = 64;
+
+bool IsLowerHex(std::string_view s) {
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+}  // namespace
+
+bool Digest::IsValid(std::string_view text) {
+  return text.size() == kPrefix.size() + kHexLength &&
+         text.substr(0, kPrefix.size()) == kPrefix &&
+         IsLowerHex(text.substr(kPrefix.size()));
+}
+
+Digest Digest::Parse(std::string_view text) {
+  if (!IsValid(text))
+    Fail("invalid digest '{}': expected sha256: and 64 lowercase hex digits",
+         text.substr(0, 100));
+  return FromHex(std::string(text.substr(kPrefix.size())));
+}
+
+Digest Digest::FromHex(std::string hex) {
+  if (hex.size() != kHexLength || !IsLowerHex(hex))
+    Fail("invalid sha256 hex '{}'", hex.substr(0, 100));
+  Digest d;
+  d.hex_ = std::move(hex);
+  return d;
+}
+
+Digest Digest::Of(std::string_view bytes) {
+  Sha256 h;
+  h.Update(bytes);
+  return h.Finish();
+}
+
+Digest Digest::OfFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FailErrno("opening " + path);
+  Sha256 h;
+  std::string buf(1 << 20, '\0');
+  ssize_t n;
+  while ((n = read(fd, buf.data(), buf.size())) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      FailErrno("reading " + path);
+    }
+    h.Update(buf.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  return h.Finish();
+}
+
+struct Sha256::Impl {
+  EVP_MD_CTX* ctx = nullptr;
+};
+
+Sha256::Sha256() : impl_(new Impl) {
+  impl_->ctx = EVP_MD_CTX_new();
+  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
+    Fail("sha256: cannot initialise OpenSSL digest");
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(impl_->ctx); }
+
+void Sha256::Update(const void* data, size_t size) {
+  if (size == 0) return;
+  EVP_DigestUpdate(impl_->ctx, data, size);
+  bytes_ += size;
+}
+
+Digest Sha256::Finish() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(impl_->ctx, out, &len);
+  static const char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    hex.push_back(kDigits[out[i] >> 4]);
+    hex.push_back(kDigits[out[i] & 15]);
+  }
+  return Digest::FromHex(std::move(hex));
+}
+
+}  // namespace ocimake

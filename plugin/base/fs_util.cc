@@ -1,0 +1,185 @@
+#include "base/fs_util.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "base/error.h"
+
+namespace ocimake {
+
+namespace fs = std::filesystem;
+
+AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
+  std::string pattern = target_ + ".tmp-XXXXXX";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  fd_ = mkostemp(buf.data(), O_CLOEXEC);
+  if (fd_ < 0) FailErrno("creating temp file for " + target_);
+  temp_ = buf.data();
+  // mkstemp creates 0600; published files are world-readable like any
+  // build output (the mode is fixed, not taken from the umask).
+  fchmod(fd_, 0644);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) close(fd_);
+  if (!temp_.empty()) unlink(temp_.c_str());
+}
+
+void AtomicFile::Write(const void* data, size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd_, p, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      FailErrno("writing " + target_);
+    }
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+void AtomicFile::CommitTo(const std::string& target) {
+  if (fsync(fd_) != 0) FailErrno("fsync " + temp_);
+  if (close(fd_) != 0) {
+    fd_ = -1;
+    FailErrno("closing " + temp_);
+  }
+  fd_ = -1;
+  if (rename(temp_.c_str(), target.c_str()) != 0)
+    FailErrno("renaming " + temp_ + " to " + target);
+  temp_.clear();
+  FsyncDirectory(DirName(target));
+}
+
+void WriteFileAtomic(const std::string& path, std::string_view bytes) {
+  AtomicFile f(path);
+  f.Write(bytes);
+  f.Commit();
+}
+
+bool WriteFileIfChanged(const std::string& path, std::string_view bytes) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && static_cast<size_t>(st.st_size) == bytes.size()) {
+    if (ReadFile(path, bytes.size()) == bytes) return false;
+  }
+  WriteFileAtomic(path, bytes);
+  return true;
+}
+
+std::string ReadFile(const std::string& path, uint64_t max_bytes) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FailErrno("opening " + path);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      close(fd);
+      errno = saved;
+      FailErrno("reading " + path);
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+      close(fd);
+      Fail("{}: larger than the limit of {} bytes", path, max_bytes);
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void MakeDirs(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) Fail("creating directory {}: {}", path, ec.message());
+}
+
+void RemoveTree(const std::string& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) Fail("removing {}: {}", path, ec.message());
+}
+
+void FsyncDirectory(const std::string& dir) {
+  int fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) FailErrno("opening directory " + dir);
+  fsync(fd);
+  close(fd);
+}
+
+std::string DirName(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string JoinPath(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  if (a.back() == '/') return a + (b.front() == '/' ? b.substr(1) : b);
+  return a + (b.front() == '/' ? b : "/" + b);
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto p = fs::absolute(path, ec);
+  if (ec) Fail("{}: {}", path, ec.message());
+  return p.lexically_normal().string();
+}
+
+FileLock::FileLock(const std::string& path) {
+  fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) FailErrno("opening lock file " + path);
+  while (flock(fd_, LOCK_EX) != 0) {
+    if (errno != EINTR) FailErrno("locking " + path);
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) close(fd_);  // closing releases the lock
+}
+
+TempDir::TempDir(const std::string& parent, const std::string& prefix) {
+  MakeDirs(parent);
+  std::string pattern = JoinPath(parent, prefix + "XXXXXX");
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) FailErrno("creating temp directory in " + parent);
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::Release() {
+  std::string p = std::move(path_);
+  path_.clear();
+  return p;
+}
+
+}  // namespace ocimake

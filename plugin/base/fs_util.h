@@ -1,0 +1,84 @@
+// File-system helpers with the crash-safety rules written down once:
+// every file we publish is written to a temp file beside it, fsynced, renamed
+// into place, and its directory fsynced. A kill -9 at any point leaves the old
+// file or the new one, never a torn one.
+#ifndef OCIMAKE_BASE_FS_UTIL_H_
+#define OCIMAKE_BASE_FS_UTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ocimake {
+
+// A temp file created beside `target`; Commit() renames it over `target`.
+// Destroyed without Commit(), it is removed.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::string target);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  int fd() const { return fd_; }
+  const std::string& temp_path() const { return temp_; }
+  void Write(const void* data, size_t size);
+  void Write(std::string_view bytes) { Write(bytes.data(), bytes.size()); }
+  // fsync, rename over the target, fsync the directory.
+  void Commit() { CommitTo(target_); }
+  // The same, to a target decided after writing (a blob named by its digest).
+  void CommitTo(const std::string& target);
+
+ private:
+  std::string target_;
+  std::string temp_;
+  int fd_ = -1;
+};
+
+void WriteFileAtomic(const std::string& path, std::string_view bytes);
+// Rewrites `path` only when its bytes differ, so Ninja's restat sees no change
+// (and downstream edges are skipped) when the content is the same. Returns
+// true when it wrote.
+bool WriteFileIfChanged(const std::string& path, std::string_view bytes);
+// Reads a whole file; fails naming the file when it is larger than max_bytes.
+std::string ReadFile(const std::string& path, uint64_t max_bytes = 64u << 20);
+bool PathExists(const std::string& path);
+bool IsDirectory(const std::string& path);
+void MakeDirs(const std::string& path);
+void RemoveTree(const std::string& path);
+void FsyncDirectory(const std::string& dir);
+std::string DirName(const std::string& path);
+std::string JoinPath(const std::string& a, const std::string& b);
+std::string AbsolutePath(const std::string& path);
+
+// An exclusive flock() held for the object's lifetime (the lock file is
+// created when missing and never removed, so every holder locks one inode).
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// A fresh directory `<parent>/<prefix>XXXXXX` removed (recursively) on
+// destruction unless Release()d.
+class TempDir {
+ public:
+  TempDir(const std::string& parent, const std::string& prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string Release();
+
+ private:
+  std::string path_;
+};
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_BASE_FS_UTIL_H_

@@ -1,0 +1,183 @@
+#include "base/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/error.h"
+
+extern char** environ;
+
+namespace ocimake {
+
+namespace {
+
+std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    if (!env.count(kv.substr(0, kv.find('=')))) env_strings.push_back(kv);
+  }
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  return env_strings;
+}
+
+// Starts argv with `env`; with `capture`, its stdout and stderr go to a pipe
+// whose read end lands in *read_fd.
+pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, bool capture,
+            int* read_fd) {
+  std::vector<char*> envp, args;
+  for (auto& s : env) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& s : argv_copy) args.push_back(s.data());
+  args.push_back(nullptr);
+  int pipe_fds[2] = {-1, -1};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (capture) {
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) FailErrno("pipe");
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+  }
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (capture) close(pipe_fds[1]);
+  if (rc != 0) {
+    if (capture) close(pipe_fds[0]);
+    errno = rc;
+    FailErrno("running " + argv[0]);
+  }
+  if (capture) *read_fd = pipe_fds[0];
+  return pid;
+}
+
+int Wait(pid_t pid, const std::string& name) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) FailErrno("waiting for " + name);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env, bool capture) {
+  int fd = -1;
+  pid_t pid = Spawn(argv, MergedEnv(env), capture, &fd);
+  ProcessResult result;
+  if (capture) {
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      result.output.append(buf, static_cast<size_t>(n));
+    }
+    close(fd);
+  }
+  result.status = Wait(pid, argv[0]);
+  return result;
+}
+
+int RunProcessLines(const std::vector<std::string>& argv,
+                    const std::function<void(std::string_view)>& on_line,
+                    const std::function<void()>& on_idle) {
+  int fd = -1;
+  pid_t pid = Spawn(argv, MergedEnv({}), true, &fd);
+  std::string pending;
+  char buf[65536];
+  for (;;) {
+    struct pollfd p = {fd, POLLIN, 0};
+    int ready = poll(&p, 1, 1000);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      on_idle();
+      continue;
+    }
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buf, static_cast<size_t>(n));
+    size_t start = 0, end;
+    while ((end = pending.find_first_of("\r\n", start)) != std::string::npos) {
+      if (end > start) on_line(std::string_view(pending).substr(start, end - start));
+      start = end + 1;
+    }
+    pending.erase(0, start);
+  }
+  close(fd);
+  if (!pending.empty()) on_line(pending);
+  return Wait(pid, argv[0]);
+}
+
+ProcessResult RunProcessWithInput(const std::vector<std::string>& argv, const std::string& input) {
+  std::vector<std::string> argv_copy = argv;
+  std::vector<char*> args;
+  for (auto& s : argv_copy) args.push_back(s.data());
+  args.push_back(nullptr);
+  int in_fds[2], out_fds[2];
+  if (pipe2(in_fds, O_CLOEXEC) != 0) FailErrno("pipe");
+  if (pipe2(out_fds, O_CLOEXEC) != 0) {
+    close(in_fds[0]);
+    close(in_fds[1]);
+    FailErrno("pipe");
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_fds[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out_fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, out_fds[1], 2);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(in_fds[0]);
+  close(out_fds[1]);
+  if (rc != 0) {
+    close(in_fds[1]);
+    close(out_fds[0]);
+    errno = rc;
+    FailErrno("running " + argv[0]);
+  }
+  // A child that exits without reading its input must not kill us.
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  size_t off = 0;
+  while (off < input.size()) {
+    ssize_t n = write(in_fds[1], input.data() + off, input.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+  close(in_fds[1]);
+  struct timespec zero = {0, 0};
+  while (sigtimedwait(&block, nullptr, &zero) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ProcessResult result;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(out_fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    result.output.append(buf, static_cast<size_t>(n));
+  }
+  close(out_fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) FailErrno("waiting for " + argv[0]);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+}  // namespace ocimake

@@ -1,0 +1,29 @@
+// Helpers of the unit tests: a scratch directory and small file builders.
+#ifndef OCIMAKE_BASE_TEST_SUPPORT_H_
+#define OCIMAKE_BASE_TEST_SUPPORT_H_
+
+#include <string>
+
+namespace ocimake {
+namespace testing {
+
+// A fresh directory under $TMPDIR, removed when the object goes.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+ private:
+  std::string path_;
+};
+
+void WriteTestFile(const std::string& path, const std::string& content, int mode = 0644);
+void MakeSymlink(const std::string& target, const std::string& link);
+void CopyTestFile(const std::string& from, const std::string& to);
+
+}  // namespace testing
+}  // namespace ocimake
+
+#endif  // OCIMAKE_BASE_TEST_SUPPORT_H_

@@ -1,0 +1,96 @@
+#include "cli/cli.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "oci/oci_types.h"
+#include "registry/registry_client.h"
+
+namespace ocimake {
+
+int ParseArgs(CLI::App& app, const Args& args) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "ocimake " << app.get_name() << ": " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  return -1;
+}
+
+void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache) {
+  app.add_option("--ca-file", flags->ca_file,
+                 "PEM file of CAs trusted for registries (default: $OCIMAKE_CA_FILE, else the "
+                 "system's)");
+  app.add_option("--insecure-registry", flags->insecure,
+                 "allow plain http for this registry HOST[:PORT] (repeatable; loopback ones "
+                 "always are; also $OCIMAKE_INSECURE_REGISTRIES)");
+  if (!with_cache) return;
+  app.add_option("--cache", flags->cache_dir,
+                 "cache directory for pulled images (default: $OCIMAKE_CACHE_DIR or "
+                 "~/.cache/ocimake)");
+}
+
+RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
+  RegistryOptions options = RegistryOptions::FromEnvironment();
+  if (!flags.ca_file.empty()) {
+    if (!PathExists(flags.ca_file)) Fail("--ca-file {}: no such file", flags.ca_file);
+    options.ca_file = flags.ca_file;
+  }
+  for (const auto& i : flags.insecure) options.insecure.push_back(i);
+  options.cache_dir = flags.cache_dir;
+  return options;
+}
+
+Platform ParsePlatform(const std::string& text) {
+  Platform p;
+  size_t a = text.find('/');
+  if (a == std::string::npos || a == 0 || a + 1 == text.size())
+    Fail("--platform '{}': expected OS/ARCH[/VARIANT], e.g. linux/arm64", text);
+  p.os = text.substr(0, a);
+  std::string rest = text.substr(a + 1);
+  size_t b = rest.find('/');
+  p.architecture = rest.substr(0, b);
+  if (b != std::string::npos) p.variant = rest.substr(b + 1);
+  return p;
+}
+
+int64_t DefaultEpoch() {
+  const char* s = std::getenv("SOURCE_DATE_EPOCH");
+  if (!s || !*s) return 0;
+  char* end = nullptr;
+  long long v = std::strtoll(s, &end, 10);
+  if (*end || v < 0) {
+    std::cerr << "ocimake: SOURCE_DATE_EPOCH='" << s << "' is not a number of seconds; using 0\n";
+    return 0;
+  }
+  return v;
+}
+
+namespace {
+std::string EscapeDepPath(const std::string& p) {
+  std::string out;
+  for (char c : p) {
+    if (c == ' ' || c == '#' || c == '\\') out += '\\';
+    if (c == '$') out += '$';
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+void WriteDepfile(const std::string& depfile, const std::string& output,
+                  const std::vector<std::string>& inputs) {
+  std::string text = EscapeDepPath(output) + ":";
+  for (const auto& i : inputs) text += " \\\n  " + EscapeDepPath(i);
+  text += "\n";
+  WriteFileIfChanged(depfile, text);
+}
+
+}  // namespace ocimake

@@ -1,0 +1,36 @@
+// CLI11 glue shared by the subcommands.
+#ifndef OCIMAKE_CLI_CLI_H_
+#define OCIMAKE_CLI_CLI_H_
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace ocimake {
+
+// Parses `args` for `app`. Returns -1 when the command should run, else the
+// exit status to return: 0 after --help, 2 after a usage error (printed as
+// one line naming the command).
+int ParseArgs(CLI::App& app, const Args& args);
+
+// The options of every command that talks to registries: --ca-file,
+// --insecure-registry (repeatable) and --cache, over $OCIMAKE_CA_FILE,
+// $OCIMAKE_INSECURE_REGISTRIES and $OCIMAKE_CACHE_DIR.
+struct RegistryFlags {
+  std::string ca_file;
+  std::vector<std::string> insecure;
+  std::string cache_dir;
+};
+struct RegistryOptions;
+void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache = true);
+RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
+// "os/arch[/variant]" (--platform).
+struct Platform;
+Platform ParsePlatform(const std::string& text);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_CLI_CLI_H_

@@ -1,0 +1,77 @@
+#include <unistd.h>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "cli/cli.h"
+#include "closure/base_files.h"
+#include "closure/closure.h"
+#include "registry/registry_client.h"
+#include "source/image_source.h"
+
+namespace ocimake {
+
+namespace {
+
+// Each loader link as a host symlink below `dir` (made afresh), and its
+// entries-file lines.
+std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
+                             const std::string& dir) {
+  RemoveTree(dir);
+  std::string lines;
+  for (const auto& [link, target] : links) {
+    std::string host = dir + link;
+    MakeDirs(DirName(host));
+    if (symlink(target.c_str(), host.c_str()) != 0) FailErrno("creating the symlink " + host);
+    lines += link.substr(1) + "\t" + host + "\n";
+  }
+  return lines;
+}
+
+}  // namespace
+
+int RunClosure(const Args& args) {
+  CLI::App app{
+      "Lists the shared libraries (and the dynamic loader) that the ELF files of a\n"
+      "staged tree need, resolved in ROOT as ld.so would, as DEST<TAB>SOURCE lines\n"
+      "for `ocimake layer --entries`. Libraries the base image has are left out.\n\n"
+      "  ocimake closure --stage stage/ --output libs.txt\n"
+      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt",
+      "closure"};
+  std::string stage, root = "/", base = "scratch", output, depfile;
+  app.add_option("--stage", stage, "the staged install tree")->required();
+  std::string root_file;
+  auto* root_opt =
+      app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
+  app.add_option("--root-file", root_file, "file holding the root directory's path")
+      ->excludes(root_opt);
+  app.add_option("--base", base, "base image whose files are not repeated (default scratch)");
+  app.add_option("--output", output, "entries file to write (rewritten only on change)")
+      ->required();
+  app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
+  RegistryFlags registry;
+  AddRegistryFlags(app, &registry);
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+
+  if (!root_file.empty()) {
+    root = ReadFile(root_file);
+    root = root.substr(0, root.find('\n'));
+  }
+  ClosureRequest request;
+  request.stage = stage;
+  request.root = root;
+  SourceSpec spec = ParseSourceSpec(base);
+  if (spec.kind != SourceSpec::kScratch) {
+    RegistryOptions options = MakeRegistryOptions(registry);
+    OpenedSource src = OpenSource(spec, HostPlatform(), DirName(AbsolutePath(output)), &options);
+    request.provided = ListImageFiles(src.image);
+  }
+  ClosureResult result = ComputeClosure(request);
+  std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
+  for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";
+  text += WriteLoaderLinks(result.loader_links, AbsolutePath(output) + ".links");
+  WriteFileIfChanged(output, text);
+  if (!depfile.empty()) WriteDepfile(depfile, output, result.inputs);
+  return 0;
+}
+
+}  // namespace ocimake

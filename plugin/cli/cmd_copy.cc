@@ -1,0 +1,123 @@
+#include <cstdlib>
+#include <iostream>
+
+#include "archive/archive_export.h"
+#include "base/cache_dir.h"
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "cli/cli.h"
+#include "image/image_builder.h"
+#include "oci/image_reference.h"
+#include "oci/oci_json.h"
+#include "registry/registry_cache.h"
+#include "registry/registry_client.h"
+#include "registry/registry_push.h"
+#include "rootfs/rootfs_unpacker.h"
+#include "source/image_source.h"
+
+namespace ocimake {
+
+namespace {
+
+struct Location {
+  std::string transport;  // oci, oci-archive, docker-archive, docker
+  std::string path;       // docker: the image reference
+  std::string tag;
+};
+
+Location ParseLocation(const std::string& text) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos)
+    Fail("'{}': expected TRANSPORT:PATH (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, "
+         "docker://REFERENCE)", text);
+  Location l{text.substr(0, colon), text.substr(colon + 1), ""};
+  if (l.transport != "oci" && l.transport != "oci-archive" && l.transport != "docker-archive" &&
+      l.transport != "docker")
+    Fail("'{}': unknown transport '{}' (expected oci, oci-archive, docker-archive or docker)",
+         text, l.transport);
+  if (l.transport == "docker") {
+    if (l.path.rfind("//", 0) != 0) Fail("'{}': expected docker://REFERENCE", text);
+    l.path = l.path.substr(2);
+    ParseImageReference(l.path);  // validated now, before anything is read
+  }
+  if (l.transport == "oci") {
+    auto tag_colon = l.path.find(':');
+    if (tag_colon != std::string::npos) {
+      l.tag = l.path.substr(tag_colon + 1);
+      l.path = l.path.substr(0, tag_colon);
+    }
+  }
+  if (l.path.empty()) Fail("'{}': empty path", text);
+  return l;
+}
+
+SourceSpec SpecOf(const Location& l) {
+  if (l.transport == "oci") return {SourceSpec::kLayout, l.path, l.tag};
+  if (l.transport == "docker") return {SourceSpec::kRegistry, l.path, ""};
+  return {SourceSpec::kArchive, l.path, ""};
+}
+
+std::string TempParent() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
+}  // namespace
+
+int RunCopy(const Args& args) {
+  CLI::App app{
+      "Copies an image between an OCI layout, an oci-archive, a docker-archive and a\n"
+      "registry, verifying every blob. Prints the manifest digest.\n\n"
+      "  ocimake copy docker-archive:app.tar oci:build/base:app\n"
+      "  ocimake copy oci:build/hello-image:hello:1.0 oci-archive:hello.oci.tar\n"
+      "  ocimake copy docker://registry.example.com/base/debian:12 oci:build/base:12\n"
+      "  ocimake copy oci:build/hello-image docker://127.0.0.1:5000/hello:1.0\n"
+      "  ocimake copy docker://127.0.0.1:5000/a:1 docker://127.0.0.1:5000/b:1   (blobs mounted)",
+      "copy"};
+  std::string from, to, platform;
+  RegistryFlags flags;
+  const char* kWhere =
+      "oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE or docker://HOST/REPO[:TAG][@DIGEST]";
+  app.add_option("source", from, kWhere)->required();
+  app.add_option("destination", to, kWhere)->required();
+  app.add_option("--platform", platform,
+                 "OS/ARCH[/VARIANT] to take from a multi-platform source (default: the host's)");
+  AddRegistryFlags(app, &flags);
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+  Location src = ParseLocation(from), dst = ParseLocation(to);
+  RegistryOptions options = MakeRegistryOptions(flags);
+  Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
+  std::string scratch =
+      dst.transport == "docker" ? TempParent() : DirName(AbsolutePath(dst.path));
+  OpenedSource source = WithContext(
+      from, [&] { return OpenSource(SpecOf(src), want, scratch, &options); });
+  Descriptor md;
+  if (dst.transport == "oci") {
+    std::string tag = dst.tag;
+    if (tag.empty()) {
+      auto it = source.image.manifest_descriptor.annotations.find(kRefNameAnnotation);
+      if (it != source.image.manifest_descriptor.annotations.end()) tag = it->second;
+      if (src.transport == "docker") tag = "";  // the cache's full reference is no tag here
+    }
+    md = CopyImage(source.image, OciLayout::Create(dst.path), tag);
+  } else if (dst.transport == "docker") {
+    ImageReference ref = ParseImageReference(dst.path);
+    if (!ref.digest.empty() && ref.digest != source.image.manifest_descriptor.digest)
+      Fail("{}: the image's digest is {}", to, source.image.manifest_descriptor.digest.str());
+    RegistryClient client(ref.registry, options);
+    std::vector<std::string> tags;
+    if (!ref.tag.empty()) tags.push_back(ref.tag);
+    md = source.image.manifest_descriptor;
+    WithContext(to, [&] {
+      PushImage(client, ref.repository, *source.image.layout, md, tags,
+                options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir);
+    });
+  } else {
+    ExportArchive(source.image, ParseArchiveFormat(dst.transport), "", dst.path);
+    md = source.image.manifest_descriptor;
+  }
+  std::cout << md.digest.str() << "\n";
+  return 0;
+}
+
+}  // namespace ocimake

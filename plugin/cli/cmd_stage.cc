@@ -1,0 +1,182 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <sstream>
+
+#include "base/digest.h"
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "base/subprocess.h"
+#include "cli/cli.h"
+#include "layer/layer_entries.h"
+#include "rootfs/image_run.h"
+#include "stage/build_stage.h"
+#include "stage/install_script.h"
+#include "stage/stage_filter.h"
+
+namespace ocimake {
+
+namespace {
+
+// One line per staged entry: type, executable bit, size, content digest or
+// link target, path; then one per file left out. Rewritten only when it
+// changes, so Ninja skips the layer and closure edges when a re-install
+// produced the same files.
+std::string StageStamp(const std::string& stage, const FilterResult& left_out) {
+  std::string out;
+  for (const auto& [path, kind] : left_out.development) out += "x " + path + "\n";
+  for (const auto& path : left_out.excluded) out += "x " + path + "\n";
+  for (const auto& e : CompleteAndSort(EntriesFromTree(stage))) {
+    struct stat st;
+    if (e.source.empty() || lstat(e.source.c_str(), &st) != 0) {
+      out += "d - " + e.path + "\n";
+    } else if (S_ISDIR(st.st_mode)) {
+      out += "d - " + e.path + "\n";
+    } else if (S_ISLNK(st.st_mode)) {
+      char target[4096];
+      ssize_t n = readlink(e.source.c_str(), target, sizeof target);
+      out += "l " + std::string(target, n > 0 ? static_cast<size_t>(n) : 0) + " " + e.path + "\n";
+    } else {
+      out += fmt::format("f{} {} {} {}\n", (st.st_mode & S_IXUSR) ? "x" : "-", st.st_size,
+                         Digest::OfFile(e.source).hex(), e.path);
+    }
+  }
+  return out;
+}
+
+// The defines file the module writes: one -DNAME[:TYPE]=value a line.
+std::vector<std::string> ReadDefines(const std::string& file) {
+  std::vector<std::string> out;
+  std::istringstream in(ReadFile(file));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (line.rfind("-D", 0) != 0) Fail("{}: '{}': expected -DNAME=value", file, line);
+    out.push_back(line.substr(2));
+  }
+  return out;
+}
+
+void InstallOnHost(const std::string& cmake, const std::string& build_dir,
+                   const std::string& prefix, std::vector<std::string> components,
+                   const std::string& config, const std::string& destdir) {
+  if (components.empty()) components.push_back("");
+  for (const auto& c : components) {
+    std::vector<std::string> argv = {cmake, "--install", build_dir, "--prefix", prefix};
+    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
+    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
+    ProcessResult r = RunProcess(argv, {{"DESTDIR", destdir}}, true);
+    if (r.status != 0) {
+      std::cerr << r.output;
+      Fail("cmake --install {} failed with status {}", build_dir, r.status);
+    }
+  }
+}
+
+// Writes the summary (first line) and the paths left out, and tells the
+// user once per change.
+void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
+  std::string summary = ExcludedSummary(left_out);
+  std::string text = summary + "\n";
+  for (const auto& [path, kind] : left_out.development) text += path + "\n";
+  for (const auto& path : left_out.excluded) text += path + "\n";
+  if (WriteFileIfChanged(file, text) && !summary.empty()) std::cerr << "ocimake: " << summary << "\n";
+}
+
+// What `ocimake stage` was asked to do.
+struct StageCommand {
+  std::string build_dir, out, stamp, depfile, prefix = "/usr/local", cmake = "cmake", config;
+  std::vector<std::string> components;
+  std::string rootfs_file, defines_file, excluded_file;
+  BuildStage stage;  // the toolchain build's settings
+  StageFilter filter;
+};
+
+void AddHostOptions(CLI::App& app, StageCommand* c) {
+  app.add_option("--build-dir", c->build_dir, "directory whose cmake_install.cmake runs");
+  app.add_option("--out", c->out, "staging tree to (re)create")->required();
+  app.add_option("--stamp", c->stamp, "stamp file to write")->required();
+  app.add_option("--prefix", c->prefix, "install prefix inside the image (default /usr/local)");
+  app.add_option("--component", c->components, "install only these components (repeatable)");
+  app.add_option("--config", c->config, "build configuration (multi-config generators)");
+  app.add_option("--depfile", c->depfile, "depfile to write");
+  app.add_option("--cmake", c->cmake, "the cmake executable");
+  app.add_flag("--keep-development-files", c->filter.keep_development_files,
+               "keep headers, static libraries, CMake and pkg-config files, man and doc pages");
+  app.add_option("--exclude", c->filter.exclude, "leave out what matches this glob (repeatable)");
+  app.add_option("--excluded", c->excluded_file,
+                 "write what was left out here: a summary line, then one path a line");
+}
+
+void AddToolchainOptions(CLI::App& app, StageCommand* c) {
+  BuildStage& s = c->stage;
+  app.add_option("--rootfs-file", c->rootfs_file,
+                 "build in the toolchain whose rootfs path this file holds (in the sandbox)");
+  app.add_option("--source-dir", s.source_dir, "toolchain build: the project's source tree");
+  app.add_option("--inner-build-dir", s.inner_build_dir,
+                 "toolchain build: the persistent inner build directory");
+  app.add_option("--subdir", s.subdir, "toolchain build: the image's directory, relative");
+  app.add_option("--module-dir", s.module_dir, "toolchain build: ocimake's cmake/ directory");
+  app.add_option("--build-type", s.build_type, "toolchain build: CMAKE_BUILD_TYPE");
+  app.add_option("--define", s.defines, "toolchain build: NAME=value cache variable");
+  app.add_option("--defines-file", c->defines_file,
+                 "toolchain build: file of -DNAME[:TYPE]=value lines (before --define)");
+  app.add_option("--build-target", s.build_targets,
+                 "toolchain build: also build this target before installing (repeatable)");
+  app.add_option("--secret", s.secrets, "toolchain build: id=ID,src=PATH secret");
+  app.add_flag("--test", s.test, "toolchain build: run the project's ctest first");
+  app.add_option("--sandbox", s.sandbox, "the ocimake-sandbox executable");
+}
+
+// The toolchain build into `dir`, its settings completed from the command.
+void BuildInToolchain(StageCommand& c, const std::string& dir) {
+  BuildStage& s = c.stage;
+  if (s.source_dir.empty() || s.inner_build_dir.empty() || s.module_dir.empty())
+    Fail("--rootfs-file needs --source-dir, --inner-build-dir and --module-dir");
+  std::string rootfs = ReadFile(c.rootfs_file);
+  s.rootfs = rootfs.substr(0, rootfs.find('\n'));
+  if (s.sandbox.empty()) s.sandbox = FindSandbox();
+  s.prefix = c.prefix;
+  s.components = c.components;
+  if (!c.defines_file.empty()) {
+    std::vector<std::string> defines = ReadDefines(c.defines_file);
+    s.defines.insert(s.defines.begin(), defines.begin(), defines.end());
+  }
+  RunBuildStage(s, dir);
+}
+
+}  // namespace
+
+int RunStage(const Args& args) {
+  CLI::App app{
+      "Runs a build tree's install rules (cmake --install) into a fresh staging\n"
+      "tree, or with --rootfs-file configures, builds, tests and installs the project\n"
+      "in a toolchain rootfs; takes out development files and --exclude matches;\n"
+      "writes a stamp of what was staged (rewritten only on change) and a depfile of\n"
+      "what the staging read.\n\n"
+      "  ocimake stage --build-dir build/examples/hello --out stage/ --stamp stage.txt",
+      "stage"};
+  StageCommand c;
+  AddHostOptions(app, &c);
+  AddToolchainOptions(app, &c);
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+  if (c.build_dir.empty() && c.rootfs_file.empty()) Fail("give --build-dir or --rootfs-file");
+
+  std::string out = AbsolutePath(c.out);
+  TempDir temp(DirName(out), ".stage-");
+  if (!c.rootfs_file.empty()) BuildInToolchain(c, temp.path());
+  else InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, temp.path());
+  FilterResult left_out = FilterStagedTree(temp.path(), c.filter);
+  RemoveTree(out);
+  if (rename(temp.path().c_str(), out.c_str()) != 0)
+    FailErrno("renaming " + temp.path() + " to " + out);
+  temp.Release();
+  if (!c.excluded_file.empty()) WriteLeftOut(c.excluded_file, left_out);
+  WriteFileIfChanged(c.stamp, StageStamp(out, left_out));
+  if (!c.depfile.empty())
+    WriteDepfile(c.depfile, c.stamp,
+                 c.rootfs_file.empty() ? InstallInputs(c.build_dir) : BuildStageInputs(c.stage));
+  return 0;
+}
+
+}  // namespace ocimake

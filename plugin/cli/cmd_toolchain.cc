@@ -1,0 +1,44 @@
+#include "base/cache_dir.h"
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "cli/cli.h"
+#include "rootfs/rootfs_unpacker.h"
+#include "rootfs/toolchain_cache.h"
+
+namespace ocimake {
+
+int RunToolchain(const Args& args) {
+  CLI::App app{
+      "Makes (once) a toolchain root filesystem in the cache and writes its path to\n"
+      "--output (rewritten only when it changes).\n\n"
+      "  ocimake toolchain --name gcc --debian bookworm --package g++ --package cmake \\\n"
+      "      --package ninja-build --output gcc.rootfs\n"
+      "  ocimake toolchain --name gcc --tarball rootfs.tar.zst --output gcc.rootfs\n"
+      "  ocimake toolchain --name gcc --image toolchain-layout:tag --output gcc.rootfs",
+      "toolchain"};
+  ToolchainSpec spec;
+  std::string rootfs, tarball, image, debian, output, cache = DefaultCacheDir();
+  app.add_option("--name", spec.name, "the toolchain's name, for messages")->required();
+  auto* r = app.add_option("--rootfs", rootfs, "an existing root directory (used in place)");
+  auto* t = app.add_option("--tarball", tarball, "a rootfs tarball (.tar, .tar.gz, .tar.zst, ...)");
+  auto* i = app.add_option("--image", image, "an image: OCI layout dir[:tag] or archive");
+  auto* d = app.add_option("--debian", debian, "a Debian suite made with mmdebstrap");
+  r->excludes(t, i, d);
+  t->excludes(i, d);
+  i->excludes(d);
+  app.add_option("--package", spec.packages, "a package to include (--debian; repeatable)");
+  app.add_option("--mirror", spec.mirror, "Debian mirror URL (--debian)");
+  app.add_option("--arch", spec.arch, "Debian architecture (--debian)");
+  app.add_option("--cache", cache, "cache directory (default: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake)");
+  app.add_option("--output", output, "file to write the rootfs path to")->required();
+  if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+  if (!rootfs.empty()) spec = {spec.name, ToolchainSpec::kRootfs, rootfs, {}, "", ""};
+  else if (!tarball.empty()) spec.kind = ToolchainSpec::kTarball, spec.input = AbsolutePath(tarball);
+  else if (!image.empty()) spec.kind = ToolchainSpec::kImage, spec.input = image;
+  else if (!debian.empty()) spec.kind = ToolchainSpec::kDebian, spec.input = debian;
+  else Fail("give one of --rootfs, --tarball, --image or --debian");
+  WriteFileIfChanged(output, EnsureToolchain(spec, cache) + "\n");
+  return 0;
+}
+
+}  // namespace ocimake

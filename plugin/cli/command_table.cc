@@ -1,0 +1,24 @@
+#include "cli/commands.h"
+
+namespace ocimake {
+
+const std::vector<Command>& AllCommands() {
+  static const std::vector<Command> kCommands = {
+      {"toolchain", "make a toolchain root filesystem in the cache", RunToolchain},
+      {"stage", "install a CMake build tree's artifacts into a staging tree", RunStage},
+      {"closure", "list the shared libraries the staged ELF files need", RunClosure},
+      {"layer", "write a deterministic layer blob from a tree or an entries file", RunLayer},
+      {"image", "assemble base + layers + config into an OCI layout", RunImage},
+      {"export", "write an image as a docker-archive or oci-archive tarball", RunExport},
+      {"copy", "copy an image between layouts, archives and registries", RunCopy},
+      {"unpack", "unpack an image's layers safely into a directory", RunUnpack},
+      {"run", "run a command inside an image, in ocimake-sandbox", RunRun},
+      {"inspect", "summarise an image (layers, sizes, config)", RunInspect},
+      {"push", "push an image of a layout to a registry", RunPush},
+      {"pull", "pull an image from a registry into a layout", RunPull},
+      {"login", "check and store credentials for a registry", RunLogin},
+  };
+  return kCommands;
+}
+
+}  // namespace ocimake

@@ -1,0 +1,44 @@
+// The `ocimake` subcommands, one file each (cmd_<name>.cc), in one table as
+// Ninja's -t tools are. Each takes the arguments after its name and returns
+// the exit status; errors are thrown as ocimake::Error and printed by main().
+#ifndef OCIMAKE_CLI_COMMANDS_H_
+#define OCIMAKE_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace ocimake {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Args& args);
+};
+
+int RunLayer(const Args& args);
+int RunClosure(const Args& args);
+int RunImage(const Args& args);
+int RunExport(const Args& args);
+int RunInspect(const Args& args);
+int RunCopy(const Args& args);
+int RunStage(const Args& args);
+int RunUnpack(const Args& args);
+int RunRun(const Args& args);
+int RunToolchain(const Args& args);
+int RunPush(const Args& args);
+int RunPull(const Args& args);
+int RunLogin(const Args& args);
+
+const std::vector<Command>& AllCommands();
+
+// Shared by the commands.
+int64_t DefaultEpoch();  // SOURCE_DATE_EPOCH, or 0
+// Writes a Ninja/Make depfile "output: inputs..." (rewritten only on change).
+void WriteDepfile(const std::string& depfile, const std::string& output,
+                  const std::vector<std::string>& inputs);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_CLI_COMMANDS_H_

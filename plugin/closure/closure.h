@@ -1,0 +1,43 @@
+// The shared-library closure of the ELF files in a staged tree, resolved in a
+// root directory ("/" or a toolchain rootfs) the way ld.so resolves them:
+// PT_INTERP; DT_NEEDED searched through DT_RPATH (when there is no
+// DT_RUNPATH), DT_RUNPATH, the root's ld.so.conf(.d) and the default
+// directories, with $ORIGIN expanded. The staged tree sits on top of the
+// root, so a library the tree itself ships is found there first. Every
+// symlink passed on the way (the SONAME link, /lib -> usr/lib) is kept, so the
+// image resolves the same paths without an ld.so.cache.
+#ifndef OCIMAKE_CLOSURE_CLOSURE_H_
+#define OCIMAKE_CLOSURE_CLOSURE_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "layer/layer_entries.h"
+
+namespace ocimake {
+
+struct ClosureRequest {
+  std::string stage;               // the staged install tree
+  std::string root = "/";          // where libraries are looked up
+  std::set<std::string> provided;  // "/usr/lib/..." paths the base image already has
+};
+
+struct ClosureResult {
+  std::vector<LayerEntry> entries;  // what the runtime-libraries layer holds
+  std::vector<std::string> inputs;  // host files read, for a Ninja depfile
+  // Symlinks the image needs so that ld.so, with no ld.so.cache, finds a
+  // library the closure found through ld.so.conf: link path -> target.
+  std::map<std::string, std::string> loader_links;
+};
+
+ClosureResult ComputeClosure(const ClosureRequest& request);
+
+// The library directories a root's /etc/ld.so.conf names, includes expanded.
+std::vector<std::string> ReadLdSoConf(const std::string& root,
+                                      std::vector<std::string>* files_read);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_CLOSURE_CLOSURE_H_

@@ -1,0 +1,119 @@
+#include "closure/elf_info.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "base/error.h"
+
+namespace ocimake {
+
+namespace {
+
+std::vector<std::string> SplitColon(const char* text) {
+  std::vector<std::string> out;
+  std::istringstream in(text ? text : "");
+  std::string part;
+  while (std::getline(in, part, ':'))
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+
+class ElfHandle {
+ public:
+  explicit ElfHandle(const std::string& path) : path_(path) {
+    if (elf_version(EV_CURRENT) == EV_NONE) Fail("libelf: {}", elf_errmsg(-1));
+    fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) FailErrno("opening " + path);
+    elf_ = elf_begin(fd_, ELF_C_READ, nullptr);
+    if (!elf_ || elf_kind(elf_) != ELF_K_ELF) Fail("{}: not an ELF file", path);
+  }
+  ~ElfHandle() {
+    if (elf_) elf_end(elf_);
+    if (fd_ >= 0) close(fd_);
+  }
+  Elf* get() const { return elf_; }
+  int fd() const { return fd_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  Elf* elf_ = nullptr;
+};
+
+std::string ReadInterpreter(const ElfHandle& h, const std::string& path) {
+  size_t count = 0;
+  if (elf_getphdrnum(h.get(), &count) != 0) return "";
+  for (size_t i = 0; i < count; ++i) {
+    GElf_Phdr ph;
+    if (!gelf_getphdr(h.get(), static_cast<int>(i), &ph) || ph.p_type != PT_INTERP) continue;
+    if (ph.p_filesz == 0 || ph.p_filesz > 4096) Fail("{}: bad PT_INTERP size", path);
+    std::string interp(ph.p_filesz, '\0');
+    if (pread(h.fd(), interp.data(), interp.size(), static_cast<off_t>(ph.p_offset)) !=
+        static_cast<ssize_t>(interp.size()))
+      Fail("{}: cannot read PT_INTERP", path);
+    return interp.substr(0, interp.find('\0'));
+  }
+  return "";
+}
+
+void ReadDynamic(const ElfHandle& h, ElfInfo* info) {
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(h.get(), scn)) != nullptr) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (!data || sh.sh_entsize == 0) continue;
+    size_t count = sh.sh_size / sh.sh_entsize;
+    for (size_t i = 0; i < count; ++i) {
+      GElf_Dyn dyn;
+      if (!gelf_getdyn(data, static_cast<int>(i), &dyn)) break;
+      if (dyn.d_tag == DT_NULL) break;
+      const char* s = nullptr;
+      switch (dyn.d_tag) {
+        case DT_NEEDED:
+        case DT_RUNPATH:
+        case DT_RPATH:
+        case DT_SONAME:
+          s = elf_strptr(h.get(), sh.sh_link, dyn.d_un.d_val);
+          break;
+        default:
+          continue;
+      }
+      if (!s) continue;
+      if (dyn.d_tag == DT_NEEDED) info->needed.push_back(s);
+      if (dyn.d_tag == DT_RUNPATH) info->runpath = SplitColon(s);
+      if (dyn.d_tag == DT_RPATH) info->rpath = SplitColon(s);
+      if (dyn.d_tag == DT_SONAME) info->soname = s;
+    }
+  }
+}
+
+}  // namespace
+
+bool IsElfFile(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  char magic[4] = {};
+  bool elf = read(fd, magic, 4) == 4 && magic[0] == 0x7f && magic[1] == 'E' &&
+             magic[2] == 'L' && magic[3] == 'F';
+  close(fd);
+  return elf;
+}
+
+ElfInfo ReadElfInfo(const std::string& path) {
+  ElfHandle h(path);
+  ElfInfo info;
+  GElf_Ehdr eh;
+  if (!gelf_getehdr(h.get(), &eh)) Fail("{}: cannot read ELF header", path);
+  info.elf_class = eh.e_ident[EI_CLASS];
+  info.machine = eh.e_machine;
+  info.interpreter = ReadInterpreter(h, path);
+  ReadDynamic(h, &info);
+  return info;
+}
+
+}  // namespace ocimake

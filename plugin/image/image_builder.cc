@@ -1,0 +1,143 @@
+#include "image/image_builder.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "base/error.h"
+#include "oci/image.h"
+#include "oci/oci_json.h"
+#include "oci/platform.h"
+
+namespace ocimake {
+
+void SetEnv(std::vector<std::string>* env, const std::string& key_value) {
+  std::string key = key_value.substr(0, key_value.find('='));
+  for (auto& e : *env) {
+    if (e.substr(0, e.find('=')) == key) {
+      e = key_value;
+      return;
+    }
+  }
+  env->push_back(key_value);
+}
+
+std::string FormatEpoch(int64_t epoch) {
+  time_t t = static_cast<time_t>(epoch);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+namespace {
+
+std::string NormalizePort(const std::string& port) {
+  if (port.empty() || port.find_first_not_of("0123456789/tcpudsp") != std::string::npos)
+    Fail("EXPOSE '{}': expected PORT or PORT/tcp, PORT/udp, PORT/sctp", port);
+  return port.find('/') == std::string::npos ? port + "/tcp" : port;
+}
+
+}  // namespace
+
+ImageConfig WithSettings(ImageConfig config, const ImageSettings& s, int64_t epoch,
+                         const Platform& host) {
+  RuntimeConfig& c = config.config;
+  for (const auto& kv : s.env) {
+    if (kv.find('=') == std::string::npos || kv[0] == '=')
+      Fail("ENV '{}': expected KEY=value", kv);
+    SetEnv(&c.env, kv);
+  }
+  if (s.entrypoint) {
+    c.entrypoint = s.entrypoint;
+    c.cmd.reset();  // as Docker: a new ENTRYPOINT drops the base's CMD
+  }
+  if (s.cmd) c.cmd = s.cmd;
+  if (!s.workdir.empty()) c.working_dir = s.workdir;
+  if (!s.user.empty()) c.user = s.user;
+  if (!s.stop_signal.empty()) c.stop_signal = s.stop_signal;
+  // As Docker and distroless: a PATH unless the base or ENV set one.
+  bool has_path = std::any_of(c.env.begin(), c.env.end(),
+                              [](const std::string& kv) { return kv.rfind("PATH=", 0) == 0; });
+  if (!has_path) c.env.push_back(kDefaultPath);
+  for (const auto& p : s.expose) c.exposed_ports.insert(NormalizePort(p));
+  for (const auto& v : s.volumes) c.volumes.insert(v);
+  for (const auto& [k, v] : s.labels) c.labels[k] = v;
+  if (!s.os.empty()) config.os = s.os;
+  if (!s.architecture.empty()) config.architecture = s.architecture;
+  if (!s.variant.empty()) config.variant = s.variant;
+  if (config.os.empty()) config.os = host.os;
+  if (config.architecture.empty()) {
+    config.architecture = host.architecture;
+    config.variant = host.variant;
+  }
+  if (!s.author.empty()) config.author = s.author;
+  config.created = FormatEpoch(epoch);
+  return config;
+}
+
+ImageConfig AppendLayer(ImageConfig config, const LayerDescriptor& layer, int64_t epoch) {
+  config.diff_ids.push_back(layer.diff_id);
+  HistoryEntry h;
+  h.created = FormatEpoch(epoch);
+  h.created_by = layer.created_by.empty() ? "ocimake" : layer.created_by;
+  h.comment = layer.comment;
+  config.history.push_back(h);
+  return config;
+}
+
+Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
+  Manifest manifest;
+  ImageConfig config;
+  if (r.base) {
+    const LoadedImage& base = *r.base;
+    config = base.config;
+    for (const auto& l : base.manifest.layers) {
+      WithContext("base " + base.name + " layer " + l.digest.str(),
+                  [&] { out.CopyBlobFrom(*base.layout, l); });
+      Descriptor layer = l;
+      // A Docker schema 2 base keeps its bytes; only the names change.
+      if (layer.media_type == media_type::kDockerLayerGzip)
+        layer.media_type = media_type::kOciLayerGzip;
+      if (layer.media_type == media_type::kDockerLayer) layer.media_type = media_type::kOciLayer;
+      manifest.layers.push_back(layer);
+    }
+    manifest.annotations["org.opencontainers.image.base.digest"] =
+        base.manifest_descriptor.digest.str();
+  }
+  config = WithSettings(config, r.settings, r.epoch, HostPlatform());
+  for (const auto& l : r.layers) {
+    if (l.entries == 0) continue;  // nothing to add: no empty layer in the image
+    if (r.layer_store)
+      WithContext("layer " + l.descriptor.digest.str(),
+                  [&] { out.LinkBlobFrom(*r.layer_store, l.descriptor); });
+    // Our own layers were written into this layout by `ocimake layer`; a
+    // missing or truncated one means the layout was changed behind the build.
+    std::string path = out.BlobPath(l.descriptor.digest);
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0 || st.st_size != l.descriptor.size)
+      Fail("layer {} is missing from {} (the layout was changed outside the build: "
+           "delete the layer's descriptor file and build again)",
+           l.descriptor.digest.str(), out.dir());
+    manifest.layers.push_back(l.descriptor);
+    config = AppendLayer(config, l, r.epoch);
+  }
+  for (const auto& [k, v] : r.settings.annotations) manifest.annotations[k] = v;
+  manifest.config = out.WriteBlob(ToJson(config), media_type::kOciConfig);
+  Descriptor md = out.WriteBlob(ToJson(manifest), media_type::kOciManifest);
+  md.platform = Platform{config.os, config.architecture, config.variant};
+  return out.Tag(md, r.settings.tag, r.prune);
+}
+
+Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag) {
+  out.CopyBlobFrom(*image.layout, image.config_descriptor);
+  for (const auto& l : image.manifest.layers) out.CopyBlobFrom(*image.layout, l);
+  out.CopyBlobFrom(*image.layout, image.manifest_descriptor);
+  Descriptor md = image.manifest_descriptor;
+  md.annotations.clear();
+  return out.Tag(md, tag);
+}
+
+}  // namespace ocimake

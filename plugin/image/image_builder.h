@@ -1,0 +1,59 @@
+// Assembling an image: pure transforms from (base, layers, settings) to a
+// config and a manifest, in the manner of go-containerregistry's mutate, and
+// the one function that writes the result into a layout.
+#ifndef OCIMAKE_IMAGE_IMAGE_BUILDER_H_
+#define OCIMAKE_IMAGE_IMAGE_BUILDER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/image_settings.h"
+#include "oci/image.h"
+#include "oci/oci_layout.h"
+#include "oci/oci_types.h"
+
+namespace ocimake {
+
+// The PATH an image gets when neither its base nor ENV sets one (Docker's).
+inline constexpr char kDefaultPath[] =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// SOURCE_DATE_EPOCH as RFC 3339 ("1970-01-01T00:00:00Z").
+std::string FormatEpoch(int64_t epoch);
+
+// The base's config with the user's settings applied (Docker's rules: ENV
+// replaces by key, a new ENTRYPOINT clears an inherited CMD, ports, volumes
+// and labels merge), PATH, os and architecture defaulted, created = epoch.
+ImageConfig WithSettings(ImageConfig config, const ImageSettings& settings, int64_t epoch,
+                         const Platform& host);
+// Appends a layer: its diff_id to rootfs and one history entry.
+ImageConfig AppendLayer(ImageConfig config, const LayerDescriptor& layer, int64_t epoch);
+
+struct ImageRequest {
+  std::optional<LoadedImage> base;
+  std::vector<LayerDescriptor> layers;
+  // Where the layers' blobs are (`ocimake layer --layout`); none: already in
+  // the output layout.
+  std::optional<OciLayout> layer_store;
+  ImageSettings settings;
+  int64_t epoch = 0;
+  // The layout is the build's own: index.json is left holding this image
+  // only, and blobs of earlier builds are removed.
+  bool prune = false;
+};
+
+// Copies the base's blobs (verified), writes config and manifest, and tags
+// the manifest in index.json (replacing an entry with the same tag). Returns
+// the manifest descriptor.
+Descriptor WriteImage(const OciLayout& out, const ImageRequest& request);
+
+// Copies every blob of `image` into `out` (verified) and tags its manifest
+// `tag` there (replacing an entry of that tag; "" tags none). Returns the
+// manifest descriptor as index.json now holds it.
+Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_IMAGE_IMAGE_BUILDER_H_

@@ -1,0 +1,101 @@
+#include "layer/layer_entries.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+
+namespace ocimake {
+
+namespace fs = std::filesystem;
+
+std::string NormalizeLayerPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(path);
+  while (std::getline(in, part, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") Fail("path '{}': '..' is not allowed in a layer path", path);
+    parts.push_back(part);
+  }
+  for (unsigned char c : path)
+    if (c < 0x20 || c == 0x7f) Fail("path '{}': control characters are not allowed", path);
+  if (parts.empty()) Fail("path '{}': empty path", path);
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+  return out;
+}
+
+std::vector<LayerEntry> EntriesFromTree(const std::string& dir) {
+  if (!IsDirectory(dir)) Fail("{}: no such directory", dir);
+  std::vector<LayerEntry> out;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
+  if (ec) Fail("{}: {}", dir, ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) Fail("{}: {}", dir, ec.message());
+    // Lexically: fs::relative() would resolve symlinks in the tree.
+    std::string rel = it->path().lexically_relative(dir).string();
+    out.push_back({NormalizeLayerPath(rel), it->path().string()});
+  }
+  return out;
+}
+
+std::vector<LayerEntry> EntriesFromListFile(const std::string& list_file) {
+  std::istringstream in(ReadFile(list_file));
+  std::vector<LayerEntry> out;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
+    auto tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0 || tab + 1 == line.size())
+      Fail("{}:{}: expected DEST<TAB>SOURCE", list_file, number);
+    std::string dest = line.substr(0, tab);
+    out.push_back({WithContext(fmt::format("{}:{}", list_file, number),
+                               [&] { return NormalizeLayerPath(dest); }),
+                   line.substr(tab + 1)});
+  }
+  return out;
+}
+
+std::vector<LayerEntry> CompleteAndSort(std::vector<LayerEntry> entries) {
+  // Sorted in place (no node-based map: a tree of 100k files costs the
+  // entries themselves and little more).
+  auto by_path = [](const LayerEntry& a, const LayerEntry& b) { return a.path < b.path; };
+  std::sort(entries.begin(), entries.end(), by_path);
+  std::vector<LayerEntry> out;
+  out.reserve(entries.size());
+  for (auto& e : entries) {
+    if (!out.empty() && out.back().path == e.path) {
+      if (out.back().source != e.source)
+        Fail("path '{}' is given twice: from {} and from {}", e.path, out.back().source,
+             e.source);
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  entries.clear();
+  entries.shrink_to_fit();
+  // The parent directories nobody listed, added as implied directories.
+  std::set<std::string> missing;
+  for (const auto& e : out) {
+    for (auto slash = e.path.find('/'); slash != std::string::npos;
+         slash = e.path.find('/', slash + 1)) {
+      std::string parent = e.path.substr(0, slash);
+      if (!std::binary_search(out.begin(), out.end(), LayerEntry{parent, ""}, by_path))
+        missing.insert(parent);
+    }
+  }
+  for (const auto& p : missing) out.push_back({p, ""});
+  std::inplace_merge(out.begin(), out.end() - static_cast<long>(missing.size()), out.end(),
+                     by_path);
+  return out;
+}
+
+}  // namespace ocimake

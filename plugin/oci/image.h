@@ -1,0 +1,35 @@
+// An image read from an OCI layout: a manifest picked from index.json (by
+// tag, or the only one, descending into a nested index for the wanted
+// platform), its config, and the layout its blobs live in. Every document is
+// verified against its descriptor as it is read.
+#ifndef OCIMAKE_OCI_IMAGE_H_
+#define OCIMAKE_OCI_IMAGE_H_
+
+#include <memory>
+#include <string>
+
+#include "oci/oci_layout.h"
+#include "oci/oci_types.h"
+
+namespace ocimake {
+
+struct LoadedImage {
+  std::shared_ptr<OciLayout> layout;
+  std::string name;  // for messages and annotations ("build/base:1.0")
+  Descriptor manifest_descriptor;
+  Manifest manifest;
+  Descriptor config_descriptor;
+  ImageConfig config;
+};
+
+// `want` may leave fields empty to accept any value.
+LoadedImage LoadImage(const std::string& layout_dir, const std::string& tag,
+                      const Platform& want);
+
+// The index.json entry of `layout` tagged `tag` (a manifest or an index, not
+// descended into), or its only entry when `tag` is empty.
+Descriptor FindTagged(const OciLayout& layout, const std::string& tag);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_OCI_IMAGE_H_

@@ -1,0 +1,58 @@
+// Canonical JSON for the OCI types: keys sorted, no insignificant white space,
+// UTF-8. The same value always gives the same bytes, so the same digest.
+// Parsing is strict: size-bounded, duplicate keys and non-UTF-8 rejected, the
+// error names the document.
+#ifndef OCIMAKE_OCI_OCI_JSON_H_
+#define OCIMAKE_OCI_OCI_JSON_H_
+
+#include <string>
+#include <string_view>
+
+#include "oci/oci_types.h"
+
+namespace ocimake {
+
+inline constexpr size_t kMaxJsonBytes = 4u << 20;  // manifests, configs, indexes
+
+std::string ToJson(const Descriptor& d);
+std::string ToJson(const LayerDescriptor& d);
+std::string ToJson(const Manifest& m);
+std::string ToJson(const Index& i);
+std::string ToJson(const ImageConfig& c);
+
+// One object of `ocimake inspect --files --json` (keys sorted): {"layer",
+// "link", "mode", "path", "size", "type"}. Bytes of `path` or `link` that are
+// not UTF-8 become U+FFFD.
+std::string LayerFileJson(int layer, const std::string& path, const std::string& type,
+                          const std::string& mode, int64_t size, const std::string& link);
+
+// `what` names the document in errors ("build/img/index.json").
+Descriptor ParseDescriptor(std::string_view text, const std::string& what);
+LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& what);
+Manifest ParseManifest(std::string_view text, const std::string& what);
+Index ParseIndex(std::string_view text, const std::string& what);
+ImageConfig ParseImageConfig(std::string_view text, const std::string& what);
+std::string ToJson(const std::vector<DockerArchiveImage>& images);
+std::vector<DockerArchiveImage> ParseDockerArchiveManifest(std::string_view text,
+                                                           const std::string& what);
+// The "mediaType" of a manifest or index document, or of neither; rejects a
+// document that has both "manifests" and "layers" as ambiguous.
+std::string SniffMediaType(std::string_view text, const std::string& what);
+
+// Registry documents. Auth files are parsed leniently about keys they do not
+// know (docker's config.json holds much else) and strictly about the ones used.
+AuthFile ParseAuthFile(std::string_view text, const std::string& what);
+// `text` (a docker config.json, "" for none) with auths[key].auth = `auth`,
+// every other key kept as it was.
+std::string SetAuthFileEntry(std::string_view text, const std::string& key,
+                             const std::string& auth, const std::string& what);
+TokenResponse ParseTokenResponse(std::string_view text, const std::string& what);
+// The reply of `docker-credential-<name> get`: {"Username": .., "Secret": ..}.
+Credentials ParseCredentialHelperReply(std::string_view text, const std::string& what);
+// "CODE: message" of a registry's {"errors": [...]} body ("; "-joined), or ""
+// when the body is not one. Never throws.
+std::string DescribeRegistryErrors(std::string_view text);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_OCI_OCI_JSON_H_

@@ -1,0 +1,63 @@
+#include "oci/oci_json.h"
+
+#include <gtest/gtest.h>
+
+#include "base/error.h"
+
+namespace ocimake {
+namespace {
+
+Descriptor Blob(const std::string& content, const char* type) {
+  Descriptor d;
+  d.media_type = type;
+  d.digest = Digest::Of(content);
+  d.size = static_cast<int64_t>(content.size());
+  return d;
+}
+
+TEST(OciJsonTest, ManifestIsCanonicalAndRoundTrips) {
+  Manifest m;
+  m.config = Blob("{}", media_type::kOciConfig);
+  m.layers.push_back(Blob("layer", media_type::kOciLayerGzip));
+  m.annotations["b"] = "2";
+  m.annotations["a"] = "1";
+  std::string text = ToJson(m);
+  // Keys sorted, no white space: the same value always gives the same bytes.
+  EXPECT_EQ(text.find(' '), std::string::npos);
+  EXPECT_LT(text.find("\"annotations\""), text.find("\"config\""));
+  EXPECT_LT(text.find("\"a\":\"1\""), text.find("\"b\":\"2\""));
+  Manifest back = ParseManifest(text, "m");
+  EXPECT_EQ(ToJson(back), text);
+  EXPECT_EQ(back.layers.at(0).digest, m.layers.at(0).digest);
+}
+
+TEST(OciJsonTest, RejectsDuplicateKeys) {
+  EXPECT_THROW(ParseIndex(R"({"manifests":[],"manifests":[]})", "i"), Error);
+}
+
+TEST(OciJsonTest, RejectsAmbiguousDocument) {
+  try {
+    SniffMediaType(R"({"manifests":[],"layers":[]})", "doc.json");
+    FAIL() << "accepted an ambiguous document";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("doc.json: ambiguous"), std::string::npos) << e.what();
+  }
+}
+
+TEST(OciJsonTest, RejectsTruncatedAndNonUtf8WithTheName) {
+  try {
+    ParseManifest("{\"config\":", "base/index.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("base/index.json: invalid JSON", 0), 0u) << e.what();
+  }
+  EXPECT_THROW(ParseIndex("{\"manifests\":[],\"x\":\"\xff\"}", "i"), Error);
+}
+
+TEST(OciJsonTest, RejectsBadDigestInDescriptor) {
+  EXPECT_THROW(ParseDescriptor(R"({"mediaType":"x","digest":"sha256:../../etc","size":1})", "d"),
+               Error);
+}
+
+}  // namespace
+}  // namespace ocimake

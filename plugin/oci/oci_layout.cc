@@ -1,0 +1,235 @@
+#include "oci/oci_layout.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <set>
+
+#include "base/error.h"
+#include "oci/oci_json.h"
+
+namespace ocimake {
+
+namespace {
+constexpr char kLayoutFile[] = "oci-layout";
+constexpr char kLayoutContent[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+constexpr size_t kChunk = 1 << 20;
+}  // namespace
+
+BlobWriter::BlobWriter(const std::string& blob_dir)
+    : blob_dir_(blob_dir), file_(new AtomicFile(JoinPath(blob_dir, ".incoming"))) {}
+
+void BlobWriter::Write(const char* data, size_t size) {
+  hash_.Update(data, size);
+  file_->Write(data, size);
+}
+
+Descriptor BlobWriter::Commit(const std::string& media_type, const Descriptor* expected) {
+  Descriptor d;
+  d.media_type = media_type;
+  d.size = static_cast<int64_t>(hash_.bytes());
+  d.digest = hash_.Finish();
+  if (expected) {
+    if (d.size != expected->size)
+      Fail("blob {}: size mismatch: expected {} bytes, got {}", expected->digest.str(),
+           expected->size, d.size);
+    if (d.digest != expected->digest)
+      Fail("blob {}: digest mismatch: expected {} got {}", expected->digest.str(),
+           expected->digest.str(), d.digest.str());
+  }
+  // The temp file ".incoming.tmp-XXXXXX" is published under its digest.
+  file_->CommitTo(JoinPath(blob_dir_, d.digest.hex()));
+  return d;
+}
+
+bool OciLayout::IsLayout(const std::string& dir) {
+  return PathExists(JoinPath(dir, kLayoutFile));
+}
+
+OciLayout OciLayout::Open(const std::string& dir) {
+  if (!IsDirectory(dir)) Fail("{}: no such directory (expected an OCI image layout)", dir);
+  if (!IsLayout(dir)) Fail("{}: not an OCI image layout (no oci-layout file)", dir);
+  return OciLayout(dir);
+}
+
+OciLayout OciLayout::Create(const std::string& dir) {
+  MakeDirs(JoinPath(dir, "blobs/sha256"));
+  if (!IsLayout(dir) || !PathExists(JoinPath(dir, "index.json"))) {
+    // Under the index lock: a concurrent creator must not write an empty
+    // index.json over one another process has just tagged an image in.
+    FileLock lock(JoinPath(dir, ".ocimake.lock"));
+    if (!IsLayout(dir)) WriteFileAtomic(JoinPath(dir, kLayoutFile), kLayoutContent);
+    if (!PathExists(JoinPath(dir, "index.json")))
+      WriteFileAtomic(JoinPath(dir, "index.json"), ToJson(Index{}));
+  }
+  return OciLayout(dir);
+}
+
+std::string OciLayout::BlobPath(const Digest& d) const {
+  return JoinPath(dir_, "blobs/sha256/" + d.hex());
+}
+
+bool OciLayout::HasBlob(const Digest& d) const { return PathExists(BlobPath(d)); }
+
+std::unique_ptr<BlobWriter> OciLayout::NewBlobWriter() const {
+  std::string blob_dir = JoinPath(dir_, "blobs/sha256");
+  MakeDirs(blob_dir);
+  return std::make_unique<BlobWriter>(blob_dir);
+}
+
+Descriptor OciLayout::WriteBlob(std::string_view bytes, const std::string& media_type) const {
+  auto w = NewBlobWriter();
+  w->Write(bytes.data(), bytes.size());
+  return w->Commit(media_type);
+}
+
+void OciLayout::ReadBlob(const Descriptor& d, const ByteSink& sink) const {
+  std::string path = BlobPath(d.digest);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FailErrno("blob " + d.digest.str() + ": opening " + path);
+  Sha256 hash;
+  std::string buf(kChunk, '\0');
+  int64_t total = 0;
+  for (;;) {
+    // Never read past the declared size: one byte more tells "too long".
+    size_t want = static_cast<size_t>(std::min<int64_t>(kChunk, d.size - total + 1));
+    ssize_t n = read(fd, buf.data(), want);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      close(fd);
+      FailErrno("reading " + path);
+    }
+    if (n == 0) break;
+    total += n;
+    if (total > d.size) {
+      close(fd);
+      Fail("{}: size mismatch: expected {} bytes, the blob is longer", path, d.size);
+    }
+    hash.Update(buf.data(), static_cast<size_t>(n));
+    sink(buf.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  if (total != d.size)
+    Fail("{}: size mismatch: expected {} bytes, got {}", path, d.size, total);
+  Digest got = hash.Finish();
+  if (got != d.digest)
+    Fail("{}: digest mismatch: expected {} got {}", path, d.digest.str(), got.str());
+}
+
+std::string OciLayout::ReadSmallBlob(const Descriptor& d) const {
+  if (d.size > static_cast<int64_t>(kMaxJsonBytes))
+    Fail("blob {}: {} bytes exceeds the limit of {} for a manifest or config",
+         d.digest.str(), d.size, kMaxJsonBytes);
+  std::string out;
+  ReadBlob(d, [&](const char* p, size_t n) { out.append(p, n); });
+  return out;
+}
+
+bool OciLayout::VerifyBlob(const Descriptor& d) const {
+  if (!HasBlob(d.digest)) return false;
+  try {
+    ReadBlob(d, [](const char*, size_t) {});
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+void OciLayout::CopyBlobFrom(const OciLayout& src, const Descriptor& d) const {
+  if (VerifyBlob(d)) return;
+  auto w = NewBlobWriter();
+  src.ReadBlob(d, [&](const char* p, size_t n) { w->Write(p, n); });
+  w->Commit(d.media_type, &d);
+}
+
+void OciLayout::LinkBlobFrom(const OciLayout& store, const Descriptor& d) const {
+  struct stat st;
+  std::string dest = BlobPath(d.digest);
+  if (stat(dest.c_str(), &st) == 0 && st.st_size == d.size) return;
+  MakeDirs(DirName(dest));
+  std::string temp = dest + ".link-tmp";
+  unlink(temp.c_str());
+  if (link(store.BlobPath(d.digest).c_str(), temp.c_str()) == 0) {
+    if (rename(temp.c_str(), dest.c_str()) != 0) FailErrno("renaming " + temp + " to " + dest);
+    return;
+  }
+  CopyBlobFrom(store, d);
+}
+
+Index OciLayout::ReadIndex() const {
+  std::string path = JoinPath(dir_, "index.json");
+  return ParseIndex(ReadFile(path, kMaxJsonBytes), path);
+}
+
+void OciLayout::UpdateIndex(const std::function<void(Index*)>& mutate, bool prune) const {
+  FileLock lock(JoinPath(dir_, ".ocimake.lock"));
+  Index index = ReadIndex();
+  mutate(&index);
+  std::string path = JoinPath(dir_, "index.json");
+  WriteFileIfChanged(path, ToJson(index));
+  if (prune) RemoveUnreachableBlobs(index);
+}
+
+Descriptor OciLayout::Tag(Descriptor md, const std::string& tag, bool exclusive) const {
+  md.annotations.erase(kRefNameAnnotation);
+  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
+  UpdateIndex(
+      [&](Index* index) {
+        std::vector<Descriptor> kept;
+        for (auto& m : index->manifests) {
+          auto it = m.annotations.find(kRefNameAnnotation);
+          std::string other = it == m.annotations.end() ? "" : it->second;
+          if (other != tag && !exclusive) kept.push_back(m);
+        }
+        kept.push_back(md);
+        index->manifests = kept;
+      },
+      exclusive);
+  return md;
+}
+
+void OciLayout::RemoveUnreachableBlobs(const Index& index) const {
+  // Reachable: each manifest (and nested index) in index.json, its config
+  // and its layers. Anything else in blobs/sha256 is a leftover of an earlier
+  // build of this layout and is removed, so the layout holds one image's
+  // worth of blobs per tag. Blobs we cannot parse a reference from are kept.
+  std::set<std::string> keep;
+  std::vector<Descriptor> pending = index.manifests;
+  while (!pending.empty()) {
+    Descriptor d = pending.back();
+    pending.pop_back();
+    if (!keep.insert(d.digest.hex()).second) continue;
+    if (!HasBlob(d.digest)) continue;
+    try {
+      std::string text = ReadSmallBlob(d);
+      std::string what = BlobPath(d.digest);
+      std::string mt = SniffMediaType(text, what);
+      if (mt == media_type::kOciIndex || mt == media_type::kDockerManifestList) {
+        for (auto& m : ParseIndex(text, what).manifests) pending.push_back(m);
+      } else {
+        Manifest m = ParseManifest(text, what);
+        keep.insert(m.config.digest.hex());
+        for (auto& l : m.layers) keep.insert(l.digest.hex());
+      }
+    } catch (const Error&) {
+      return;  // an unreadable manifest: be conservative and delete nothing
+    }
+  }
+  std::string blob_dir = JoinPath(dir_, "blobs/sha256");
+  DIR* dir = opendir(blob_dir.c_str());
+  if (!dir) return;
+  std::vector<std::string> remove;
+  while (dirent* e = readdir(dir)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (name.rfind(".incoming.tmp-", 0) == 0) continue;  // another writer's
+    if (!keep.count(name)) remove.push_back(name);
+  }
+  closedir(dir);
+  for (const auto& name : remove) unlink(JoinPath(blob_dir, name).c_str());
+}
+
+}  // namespace ocimake

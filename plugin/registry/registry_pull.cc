@@ -1,0 +1,175 @@
+#include "registry/registry_pull.h"
+
+#include <sys/stat.h>
+
+#include <optional>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "oci/image.h"
+#include "oci/oci_json.h"
+#include "oci/oci_layout.h"
+#include "oci/platform.h"
+#include "registry/registry_cache.h"
+
+namespace ocimake {
+
+namespace {
+
+constexpr int kMaxIndexDepth = 4;
+
+bool IsIndexType(const std::string& mt) {
+  return mt == media_type::kOciIndex || mt == media_type::kDockerManifestList;
+}
+
+std::string PlatformName(const Platform& p) {
+  std::string s = p.os + "/" + p.architecture;
+  if (!p.variant.empty()) s += "/" + p.variant;
+  return s;
+}
+
+struct Document {
+  Descriptor descriptor;
+  std::string body;
+};
+
+// The registry client, created on first use: a fully cached pin never
+// makes one.
+class LazyClient {
+ public:
+  LazyClient(const std::string& registry, const RegistryOptions& options)
+      : registry_(registry), options_(options) {}
+  RegistryClient& get() {
+    if (!client_) client_.emplace(registry_, options_);
+    return *client_;
+  }
+  bool used() const { return client_.has_value(); }
+
+ private:
+  std::string registry_;
+  const RegistryOptions& options_;
+  std::optional<RegistryClient> client_;
+};
+
+// A manifest or index of the cache, verified; nullopt when missing or
+// corrupt (it is then fetched again and rewritten).
+std::optional<Document> CachedDocument(const OciLayout& cache, const Digest& digest,
+                                       const std::string& what) {
+  std::string path = cache.BlobPath(digest);
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || st.st_size > static_cast<off_t>(kMaxJsonBytes))
+    return std::nullopt;
+  std::string body = ReadFile(path, kMaxJsonBytes);
+  if (Digest::Of(body) != digest) return std::nullopt;
+  Document doc;
+  doc.descriptor.digest = digest;
+  doc.descriptor.size = static_cast<int64_t>(body.size());
+  doc.descriptor.media_type = SniffMediaType(body, what);
+  doc.body = std::move(body);
+  return doc;
+}
+
+Document FetchDocument(const OciLayout& cache, LazyClient& client, const ImageReference& ref,
+                       const std::string& reference) {
+  std::string what = ref.name() + (Digest::IsValid(reference) ? "@" : ":") + reference;
+  if (Digest::IsValid(reference)) {
+    if (auto doc = CachedDocument(cache, Digest::Parse(reference), what)) return *doc;
+  } else {
+    // A tag: ask what it names now; that document may be cached already.
+    std::optional<Descriptor> head = client.get().HeadManifest(ref.repository, reference);
+    if (!head) Fail("registry {}: {}: not found", ref.registry, what);
+    if (!head->digest.empty())
+      if (auto doc = CachedDocument(cache, head->digest, what)) return *doc;
+  }
+  ManifestBytes m = client.get().GetManifest(ref.repository, reference);
+  cache.WriteBlob(m.body, m.descriptor.media_type);
+  return {m.descriptor, m.body};
+}
+
+Descriptor ChoosePlatform(const Index& index, const Platform& want, const std::string& what) {
+  std::vector<std::string> offered;
+  for (const auto& m : index.manifests) {
+    if (!m.platform) continue;
+    if (PlatformMatches(*m.platform, want)) return m;
+    offered.push_back(PlatformName(*m.platform));
+  }
+  // An index whose only entry names no platform: take it.
+  if (index.manifests.size() == 1 && !index.manifests[0].platform) return index.manifests[0];
+  std::string list;
+  for (const auto& o : offered) list += (list.empty() ? "" : ", ") + o;
+  Fail("{}: no image for platform {} (the index has: {})", what, PlatformName(want),
+       list.empty() ? "none with a platform" : list);
+}
+
+void TagInCache(const OciLayout& cache, const std::string& name, Descriptor manifest,
+                const std::optional<Platform>& platform) {
+  manifest.annotations = {{kRefNameAnnotation, name}};
+  manifest.platform = platform;
+  cache.UpdateIndex([&](Index* index) {
+    std::vector<Descriptor> kept;
+    for (auto& m : index->manifests) {
+      auto it = m.annotations.find(kRefNameAnnotation);
+      bool same_name = it != m.annotations.end() && it->second == name;
+      bool same_platform = m.platform.has_value() == platform.has_value() &&
+                           (!platform || *m.platform == *platform);
+      if (!(same_name && same_platform)) kept.push_back(m);
+    }
+    kept.push_back(manifest);
+    index->manifests = kept;
+  });
+}
+
+}  // namespace
+
+PulledImage PullImage(const ImageReference& ref, const Platform& want_in,
+                      const std::string& cache_dir, const RegistryOptions& options) {
+  Platform want = want_in;
+  if (want.os.empty() && want.architecture.empty()) want = HostPlatform();
+  PulledImage out;
+  out.layout_dir = CacheLayoutDir(cache_dir);
+  out.tag = ref.str();
+  OciLayout cache = OciLayout::Create(out.layout_dir);
+  LazyClient client(ref.registry, options);
+
+  Document doc = FetchDocument(cache, client, ref, ref.reference());
+  std::optional<Platform> platform;
+  for (int depth = 0; IsIndexType(doc.descriptor.media_type); ++depth) {
+    std::string what = ref.str() + " index " + doc.descriptor.digest.str();
+    if (depth >= kMaxIndexDepth) Fail("{}: indexes nested deeper than {}", what, kMaxIndexDepth);
+    Descriptor chosen = ChoosePlatform(ParseIndex(doc.body, what), want, what);
+    if (chosen.platform) platform = chosen.platform;
+    doc = FetchDocument(cache, client, ref, chosen.digest.str());
+    if (doc.descriptor.size != chosen.size)
+      Fail("{}: manifest {}: size mismatch: expected {} bytes, got {}", what,
+           chosen.digest.str(), chosen.size, doc.descriptor.size);
+  }
+  std::string what = ref.str() + " manifest " + doc.descriptor.digest.str();
+  Manifest manifest = ParseManifest(doc.body, what);
+  std::vector<Descriptor> blobs = {manifest.config};
+  blobs.insert(blobs.end(), manifest.layers.begin(), manifest.layers.end());
+  std::vector<Digest> fetched;
+  for (const auto& b : blobs) {
+    if (cache.VerifyBlob(b)) continue;
+    WithContext(ref.str(), [&] { client.get().PullBlob(ref.repository, b, cache); });
+    fetched.push_back(b.digest);
+  }
+  if (!platform) {
+    ImageConfig config = ParseImageConfig(cache.ReadSmallBlob(manifest.config),
+                                          ref.str() + " config " + manifest.config.digest.str());
+    if (!config.os.empty() && !config.architecture.empty())
+      platform = Platform{config.os, config.architecture, config.variant};
+  }
+  if (client.used()) {
+    std::vector<Digest> all;
+    for (const auto& b : blobs) all.push_back(b.digest);
+    BlobLocations(cache_dir, ref.registry).Record(all, ref.repository);
+  }
+  doc.descriptor.media_type = manifest.media_type;
+  TagInCache(cache, out.tag, doc.descriptor, platform);
+  out.platform = platform.value_or(Platform{});
+  out.manifest = doc.descriptor;
+  out.offline = !client.used();
+  return out;
+}
+
+}  // namespace ocimake

@@ -1,0 +1,153 @@
+#include "rootfs/image_run.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <sstream>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+
+namespace ocimake {
+
+namespace {
+
+bool IsNumber(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// Looks NAME up in a passwd- or group-format file; returns field `field`.
+std::string LookUp(const std::string& file, const std::string& name, int field) {
+  if (!PathExists(file)) return "";
+  std::istringstream in(ReadFile(file, 16 << 20));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols;
+    std::istringstream l(line);
+    std::string c;
+    while (std::getline(l, c, ':')) cols.push_back(c);
+    if (cols.size() > static_cast<size_t>(field) && cols[0] == name) return cols[field];
+  }
+  return "";
+}
+
+}  // namespace
+
+void ResolveUser(const std::string& rootfs, const std::string& user, int* uid, int* gid) {
+  *uid = 0;
+  *gid = 0;
+  if (user.empty()) return;
+  std::string u = user.substr(0, user.find(':'));
+  std::string g = user.find(':') == std::string::npos ? "" : user.substr(user.find(':') + 1);
+  std::string passwd = JoinPath(rootfs, "etc/passwd"), group = JoinPath(rootfs, "etc/group");
+  if (IsNumber(u)) {
+    *uid = std::stoi(u);
+  } else {
+    std::string id = LookUp(passwd, u, 2);
+    if (!IsNumber(id)) Fail("USER {}: no user '{}' in the image's /etc/passwd", user, u);
+    *uid = std::stoi(id);
+    std::string primary = LookUp(passwd, u, 3);
+    if (IsNumber(primary)) *gid = std::stoi(primary);
+  }
+  if (!g.empty()) {
+    if (IsNumber(g)) {
+      *gid = std::stoi(g);
+    } else {
+      std::string id = LookUp(group, g, 2);
+      if (!IsNumber(id)) Fail("USER {}: no group '{}' in the image's /etc/group", user, g);
+      *gid = std::stoi(id);
+    }
+  }
+}
+
+std::string FindSandbox() {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    self[n] = '\0';
+    std::string beside = JoinPath(DirName(self), "ocimake-sandbox");
+    if (access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  return "ocimake-sandbox";
+}
+
+Bind ParseBind(const std::string& text) {
+  std::vector<std::string> parts;
+  std::istringstream in(text);
+  std::string p;
+  while (std::getline(in, p, ':')) parts.push_back(p);
+  if (!text.empty() && text.back() == ':') parts.push_back("");
+  if (parts.size() < 2 || parts.size() > 3 || (parts.size() == 3 && parts[2] != "ro") ||
+      parts[0].empty() || parts[1].empty())
+    Fail("bind '{}': expected SRC:DST or SRC:DST:ro", text);
+  return {parts[0], parts[1], parts.size() == 3};
+}
+
+std::vector<std::string> PodmanCommand(const std::string& runtime, const std::string& image,
+                                       const RunRequest& r) {
+  std::vector<std::string> argv = {runtime, "run", "--rm"};
+  if (r.share_net) {
+    argv.push_back("--network=host");
+  } else if (!r.config.exposed_ports.empty()) {
+    argv.push_back("--publish-all");
+  } else {
+    argv.push_back("--network=none");
+  }
+  if (r.interactive) argv.push_back("-i");
+  for (const auto& kv : r.env) argv.insert(argv.end(), {"--env", kv});
+  for (const auto& text : r.binds) {
+    Bind b = ParseBind(text);
+    argv.insert(argv.end(), {"--volume", b.source + ":" + b.target + (b.read_only ? ":ro" : "")});
+  }
+  if (!r.command.empty()) argv.insert(argv.end(), {"--entrypoint", r.command.front()});
+  argv.push_back(image);
+  if (!r.command.empty()) argv.insert(argv.end(), r.command.begin() + 1, r.command.end());
+  argv.insert(argv.end(), r.args.begin(), r.args.end());
+  return argv;
+}
+
+void RedirectStdin(const std::string& file) {
+  int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FailErrno("--stdin " + file);
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    Fail("--stdin {}: is a directory, expected a file", file);
+  }
+  if (dup2(fd, STDIN_FILENO) < 0) FailErrno("--stdin " + file + ": dup2");
+  close(fd);
+}
+
+std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunRequest& r) {
+  std::vector<std::string> argv = {sandbox, "--rootfs", r.rootfs};
+  std::vector<std::string> command = r.command;
+  if (command.empty()) {
+    if (r.config.entrypoint) command = *r.config.entrypoint;
+    if (r.config.cmd) command.insert(command.end(), r.config.cmd->begin(), r.config.cmd->end());
+  }
+  command.insert(command.end(), r.args.begin(), r.args.end());
+  if (command.empty()) Fail("the image has no entrypoint or cmd, and no command was given");
+  std::vector<std::string> env = r.config.env;
+  for (const auto& kv : r.env) SetEnv(&env, kv);
+  for (const auto& kv : env) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    argv.insert(argv.end(), {"--setenv", kv.substr(0, eq), kv.substr(eq + 1)});
+  }
+  if (!r.config.working_dir.empty()) argv.insert(argv.end(), {"--chdir", r.config.working_dir});
+  int uid = 0, gid = 0;
+  ResolveUser(r.rootfs, r.config.user, &uid, &gid);
+  argv.insert(argv.end(), {"--uid", std::to_string(uid), "--gid", std::to_string(gid)});
+  for (const auto& text : r.binds) {
+    Bind b = ParseBind(text);
+    argv.insert(argv.end(), {b.read_only ? "--ro-bind" : "--bind", b.source, b.target});
+  }
+  if (r.share_net) argv.push_back("--share-net");
+  argv.push_back("--");
+  argv.insert(argv.end(), command.begin(), command.end());
+  return argv;
+}
+
+}  // namespace ocimake

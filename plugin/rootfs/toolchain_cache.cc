@@ -1,0 +1,160 @@
+#include "rootfs/toolchain_cache.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <fstream>
+#include <iostream>
+
+#include "base/digest.h"
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "base/subprocess.h"
+#include "rootfs/deb_pool.h"
+#include "rootfs/mmdebstrap_progress.h"
+#include "rootfs/rootfs_unpacker.h"
+#include "source/image_source.h"
+
+namespace ocimake {
+
+namespace {
+
+// What identifies the toolchain's content.
+std::string CacheKey(const ToolchainSpec& s) {
+  std::vector<std::string> packages = s.packages;
+  std::sort(packages.begin(), packages.end());
+  std::string text = "ocimake-toolchain-v1\n";
+  switch (s.kind) {
+    case ToolchainSpec::kTarball:
+      text += "tarball " + Digest::OfFile(s.input).str() + "\n";
+      break;
+    case ToolchainSpec::kImage: {
+      OpenedSource src = OpenSource(ParseSourceSpec(s.input), HostPlatform(), "/tmp");
+      text += "image " + src.image.manifest_descriptor.digest.str() + "\n";
+      break;
+    }
+    case ToolchainSpec::kDebian:
+      text += "debian " + s.input + "\nmirror " + s.mirror + "\narch " + s.arch + "\n";
+      for (const auto& p : packages) text += "package " + p + "\n";
+      break;
+    case ToolchainSpec::kRootfs:
+      break;
+  }
+  return Digest::Of(text).hex().substr(0, 32);
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// mmdebstrap with the shared .deb pool copied into the chroot's apt cache
+// first and that cache copied out into `outbox` at the end (the chroot's own
+// apt-get clean then empties it, so the rootfs is the same as without).
+std::vector<std::string> MmdebstrapArgv(const ToolchainSpec& s, const DebPool& pool,
+                                        const std::string& outbox, const std::string& tarball) {
+  std::vector<std::string> argv = {
+      "mmdebstrap", "--variant=minbase", "--verbose", "--skip=essential/unlink",
+      "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives",
+      "--setup-hook=sync-in " + ShellQuote(pool.dir()) + " /var/cache/apt/archives/",
+      "--customize-hook=sync-out /var/cache/apt/archives " + ShellQuote(outbox)};
+  if (geteuid() != 0) argv.push_back("--mode=unshare");
+  if (!s.packages.empty()) {
+    std::string include = "--include=";
+    for (size_t i = 0; i < s.packages.size(); ++i) include += (i ? "," : "") + s.packages[i];
+    argv.push_back(include);
+  }
+  if (!s.arch.empty()) argv.push_back("--architectures=" + s.arch);
+  argv.push_back(s.input);
+  argv.push_back(tarball);
+  if (!s.mirror.empty()) argv.push_back(s.mirror);
+  return argv;
+}
+
+// Writes the last `n` lines of the file at `path` to stderr.
+void PrintTail(const std::string& path, size_t n) {
+  std::ifstream in(path);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > n) lines.pop_front();
+  }
+  for (const auto& line : lines) std::cerr << "  " << line << "\n";
+}
+
+void MakeDebian(const ToolchainSpec& s, const std::string& cache_dir, const std::string& work,
+                const std::string& rootfs) {
+  DebPool pool(cache_dir, s.arch, s.mirror);
+  MakeDirs(pool.dir());
+  std::string tarball = JoinPath(work, "rootfs.tar"), outbox = JoinPath(work, "debs");
+  std::string log_path = JoinPath(DirName(work), "mmdebstrap.log");
+  std::ofstream log(log_path, std::ios::trunc);
+  if (!log) FailErrno("opening " + log_path);
+  MmdebstrapProgress progress(s.name, log);
+  progress.Say(fmt::format("making it with mmdebstrap ({}, {} package{}); .deb pool {} ({} "
+                           "files); whole log: {}", s.input, s.packages.size(),
+                           s.packages.size() == 1 ? "" : "s", pool.dir(), pool.Count(), log_path));
+  int status = RunProcessLines(MmdebstrapArgv(s, pool, outbox, tarball),
+                               [&](std::string_view line) { progress.Line(line); },
+                               [&] { progress.Idle(); });
+  log.close();
+  if (status != 0) {
+    PrintTail(log_path, 25);
+    Fail("mmdebstrap {} failed with status {} (its last lines are above, the whole log is {}; "
+         "is the mirror reachable and every package name right?)", s.input, status, log_path);
+  }
+  size_t added = pool.Adopt(outbox);
+  progress.Say(fmt::format("fetched {} package{} from the mirror, {} new in the .deb pool; "
+                           "unpacking into the cache", progress.fetched(),
+                           progress.fetched() == 1 ? "" : "s", added));
+  RootfsUnpacker(rootfs).ApplyLayer(tarball, "toolchain " + s.name + " " + tarball);
+  progress.Say("done");
+}
+
+}  // namespace
+
+std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_dir) {
+  if (spec.kind == ToolchainSpec::kRootfs) {
+    if (!IsDirectory(spec.input)) Fail("toolchain {}: ROOTFS {}: no such directory", spec.name, spec.input);
+    return AbsolutePath(spec.input);
+  }
+  if (spec.kind == ToolchainSpec::kTarball && !PathExists(spec.input))
+    Fail("toolchain {}: TARBALL {}: no such file", spec.name, spec.input);
+  std::string key = WithContext("toolchain " + spec.name, [&] { return CacheKey(spec); });
+  std::string dir = JoinPath(cache_dir, "toolchains/" + key);
+  std::string rootfs = JoinPath(dir, "rootfs");
+  if (IsDirectory(rootfs)) return rootfs;
+  MakeDirs(dir);
+  FileLock lock(dir + ".lock");
+  if (IsDirectory(rootfs)) return rootfs;  // made while we waited
+  TempDir work(dir, ".making-");
+  std::string temp_root = JoinPath(work.path(), "rootfs");
+  MakeDirs(temp_root);
+  chmod(temp_root.c_str(), 0755);
+  WithContext("toolchain " + spec.name, [&] {
+    switch (spec.kind) {
+      case ToolchainSpec::kTarball:
+        RootfsUnpacker(temp_root).ApplyLayer(spec.input, spec.input);
+        break;
+      case ToolchainSpec::kImage: {
+        OpenedSource src = OpenSource(ParseSourceSpec(spec.input), HostPlatform(), work.path());
+        RemoveTree(temp_root);
+        UnpackImage(src.image, temp_root);
+        break;
+      }
+      case ToolchainSpec::kDebian:
+        MakeDebian(spec, cache_dir, work.path(), temp_root);
+        break;
+      case ToolchainSpec::kRootfs:
+        break;
+    }
+  });
+  if (rename(temp_root.c_str(), rootfs.c_str()) != 0) FailErrno("renaming toolchain rootfs to " + rootfs);
+  return rootfs;
+}
+
+}  // namespace ocimake

@@ -1,0 +1,33 @@
+// Toolchain root filesystems, made once into a content-addressed cache
+// (<cache>/toolchains/<key>/rootfs) and shared by every build directory.
+// The key is the sha256 of the declaration and of its input's bytes (the
+// tarball, the image's manifest digest), so a changed declaration or input
+// makes a new entry and an unchanged one is reused. Making an entry happens
+// under a lock in a temp directory renamed into place: concurrent builds
+// wait for one another and never see half a rootfs. A DEBIAN toolchain is
+// made with mmdebstrap, its phases shown as progress lines
+// (mmdebstrap_progress.h) and its .debs kept in a pool that every DEBIAN
+// toolchain shares (deb_pool.h); neither changes the key.
+#ifndef OCIMAKE_ROOTFS_TOOLCHAIN_CACHE_H_
+#define OCIMAKE_ROOTFS_TOOLCHAIN_CACHE_H_
+
+#include <string>
+#include <vector>
+
+namespace ocimake {
+
+struct ToolchainSpec {
+  std::string name;
+  enum Kind { kRootfs, kTarball, kImage, kDebian } kind = kRootfs;
+  std::string input;                  // directory, tarball, image reference, or suite
+  std::vector<std::string> packages;  // DEBIAN
+  std::string mirror;                 // DEBIAN
+  std::string arch;                   // DEBIAN
+};
+
+// Returns the toolchain's rootfs directory, making it first if needed.
+std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_dir);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_ROOTFS_TOOLCHAIN_CACHE_H_

@@ -1,0 +1,293 @@
+#include "stage/build_stage.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "base/subprocess.h"
+#include "stage/install_script.h"
+
+namespace ocimake {
+
+namespace {
+
+constexpr char kConfigArgsFile[] = ".ocimake-configure-args";
+// Written by the inner configure (OcimakeInstallRules.cmake): per image
+// directory, the targets its install rules need.
+constexpr char kTargetsFile[] = "ocimake-installed-targets.txt";
+constexpr char kStepFile[] = ".ocimake-step";
+constexpr char kDepsFile[] = ".ocimake-deps";
+constexpr char kTestLog[] = ".ocimake-ctest.log";
+constexpr char kInstallLog[] = ".ocimake-install.log";
+
+struct Secret {
+  std::string id, src;
+};
+
+Secret ParseSecret(const std::string& text) {
+  Secret s;
+  std::istringstream in(text);
+  std::string field;
+  while (std::getline(in, field, ',')) {
+    if (field.rfind("id=", 0) == 0) s.id = field.substr(3);
+    else if (field.rfind("src=", 0) == 0) s.src = field.substr(4);
+    else Fail("SECRETS {}: unknown field '{}' (expected id=ID,src=PATH)", text, field);
+  }
+  static const std::regex kId("[A-Za-z0-9_.-]+");
+  if (!std::regex_match(s.id, kId) || s.id == "." || s.id == "..")
+    Fail("SECRETS {}: id must be letters, digits and _.-", text);
+  if (s.src.empty() || !PathExists(s.src)) Fail("SECRETS {}: src '{}': no such file", text, s.src);
+  return s;
+}
+
+class StageSandbox {
+ public:
+  StageSandbox(const BuildStage& s, const std::string& stage_dir) : s_(s) {
+    config_dir_ = s.inner_build_dir + ".config";
+    MakeDirs(config_dir_);
+    WriteFileIfChanged(JoinPath(config_dir_, "ocimake-config.cmake"),
+                       "# Written by ocimake for its build stage: the project is being built\n"
+                       "# inside a toolchain; ocimake's commands only check their arguments.\n"
+                       "set(OCIMAKE_IN_BUILD_STAGE ON)\n"
+                       "include(/ocimake/cmake/Ocimake.cmake)\n");
+    base_ = {s.sandbox, "--rootfs", s.rootfs, "--ro-bind", s.source_dir, "/src",
+             "--bind", s.inner_build_dir, "/build", "--ro-bind", s.module_dir, "/ocimake/cmake",
+             "--ro-bind", config_dir_, "/ocimake/config", "--bind", stage_dir, "/ocimake/stage",
+             "--setenv", "HOME", "/tmp", "--chdir", "/build"};
+    for (const auto& text : s.secrets) {
+      Secret secret = ParseSecret(text);
+      secrets_.insert(secrets_.end(),
+                      {"--ro-bind", AbsolutePath(secret.src), "/run/secrets/" + secret.id});
+    }
+  }
+
+  const std::string& config_dir() const { return config_dir_; }
+
+  // Runs a command in the sandbox; `with_secrets` for build and test only.
+  ProcessResult Run(const std::vector<std::string>& command, bool with_secrets, bool capture,
+                    const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv = base_;
+    if (with_secrets) argv.insert(argv.end(), secrets_.begin(), secrets_.end());
+    for (const auto& kv : env) {
+      auto eq = kv.find('=');
+      argv.insert(argv.end(), {"--setenv", kv.substr(0, eq), kv.substr(eq + 1)});
+    }
+    argv.push_back("--");
+    argv.insert(argv.end(), command.begin(), command.end());
+    return RunProcess(argv, {}, capture);
+  }
+
+ private:
+  const BuildStage& s_;
+  std::string config_dir_;
+  std::vector<std::string> base_, secrets_;
+};
+
+std::vector<std::string> ConfigureCommand(const BuildStage& s) {
+  std::vector<std::string> argv = {"cmake", "-G", "Ninja", "-S", "/src", "-B", "/build",
+                                   "-Docimake_DIR=/ocimake/config",
+                                   "-DOCIMAKE_IN_BUILD_STAGE=ON", "--no-warn-unused-cli"};
+  if (!s.build_type.empty()) argv.push_back("-DCMAKE_BUILD_TYPE=" + s.build_type);
+  for (const auto& d : s.defines) argv.push_back("-D" + d);
+  return argv;
+}
+
+void RemoveFileIfExists(const std::string& path) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) FailErrno("removing " + path);
+}
+
+// The words of a build.ninja that are absolute paths below /src ($-escapes
+// undone): the inner build's inputs from the source tree.
+std::vector<std::string> NinjaPaths(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  auto flush = [&] {
+    if (word.rfind("/src/", 0) == 0) out.push_back(word);
+    word.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '$' && i + 1 < text.size()) {
+      char next = text[++i];
+      if (next == '\n') flush();
+      else word += next;  // "$ ", "$:", "$$"
+    } else if (c == ' ' || c == '\n' || c == '\t' || c == '|' || c == ':') {
+      flush();
+    } else {
+      word += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+std::string Subdir(const BuildStage& s) { return s.subdir.empty() ? "." : s.subdir; }
+
+std::string ShellQuote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string ShellLine(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& a : argv) line += (line.empty() ? "" : " ") + ShellQuote(a);
+  return line;
+}
+
+// Each step writes its name to /build/.ocimake-step first, so a failure is
+// reported by what failed; output goes to the terminal, except ctest's and
+// the install's, kept in a log and shown on failure (ctest's always).
+std::string BuildScript(const BuildStage& s, bool configure) {
+  std::string sh = "set -e\ncd /build\nstep() { echo \"$1\" >/build/" + std::string(kStepFile) +
+                   "; }\n";
+  if (configure) sh += "step configure\n" + ShellLine(ConfigureCommand(s)) + "\n";
+  sh += "step build\n";
+  if (s.test) {
+    sh += "ninja -C /build\n";
+  } else {
+    // What the install rules need, as the inner configure listed it; if
+    // the build re-ran cmake (a CMakeLists changed) and the list changed,
+    // the new list is built too. Without a list (an older build), all.
+    std::string extra;
+    for (const auto& t : s.build_targets) extra += " " + ShellQuote(t);
+    sh += "needed() { awk -F '\\t' -v d=" + ShellQuote(Subdir(s)) + " '$1 == d { print $2 }' " +
+          kTargetsFile + "; }\n"
+          "if [ -f " + std::string(kTargetsFile) + " ]; then\n"
+          "  targets=\"$(needed)" + extra + "\"\n"
+          "  [ -z \"$targets\" ] || ninja -C /build $targets\n"
+          "  again=\"$(needed)" + extra + "\"\n"
+          "  [ \"$again\" = \"$targets\" ] || [ -z \"$again\" ] || ninja -C /build $again\n"
+          "else\n  ninja -C /build\nfi\n";
+  }
+  sh += "ninja -C /build -t deps >" + std::string(kDepsFile) + " 2>/dev/null || : >" + kDepsFile +
+        "\n";
+  if (s.test) {
+    sh += "state=$(stat -c '%s %Y' .ninja_log CMakeCache.txt)\n"
+          "if [ \"$state\" != \"$(cat .ocimake-tested 2>/dev/null)\" ]; then\n"
+          "  step test\n  rm -f .ocimake-tested\n"
+          "  ctest --test-dir /build --output-on-failure >" + std::string(kTestLog) +
+          " 2>&1 || { cat " + kTestLog + " >&2; exit 1; }\n"
+          "  cat " + kTestLog + " >&2\n  echo \"$state\" >.ocimake-tested\n"
+          "else\n  echo 'ocimake: TEST_STAGE: nothing was rebuilt since the tests passed; not "
+          "re-run' >&2\nfi\n";
+  }
+  return sh;
+}
+
+std::string InstallScript(const BuildStage& s) {
+  std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n";
+  std::vector<std::string> components = s.components;
+  if (components.empty()) components.push_back("");
+  std::string dir = Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
+  for (const auto& c : components) {
+    std::vector<std::string> argv = {"cmake", "--install", dir, "--prefix", s.prefix};
+    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
+    sh += "DESTDIR=/ocimake/stage " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
+          kInstallLog + " >&2; exit 1; }\n";
+  }
+  return sh + "echo done >/build/" + kStepFile + "\n";
+}
+
+// Runs `script` with /bin/sh in the sandbox; fails naming the step that
+// failed (the script records it).
+void RunScript(StageSandbox& sandbox, const BuildStage& s, const std::string& name,
+               const std::string& script, bool with_secrets) {
+  std::string step_file = JoinPath(s.inner_build_dir, kStepFile);
+  WriteFileAtomic(JoinPath(sandbox.config_dir(), name), script);
+  RemoveFileIfExists(step_file);
+  ProcessResult r = sandbox.Run({"/bin/sh", "/ocimake/config/" + name}, with_secrets, false);
+  if (r.status == 0) return;
+  std::string step = PathExists(step_file) ? ReadFile(step_file) : "";
+  step = step.substr(0, step.find('\n'));
+  if (step == "configure" && r.status == 127)
+    Fail("the toolchain has no cmake: add cmake and ninja-build to its packages");
+  if (step == "test") {
+    std::string log = JoinPath(s.inner_build_dir, kTestLog);
+    std::string summary = PathExists(log) ? FailedTestsSummary(ReadFile(log)) : "";
+    Fail("{}", summary.empty() ? fmt::format("TEST_STAGE failed: ctest exited with status {}",
+                                             r.status)
+                               : summary);
+  }
+  static const std::map<std::string, std::string> kWhat = {
+      {"configure", "configuring"}, {"build", "building"}, {"install", "installing"}};
+  auto it = kWhat.find(step);
+  Fail("{} the project in the toolchain failed (status {})",
+       it == kWhat.end() ? "running the build stage" : it->second, r.status);
+}
+
+}  // namespace
+
+std::string FailedTestsSummary(const std::string& out) {
+  auto pos = out.find("The following tests FAILED:");
+  if (pos == std::string::npos) return "";
+  std::istringstream in(out.substr(pos));
+  std::string line, names;
+  int count = 0;
+  std::getline(in, line);
+  static const std::regex kRow(R"(^\s*\d+ - (.+) \((.+)\)\s*$)");
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (!std::regex_match(line, m, kRow)) break;
+    names += (count++ ? ", " : "") + m[1].str();
+  }
+  return fmt::format("TEST_STAGE failed: {} test{} failed: {}", count, count == 1 ? "" : "s",
+                     names);
+}
+
+void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
+  MakeDirs(s.inner_build_dir);
+  StageSandbox sandbox(s, stage_dir);
+  std::string args_file = JoinPath(s.inner_build_dir, kConfigArgsFile);
+  std::string args_text;
+  for (const auto& a : ConfigureCommand(s)) args_text += a + "\n";
+  bool configured = PathExists(JoinPath(s.inner_build_dir, "CMakeCache.txt")) &&
+                    PathExists(args_file) && ReadFile(args_file) == args_text;
+  if (!configured) RemoveFileIfExists(args_file);
+  std::string build = BuildScript(s, !configured);
+  if (s.secrets.empty()) {
+    RunScript(sandbox, s, "stage.sh", build + InstallScript(s), false);
+  } else {
+    RunScript(sandbox, s, "build.sh", build, true);
+    RunScript(sandbox, s, "install.sh", InstallScript(s), false);
+  }
+  if (!configured) WriteFileAtomic(args_file, args_text);
+}
+
+std::vector<std::string> BuildStageInputs(const BuildStage& s) {
+  auto to_host = [&](const std::string& p) -> std::string {
+    if (p.rfind("/src/", 0) != 0) return "";
+    return JoinPath(s.source_dir, p.substr(5));
+  };
+  std::set<std::string> inputs;
+  auto add = [&](const std::string& named) {
+    std::string host = to_host(named);
+    if (!host.empty() && PathExists(host)) inputs.insert(host);
+  };
+  std::string deps = JoinPath(s.inner_build_dir, kDepsFile);
+  if (PathExists(deps)) {
+    std::istringstream in(ReadFile(deps));
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("    ", 0) == 0) add(line.substr(4));
+  }
+  for (const auto& word : NinjaPaths(ReadFile(JoinPath(s.inner_build_dir, "build.ninja"))))
+    add(word);
+  std::string install_dir =
+      Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
+  auto script_to_host = [&](const std::string& p) -> std::string {
+    if (p.rfind("/build/", 0) == 0) return JoinPath(s.inner_build_dir, p.substr(7));
+    return to_host(p);
+  };
+  for (const auto& f : InstallInputs(install_dir, script_to_host))
+    if (f.rfind(s.source_dir + "/", 0) == 0) inputs.insert(f);
+  return {inputs.begin(), inputs.end()};
+}
+
+}  // namespace ocimake

@@ -1,0 +1,61 @@
+// The build stage: the project configured, built, tested and installed
+// inside a toolchain rootfs, in ocimake-sandbox, like `FROM gcc AS build` of
+// a multi-stage Dockerfile but incremental. Inside the sandbox:
+//   /src                  the project's source tree, read-only
+//   /build                the inner build directory (persists under the
+//                         outer build directory, so the inner Ninja is
+//                         incremental)
+//   /ocimake/cmake        ocimake's CMake module, read-only
+//   /ocimake/config       an ocimake-config.cmake that sets
+//                         OCIMAKE_IN_BUILD_STAGE, so find_package(ocimake)
+//                         works and add_container_image() does not recurse
+//   /ocimake/stage        where `cmake --install` puts the files (DESTDIR)
+//   /run/secrets/<id>     each secret, read-only (build and test only)
+// No network; the rootfs read-only; /tmp a tmpfs; fixed paths, so what is
+// compiled does not depend on where the outer build directory is.
+#ifndef OCIMAKE_STAGE_BUILD_STAGE_H_
+#define OCIMAKE_STAGE_BUILD_STAGE_H_
+
+#include <string>
+#include <vector>
+
+namespace ocimake {
+
+struct BuildStage {
+  std::string sandbox;          // ocimake-sandbox
+  std::string rootfs;           // toolchain rootfs
+  std::string source_dir;       // host: the project's source tree
+  std::string inner_build_dir;  // host: the persistent inner build directory
+  std::string subdir;           // the image's directory, relative to source_dir
+  std::string module_dir;       // host: ocimake's cmake/ directory
+  std::string build_type;
+  std::vector<std::string> defines;  // NAME[:TYPE]=value cache variables
+  // Built before installing, with the targets the inner configure found the
+  // image's install rules need (ocimake-installed-targets.txt).
+  std::vector<std::string> build_targets;
+  std::vector<std::string> secrets;  // id=ID,src=PATH
+  bool test = false;
+  std::string prefix = "/usr/local";
+  std::vector<std::string> components;
+};
+
+// Configures (when needed), builds what the install rules need (everything
+// with `test`), tests (when asked, and only when the inner build changed
+// something since the tests last passed) and installs into `stage_dir` (a
+// fresh, existing host directory): one sandbox run (two with secrets, which
+// are not mounted while installing). Output streams through.
+void RunBuildStage(const BuildStage& stage, const std::string& stage_dir);
+
+// The host paths the inner build read, from its own records after a run:
+// its deps log (sources and headers of every object), the files its
+// build.ninja names under /src (CMakeLists.txt, configure_file inputs,
+// custom command inputs) and the files its install scripts copy from /src.
+// They become the stage edge's depfile, so a no-op build runs nothing.
+std::vector<std::string> BuildStageInputs(const BuildStage& stage);
+
+// "TEST_STAGE failed: 2 tests failed: a, b" from ctest's output, or "".
+std::string FailedTestsSummary(const std::string& ctest_output);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_STAGE_BUILD_STAGE_H_
