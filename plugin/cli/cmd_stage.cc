@@ -57,22 +57,6 @@ std::vector<std::string> ReadDefines(const std::string& file) {
   return out;
 }
 
-void InstallOnHost(const std::string& cmake, const std::string& build_dir,
-                   const std::string& prefix, std::vector<std::string> components,
-                   const std::string& config, const std::string& destdir) {
-  if (components.empty()) components.push_back("");
-  for (const auto& c : components) {
-    std::vector<std::string> argv = {cmake, "--install", build_dir, "--prefix", prefix};
-    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
-    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
-    ProcessResult r = RunProcess(argv, {{"DESTDIR", destdir}}, true);
-    if (r.status != 0) {
-      std::cerr << r.output;
-      Fail("cmake --install {} failed with status {}", build_dir, r.status);
-    }
-  }
-}
-
 // Writes the summary (first line) and the paths left out, and tells the
 // user once per change.
 void WriteLeftOut(const std::string& file, const FilterResult& left_out) {

@@ -73,17 +73,6 @@ std::string FindSandbox() {
   return "ocimake-sandbox";
 }
 
-Bind ParseBind(const std::string& text) {
-  std::vector<std::string> parts;
-  std::istringstream in(text);
-  std::string p;
-  while (std::getline(in, p, ':')) parts.push_back(p);
-  if (!text.empty() && text.back() == ':') parts.push_back("");
-  if (parts.size() < 2 || parts.size() > 3 || (parts.size() == 3 && parts[2] != "ro") ||
-      parts[0].empty() || parts[1].empty())
-    Fail("bind '{}': expected SRC:DST or SRC:DST:ro", text);
-  return {parts[0], parts[1], parts.size() == 3};
-}
 
 std::vector<std::string> PodmanCommand(const std::string& runtime, const std::string& image,
                                        const RunRequest& r) {
@@ -121,33 +110,27 @@ void RedirectStdin(const std::string& file) {
 }
 
 std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunRequest& r) {
-  std::vector<std::string> argv = {sandbox, "--rootfs", r.rootfs};
-  std::vector<std::string> command = r.command;
-  if (command.empty()) {
-    if (r.config.entrypoint) command = *r.config.entrypoint;
-    if (r.config.cmd) command.insert(command.end(), r.config.cmd->begin(), r.config.cmd->end());
+  SandboxSpec spec;
+  spec.sandbox = sandbox;
+  spec.rootfs = r.rootfs;
+  spec.command = r.command;
+  if (spec.command.empty()) {
+    if (r.config.entrypoint) spec.command = *r.config.entrypoint;
+    const auto& cmd = r.config.cmd;
+    if (cmd) spec.command.insert(spec.command.end(), cmd->begin(), cmd->end());
   }
-  command.insert(command.end(), r.args.begin(), r.args.end());
-  if (command.empty()) Fail("the image has no entrypoint or cmd, and no command was given");
+  spec.command.insert(spec.command.end(), r.args.begin(), r.args.end());
+  if (spec.command.empty()) Fail("the image has no entrypoint or cmd, and no command was given");
   std::vector<std::string> env = r.config.env;
   for (const auto& kv : r.env) SetEnv(&env, kv);
-  for (const auto& kv : env) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    argv.insert(argv.end(), {"--setenv", kv.substr(0, eq), kv.substr(eq + 1)});
-  }
-  if (!r.config.working_dir.empty()) argv.insert(argv.end(), {"--chdir", r.config.working_dir});
+  spec.env = EnvPairs(env);
+  spec.chdir = r.config.working_dir;
   int uid = 0, gid = 0;
   ResolveUser(r.rootfs, r.config.user, &uid, &gid);
-  argv.insert(argv.end(), {"--uid", std::to_string(uid), "--gid", std::to_string(gid)});
-  for (const auto& text : r.binds) {
-    Bind b = ParseBind(text);
-    argv.insert(argv.end(), {b.read_only ? "--ro-bind" : "--bind", b.source, b.target});
-  }
-  if (r.share_net) argv.push_back("--share-net");
-  argv.push_back("--");
-  argv.insert(argv.end(), command.begin(), command.end());
-  return argv;
+  spec.ids = std::make_pair(uid, gid);
+  for (const auto& text : r.binds) spec.binds.push_back(ParseBind(text));
+  spec.share_net = r.share_net;
+  return SandboxArgv(spec);
 }
 
 }  // namespace ocimake

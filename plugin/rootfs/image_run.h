@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "oci/oci_types.h"
+#include "rootfs/sandbox_command.h"
 
 namespace ocimake {
 
@@ -23,12 +24,6 @@ struct RunRequest {
   bool interactive = false;  // stdin is fed to the command (`--stdin`)
 };
 
-// A bind: "SRC:DST" (read-write) or "SRC:DST:ro"; anything else fails.
-struct Bind {
-  std::string source, target;
-  bool read_only = false;
-};
-Bind ParseBind(const std::string& text);
 
 // The sandbox command line for `request` (argv[0] is `sandbox`).
 std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunRequest& request);

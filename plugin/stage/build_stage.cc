@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/subprocess.h"
+#include "rootfs/sandbox_command.h"
 #include "stage/install_script.h"
 
 namespace ocimake {
@@ -47,47 +48,46 @@ Secret ParseSecret(const std::string& text) {
   return s;
 }
 
+// The stage's sandbox: the rootfs, the source read-only at /src, the inner
+// build directory at /build, the module and its config read-only, the
+// staging tree at /ocimake/stage, and the secrets when asked for.
 class StageSandbox {
  public:
-  StageSandbox(const BuildStage& s, const std::string& stage_dir) : s_(s) {
+  StageSandbox(const BuildStage& s, const std::string& stage_dir) {
     config_dir_ = s.inner_build_dir + ".config";
     MakeDirs(config_dir_);
     WriteFileIfChanged(JoinPath(config_dir_, "ocimake-config.cmake"),
                        "# Written by ocimake for its build stage: the project is being built\n"
-                       "# inside a toolchain; ocimake's commands only check their arguments.\n"
+                       "# inside a toolchain; ocimake's commands only note what to build.\n"
                        "set(OCIMAKE_IN_BUILD_STAGE ON)\n"
                        "include(/ocimake/cmake/Ocimake.cmake)\n");
-    base_ = {s.sandbox, "--rootfs", s.rootfs, "--ro-bind", s.source_dir, "/src",
-             "--bind", s.inner_build_dir, "/build", "--ro-bind", s.module_dir, "/ocimake/cmake",
-             "--ro-bind", config_dir_, "/ocimake/config", "--bind", stage_dir, "/ocimake/stage",
-             "--setenv", "HOME", "/tmp", "--chdir", "/build"};
+    spec_.sandbox = s.sandbox;
+    spec_.rootfs = s.rootfs;
+    spec_.binds = {{s.source_dir, "/src", true},       {s.inner_build_dir, "/build", false},
+                   {s.module_dir, "/ocimake/cmake", true}, {config_dir_, "/ocimake/config", true},
+                   {stage_dir, "/ocimake/stage", false}};
+    spec_.env = {{"HOME", "/tmp"}};
+    spec_.chdir = "/build";
     for (const auto& text : s.secrets) {
       Secret secret = ParseSecret(text);
-      secrets_.insert(secrets_.end(),
-                      {"--ro-bind", AbsolutePath(secret.src), "/run/secrets/" + secret.id});
+      secrets_.push_back({AbsolutePath(secret.src), "/run/secrets/" + secret.id, true});
     }
   }
 
   const std::string& config_dir() const { return config_dir_; }
 
   // Runs a command in the sandbox; `with_secrets` for build and test only.
-  ProcessResult Run(const std::vector<std::string>& command, bool with_secrets, bool capture,
-                    const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv = base_;
-    if (with_secrets) argv.insert(argv.end(), secrets_.begin(), secrets_.end());
-    for (const auto& kv : env) {
-      auto eq = kv.find('=');
-      argv.insert(argv.end(), {"--setenv", kv.substr(0, eq), kv.substr(eq + 1)});
-    }
-    argv.push_back("--");
-    argv.insert(argv.end(), command.begin(), command.end());
-    return RunProcess(argv, {}, capture);
+  ProcessResult Run(const std::vector<std::string>& command, bool with_secrets) const {
+    SandboxSpec spec = spec_;
+    if (with_secrets) spec.binds.insert(spec.binds.end(), secrets_.begin(), secrets_.end());
+    spec.command = command;
+    return RunProcess(SandboxArgv(spec), {}, false);
   }
 
  private:
-  const BuildStage& s_;
   std::string config_dir_;
-  std::vector<std::string> base_, secrets_;
+  SandboxSpec spec_;
+  std::vector<Bind> secrets_;
 };
 
 std::vector<std::string> ConfigureCommand(const BuildStage& s) {
@@ -184,26 +184,21 @@ std::string BuildScript(const BuildStage& s, bool configure) {
 
 std::string InstallScript(const BuildStage& s) {
   std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n";
-  std::vector<std::string> components = s.components;
-  if (components.empty()) components.push_back("");
   std::string dir = Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
-  for (const auto& c : components) {
-    std::vector<std::string> argv = {"cmake", "--install", dir, "--prefix", s.prefix};
-    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
+  for (const auto& argv : InstallCommands("cmake", dir, s.prefix, s.components))
     sh += "DESTDIR=/ocimake/stage " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
           kInstallLog + " >&2; exit 1; }\n";
-  }
   return sh + "echo done >/build/" + kStepFile + "\n";
 }
 
 // Runs `script` with /bin/sh in the sandbox; fails naming the step that
 // failed (the script records it).
-void RunScript(StageSandbox& sandbox, const BuildStage& s, const std::string& name,
+void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::string& name,
                const std::string& script, bool with_secrets) {
   std::string step_file = JoinPath(s.inner_build_dir, kStepFile);
   WriteFileAtomic(JoinPath(sandbox.config_dir(), name), script);
   RemoveFileIfExists(step_file);
-  ProcessResult r = sandbox.Run({"/bin/sh", "/ocimake/config/" + name}, with_secrets, false);
+  ProcessResult r = sandbox.Run({"/bin/sh", "/ocimake/config/" + name}, with_secrets);
   if (r.status == 0) return;
   std::string step = PathExists(step_file) ? ReadFile(step_file) : "";
   step = step.substr(0, step.find('\n'));

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <regex>
 #include <set>
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/subprocess.h"
 
 namespace ocimake {
 
@@ -65,6 +67,35 @@ std::vector<std::string> InstallInputs(const std::string& build_dir, const PathM
     }
   }
   return {inputs.begin(), inputs.end()};
+}
+
+std::vector<std::vector<std::string>> InstallCommands(const std::string& cmake,
+                                                      const std::string& build_dir,
+                                                      const std::string& prefix,
+                                                      const std::vector<std::string>& components,
+                                                      const std::string& config) {
+  std::vector<std::vector<std::string>> out;
+  std::vector<std::string> which = components;
+  if (which.empty()) which.push_back("");
+  for (const auto& c : which) {
+    std::vector<std::string> argv = {cmake, "--install", build_dir, "--prefix", prefix};
+    if (!c.empty()) argv.insert(argv.end(), {"--component", c});
+    if (!config.empty()) argv.insert(argv.end(), {"--config", config});
+    out.push_back(argv);
+  }
+  return out;
+}
+
+void InstallOnHost(const std::string& cmake, const std::string& build_dir,
+                   const std::string& prefix, const std::vector<std::string>& components,
+                   const std::string& config, const std::string& destdir) {
+  for (const auto& argv : InstallCommands(cmake, build_dir, prefix, components, config)) {
+    ProcessResult r = RunProcess(argv, {{"DESTDIR", destdir}}, true);
+    if (r.status != 0) {
+      std::cerr << r.output;
+      Fail("cmake --install {} failed with status {}", build_dir, r.status);
+    }
+  }
 }
 
 }  // namespace ocimake

@@ -1,7 +1,8 @@
-// Reading the inputs of a CMake install: the cmake_install.cmake scripts of a
-// build tree and the files their file(INSTALL ... FILES ...) calls copy. They
-// become the depfile of the staging edge, so Ninja re-stages exactly when an
-// installed file or an install rule changed.
+// A CMake install, once for the host and the toolchain: its command lines
+// (one per component), and its inputs: the cmake_install.cmake scripts of a
+// build tree and the files their file(INSTALL ... FILES ...) calls copy. The
+// inputs become the depfile of the staging edge, so Ninja re-stages exactly
+// when an installed file or an install rule changed.
 #ifndef OCIMAKE_STAGE_INSTALL_SCRIPT_H_
 #define OCIMAKE_STAGE_INSTALL_SCRIPT_H_
 
@@ -10,6 +11,20 @@
 #include <vector>
 
 namespace ocimake {
+
+// The `cmake --install` command lines that install `build_dir` under
+// `prefix`: one for every component, or one for all when there are none.
+std::vector<std::vector<std::string>> InstallCommands(const std::string& cmake,
+                                                      const std::string& build_dir,
+                                                      const std::string& prefix,
+                                                      const std::vector<std::string>& components,
+                                                      const std::string& config = "");
+
+// Runs InstallCommands on the host with DESTDIR=`destdir`; a failure shows
+// cmake's output and fails naming the build directory.
+void InstallOnHost(const std::string& cmake, const std::string& build_dir,
+                   const std::string& prefix, const std::vector<std::string>& components,
+                   const std::string& config, const std::string& destdir);
 
 // Maps a path as the install scripts name it to the host path it is at, or
 // "" for a path that is not an input (a toolchain build names /src/...).
