@@ -200,6 +200,9 @@ void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::stri
   RemoveFileIfExists(step_file);
   ProcessResult r = sandbox.Run({"/bin/sh", "/ocimake/config/" + name}, with_secrets);
   if (r.status == 0) return;
+  // The next run configures afresh: a failed regeneration inside the build
+  // can leave the inner cache broken while the arguments still match.
+  RemoveFileIfExists(JoinPath(s.inner_build_dir, kConfigArgsFile));
   std::string step = PathExists(step_file) ? ReadFile(step_file) : "";
   step = step.substr(0, step.find('\n'));
   if (step == "configure" && r.status == 127)
