@@ -5,17 +5,12 @@
 #include "base/error.h"
 #include "image/image_settings.h"
 #include "oci/oci_json.h"
+#include "oci/oci_test_support.h"
 
 namespace ocimake {
 namespace {
 
-Descriptor Blob(const std::string& content, const char* type) {
-  Descriptor d;
-  d.media_type = type;
-  d.digest = Digest::Of(content);
-  d.size = static_cast<int64_t>(content.size());
-  return d;
-}
+using testing::BlobDescriptor;
 
 TEST(ImageBuilderTest, ConfigCarriesSettingsAndHistory) {
   ImageSettings s;
@@ -36,7 +31,7 @@ TEST(ImageBuilderTest, ConfigCarriesSettingsAndHistory) {
   EXPECT_EQ(c.config.exposed_ports.count("8080/tcp"), 1u);
   EXPECT_EQ(c.created, "1970-01-02T00:00:00Z");
   LayerDescriptor l;
-  l.descriptor = Blob("x", media_type::kOciLayerGzip);
+  l.descriptor = BlobDescriptor("x", media_type::kOciLayerGzip);
   l.diff_id = Digest::Of("y");
   l.created_by = "ocimake: app";
   c = AppendLayer(c, l, 86400);

@@ -3,22 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "oci/oci_test_support.h"
 
 namespace ocimake {
 namespace {
 
-Descriptor Blob(const std::string& content, const char* type) {
-  Descriptor d;
-  d.media_type = type;
-  d.digest = Digest::Of(content);
-  d.size = static_cast<int64_t>(content.size());
-  return d;
-}
+using testing::BlobDescriptor;
 
 TEST(OciJsonTest, ManifestIsCanonicalAndRoundTrips) {
   Manifest m;
-  m.config = Blob("{}", media_type::kOciConfig);
-  m.layers.push_back(Blob("layer", media_type::kOciLayerGzip));
+  m.config = BlobDescriptor("{}", media_type::kOciConfig);
+  m.layers.push_back(BlobDescriptor("layer", media_type::kOciLayerGzip));
   m.annotations["b"] = "2";
   m.annotations["a"] = "1";
   std::string text = ToJson(m);
