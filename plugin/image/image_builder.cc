@@ -88,39 +88,52 @@ ImageConfig AppendLayer(ImageConfig config, const LayerDescriptor& layer, int64_
   return config;
 }
 
+namespace {
+
+// The base's layers, copied (verified) into `out` and listed in `manifest`.
+void CopyBaseLayers(const OciLayout& out, const LoadedImage& base, Manifest* manifest) {
+  for (const auto& l : base.manifest.layers) {
+    WithContext("base " + base.name + " layer " + l.digest.str(),
+                [&] { out.CopyBlobFrom(*base.layout, l); });
+    Descriptor layer = l;
+    // A Docker schema 2 base keeps its bytes; only the names change.
+    if (layer.media_type == media_type::kDockerLayerGzip)
+      layer.media_type = media_type::kOciLayerGzip;
+    if (layer.media_type == media_type::kDockerLayer) layer.media_type = media_type::kOciLayer;
+    manifest->layers.push_back(layer);
+  }
+  manifest->annotations["org.opencontainers.image.base.digest"] =
+      base.manifest_descriptor.digest.str();
+}
+
+// One of our layers into `out`: linked from the layer store, then checked.
+void PlaceOwnLayer(const OciLayout& out, const ImageRequest& r, const LayerDescriptor& l) {
+  if (r.layer_store)
+    WithContext("layer " + l.descriptor.digest.str(),
+                [&] { out.LinkBlobFrom(*r.layer_store, l.descriptor); });
+  // Our own layers were written into this layout by `ocimake layer`; a
+  // missing or truncated one means the layout was changed behind the build.
+  std::string path = out.BlobPath(l.descriptor.digest);
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || st.st_size != l.descriptor.size)
+    Fail("layer {} is missing from {} (the layout was changed outside the build: "
+         "delete the layer's descriptor file and build again)",
+         l.descriptor.digest.str(), out.dir());
+}
+
+}  // namespace
+
 Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
   Manifest manifest;
   ImageConfig config;
   if (r.base) {
-    const LoadedImage& base = *r.base;
-    config = base.config;
-    for (const auto& l : base.manifest.layers) {
-      WithContext("base " + base.name + " layer " + l.digest.str(),
-                  [&] { out.CopyBlobFrom(*base.layout, l); });
-      Descriptor layer = l;
-      // A Docker schema 2 base keeps its bytes; only the names change.
-      if (layer.media_type == media_type::kDockerLayerGzip)
-        layer.media_type = media_type::kOciLayerGzip;
-      if (layer.media_type == media_type::kDockerLayer) layer.media_type = media_type::kOciLayer;
-      manifest.layers.push_back(layer);
-    }
-    manifest.annotations["org.opencontainers.image.base.digest"] =
-        base.manifest_descriptor.digest.str();
+    config = r.base->config;
+    CopyBaseLayers(out, *r.base, &manifest);
   }
   config = WithSettings(config, r.settings, r.epoch, HostPlatform());
   for (const auto& l : r.layers) {
     if (l.entries == 0) continue;  // nothing to add: no empty layer in the image
-    if (r.layer_store)
-      WithContext("layer " + l.descriptor.digest.str(),
-                  [&] { out.LinkBlobFrom(*r.layer_store, l.descriptor); });
-    // Our own layers were written into this layout by `ocimake layer`; a
-    // missing or truncated one means the layout was changed behind the build.
-    std::string path = out.BlobPath(l.descriptor.digest);
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0 || st.st_size != l.descriptor.size)
-      Fail("layer {} is missing from {} (the layout was changed outside the build: "
-           "delete the layer's descriptor file and build again)",
-           l.descriptor.digest.str(), out.dir());
+    PlaceOwnLayer(out, r, l);
     manifest.layers.push_back(l.descriptor);
     config = AppendLayer(config, l, r.epoch);
   }
