@@ -15,7 +15,7 @@
 #include "base/progress.h"
 #include "oci/image_reference.h"
 #include "oci/oci_json.h"
-#include "registry/registry_auth.h"
+#include "registry/registry_credentials.h"
 
 namespace ocimake {
 

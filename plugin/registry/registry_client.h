@@ -2,7 +2,7 @@
 // HTTP (http_client.h), with
 //  - auth: anonymous, Basic, or the Bearer token flow a WWW-Authenticate
 //    challenge asks for (tokens cached per scope, renewed on 401 and expiry).
-//    Credentials (registry_auth.h) go only to the registry's own host and to
+//    Credentials (registry_credentials.h) go only to the registry's own host and to
 //    a token realm on that host or over https; Authorization is dropped on a
 //    redirect to another host; redirects are followed here, not by libcurl.
 //  - transport: https, verified with the system CAs or a CA file; plain http
