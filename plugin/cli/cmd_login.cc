@@ -4,8 +4,8 @@
 #include "base/error.h"
 #include "cli/cli.h"
 #include "oci/image_reference.h"
-#include "registry/registry_auth.h"
 #include "registry/registry_client.h"
+#include "registry/registry_credentials.h"
 
 namespace ocimake {
 

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "closure/elf_info.h"
 #include "closure/root_path.h"
 
@@ -25,12 +26,6 @@ struct Object {
   ElfInfo info;
 };
 
-std::string Trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  auto e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
 void ParseLdSoConfFile(const std::string& root, const std::string& file, int depth,
                        std::vector<std::string>* dirs, std::vector<std::string>* files_read) {
   if (depth > kMaxIncludeDepth) Fail("{}: ld.so.conf includes nested too deep", file);
@@ -44,7 +39,7 @@ void ParseLdSoConfFile(const std::string& root, const std::string& file, int dep
   while (std::getline(in, line)) {
     line = Trim(line.substr(0, line.find('#')));
     if (line.empty()) continue;
-    if (line.rfind("include", 0) == 0 && line.size() > 7 && (line[7] == ' ' || line[7] == '\t')) {
+    if (StartsWith(line, "include") && line.size() > 7 && (line[7] == ' ' || line[7] == '\t')) {
       std::string pattern = Trim(line.substr(8));
       if (pattern.empty() || pattern[0] != '/') pattern = DirName(file) + "/" + pattern;
       glob_t g{};
@@ -57,7 +52,7 @@ void ParseLdSoConfFile(const std::string& root, const std::string& file, int dep
           ParseLdSoConfFile(root, m.substr(strip), depth + 1, dirs, files_read);
       }
       globfree(&g);
-    } else if (line.rfind("hwcap", 0) != 0) {
+    } else if (!StartsWith(line, "hwcap")) {
       dirs->push_back(line);
     }
   }
@@ -180,7 +175,7 @@ class ClosureWalker {
   // points at it, so the image runs as the closure resolved it.
   void AddLoaderLink(const ElfInfo& info, const std::string& name, const std::string& found) {
     std::vector<std::string> defaults = DefaultDirs(info);
-    std::string dir = defaults.size() > 1 && defaults[1].rfind("/usr/lib/", 0) == 0
+    std::string dir = defaults.size() > 1 && StartsWith(defaults[1], "/usr/lib/")
                           ? defaults[1]
                           : "/usr/lib";
     std::string link = dir + "/" + name;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "base/strings.h"
 #include "base/version.h"
 
 namespace ocimake {
@@ -19,18 +20,6 @@ constexpr long kConnectTimeoutSeconds = 30;
 // A transfer that moves less than 1 byte/s for this long is dropped (and
 // retried by the caller), so a hung registry cannot hang a build.
 constexpr long kStallSeconds = 60;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 struct Transfer {
   CURL* curl;
@@ -48,7 +37,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   if (line.substr(0, 5) == "HTTP/") {
     t->response->headers.clear();  // a new response (after 100 Continue)
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-    t->response->headers.emplace_back(Lower(Trim(line.substr(0, colon))),
+    t->response->headers.emplace_back(ToLower(Trim(line.substr(0, colon))),
                                       Trim(line.substr(colon + 1)));
   }
   return size * count;
@@ -148,6 +137,63 @@ HttpError TransportError(CURLcode rc, CURL* curl, const char* detail) {
   }
 }
 
+// The URL, protocols, timeouts, TLS trust and error buffer of one request.
+void SetConnection(CURL* curl, const HttpRequest& request, const std::string& ca_file,
+                   char* error_buffer) {
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // the caller decides (credentials)
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+                   request.connect_timeout > 0 ? request.connect_timeout : kConnectTimeoutSeconds);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, kStallSeconds);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "ocimake/" OCIMAKE_VERSION);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
+}
+
+// Headers and body into `t`, and the progress callback when one is asked for.
+void SetCallbacks(CURL* curl, const HttpRequest& request, Transfer* t) {
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
+  if (request.progress) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, t);
+  }
+}
+
+// The method, and the body read from `t` for a request that has one.
+void SetMethod(CURL* curl, const HttpRequest& request, Transfer* t) {
+  if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.has_body) {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(curl, CURLOPT_READDATA, t);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, t);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    if (request.method != "PUT")
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else if (request.method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+}
+
+// The request's headers, and an empty Expect (no 100-continue round trip).
+curl_slist* HeaderList(const HttpRequest& request) {
+  curl_slist* headers = nullptr;
+  for (const auto& [k, v] : request.headers)
+    headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  return curl_slist_append(headers, "Expect:");
+}
+
 void GlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -185,47 +231,12 @@ HttpResponse HttpClient::Perform(const HttpRequest& request) {
   HttpResponse response;
   Transfer t{curl, &request, &response, 0, false, false, nullptr};
   char error_buffer[CURL_ERROR_SIZE] = "";
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // the caller decides (credentials)
-  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
-                   request.connect_timeout > 0 ? request.connect_timeout : kConnectTimeoutSeconds);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, kStallSeconds);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "ocimake/" OCIMAKE_VERSION);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  if (!ca_file_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  if (request.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  } else if (request.has_body) {
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
-    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-    if (request.method != "PUT")
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  } else if (request.method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  }
-  if (request.progress) {
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
-  }
-  curl_slist* headers = nullptr;
-  for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
-  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, curl_slist_free_all);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  SetConnection(curl, request, ca_file_, error_buffer);
+  SetCallbacks(curl, request, &t);
+  SetMethod(curl, request, &t);
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(HeaderList(request),
+                                                             curl_slist_free_all);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
 
   CURLcode rc = curl_easy_perform(curl);
   if (t.error) std::rethrow_exception(t.error);
@@ -236,10 +247,9 @@ HttpResponse HttpClient::Perform(const HttpRequest& request) {
 }
 
 std::string NormalizeAuthority(const std::string& scheme, const std::string& host_port) {
-  std::string a = Lower(host_port);
+  std::string a = ToLower(host_port);
   std::string default_port = scheme == "https" ? ":443" : scheme == "http" ? ":80" : "";
-  if (!default_port.empty() && a.size() > default_port.size() &&
-      a.compare(a.size() - default_port.size(), default_port.size(), default_port) == 0)
+  if (!default_port.empty() && a.size() > default_port.size() && EndsWith(a, default_port))
     a.resize(a.size() - default_port.size());
   return a;
 }
@@ -268,7 +278,7 @@ UrlParts ParseUrl(const std::string& url) {
   CurlUrl u;
   u.Set(url);
   UrlParts p;
-  p.scheme = Lower(u.Get(CURLUPART_SCHEME));
+  p.scheme = ToLower(u.Get(CURLUPART_SCHEME));
   std::string host = u.Get(CURLUPART_HOST), port = u.Get(CURLUPART_PORT);
   p.authority = NormalizeAuthority(p.scheme, port.empty() ? host : host + ":" + port);
   p.path = u.Get(CURLUPART_PATH);

@@ -1,7 +1,7 @@
 // HTTP/1.1 exchanges over libcurl; the only file that includes <curl/curl.h>.
 // It sends exactly what it is given: no redirect is followed and no
 // credential is added here. The registry client decides both, so it can
-// strip Authorization on a redirect to another host (registry_client.cc).
+// strip Authorization on a redirect to another host (registry_transport.h).
 #ifndef OCIMAKE_REGISTRY_HTTP_CLIENT_H_
 #define OCIMAKE_REGISTRY_HTTP_CLIENT_H_
 

@@ -130,6 +130,18 @@ TEST(HttpClientTest, ConnectionRefusedIsTransient) {
   }
 }
 
+TEST(UrlTest, ResolveAuthorityAndQuery) {
+  EXPECT_EQ(ParseUrl("https://Reg.Example.com:443/v2/").authority, "reg.example.com");
+  EXPECT_EQ(ParseUrl("http://127.0.0.1:5000/v2/").authority, "127.0.0.1:5000");
+  EXPECT_EQ(ParseUrl("http://[::1]:5000/v2/").authority, "[::1]:5000");
+  EXPECT_EQ(ResolveUrl("http://h:1/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u?_state=x"),
+            "http://h:1/v2/a/blobs/uploads/u?_state=x");
+  EXPECT_EQ(ResolveUrl("http://h:1/v2/", "https://cdn.example/blob"), "https://cdn.example/blob");
+  EXPECT_EQ(AddQuery("http://h/u?_state=x", "digest", "sha256:ab"),
+            "http://h/u?_state=x&digest=sha256%3Aab");
+  EXPECT_EQ(AddQuery("/v2/a/blobs/uploads/", "mount", "x y"), "/v2/a/blobs/uploads/?mount=x%20y");
+}
+
 TEST(RegistryClientTest, ManifestMustMatchTheDigestTheRegistryClaims) {
   const std::string body = R"({"schemaVersion":2,"layers":[],"config":{}})";
   const std::string other = "sha256:" + std::string(64, '0');

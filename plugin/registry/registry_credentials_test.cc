@@ -1,4 +1,4 @@
-#include "registry/registry_auth.h"
+#include "registry/registry_credentials.h"
 
 #include <sys/stat.h>
 

@@ -9,8 +9,8 @@
 // else credsStore names a helper for every host. A helper is the program
 // docker-credential-<name>, run as `docker-credential-<name> get` with the
 // server on stdin. Nothing found: anonymous.
-#ifndef OCIMAKE_REGISTRY_REGISTRY_AUTH_H_
-#define OCIMAKE_REGISTRY_REGISTRY_AUTH_H_
+#ifndef OCIMAKE_REGISTRY_REGISTRY_CREDENTIALS_H_
+#define OCIMAKE_REGISTRY_REGISTRY_CREDENTIALS_H_
 
 #include <functional>
 #include <optional>
@@ -52,4 +52,4 @@ std::string Base64Decode(std::string_view text);
 
 }  // namespace ocimake
 
-#endif  // OCIMAKE_REGISTRY_REGISTRY_AUTH_H_
+#endif  // OCIMAKE_REGISTRY_REGISTRY_CREDENTIALS_H_

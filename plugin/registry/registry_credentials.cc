@@ -1,4 +1,4 @@
-#include "registry/registry_auth.h"
+#include "registry/registry_credentials.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "base/subprocess.h"
 #include "oci/image_reference.h"
 #include "oci/oci_json.h"
@@ -25,7 +26,7 @@ std::string Env(const char* name) {
 // "https://host:5000/v1/" -> "host:5000"
 std::string KeyHost(std::string key) {
   for (const char* scheme : {"https://", "http://"})
-    if (key.rfind(scheme, 0) == 0) key = key.substr(std::string(scheme).size());
+    if (StartsWith(key, scheme)) key = key.substr(std::string(scheme).size());
   return key.substr(0, key.find('/'));
 }
 

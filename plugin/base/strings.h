@@ -1,0 +1,27 @@
+// The string helpers of the tree, written once: Trim, ToLower, StartsWith,
+// EndsWith and Split. ASCII only (header names, hosts, config lines); no
+// locale is consulted.
+#ifndef OCIMAKE_BASE_STRINGS_H_
+#define OCIMAKE_BASE_STRINGS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocimake {
+
+inline constexpr std::string_view kWhitespace = " \t\r\n";
+
+// `s` without leading and trailing characters of `chars`.
+std::string Trim(std::string_view s, std::string_view chars = kWhitespace);
+// `s` with A-Z turned into a-z; every other byte kept.
+std::string ToLower(std::string_view s);
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+// The pieces of `s` between `sep`s, empty ones included: "a,,b" -> {"a", "", "b"},
+// "" -> {""}.
+std::vector<std::string> Split(std::string_view s, char sep);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_BASE_STRINGS_H_

@@ -1,0 +1,36 @@
+#include "base/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace ocimake {
+namespace {
+
+TEST(StringsTest, Trim) {
+  EXPECT_EQ(Trim("  a b \t\r\n"), "a b");
+  EXPECT_EQ(Trim(" \t "), "");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(Trim(" a\t", " "), "a\t") << "only the characters given";
+}
+
+TEST(StringsTest, ToLower) {
+  EXPECT_EQ(ToLower("WWW-Authenticate"), "www-authenticate");
+  EXPECT_EQ(ToLower("a1:[::1]"), "a1:[::1]");
+  EXPECT_EQ(ToLower("\xC4"), "\xC4") << "bytes above ASCII kept";
+}
+
+TEST(StringsTest, StartsAndEndsWith) {
+  EXPECT_TRUE(StartsWith("bytes=0-1", "bytes="));
+  EXPECT_TRUE(StartsWith("x", ""));
+  EXPECT_FALSE(StartsWith("by", "bytes"));
+  EXPECT_TRUE(EndsWith("host:443", ":443"));
+  EXPECT_FALSE(EndsWith("43", ":443"));
+}
+
+TEST(StringsTest, Split) {
+  EXPECT_EQ(Split("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(Split("", ','), (std::vector<std::string>{""}));
+  EXPECT_EQ(Split("a b\n", '\n'), (std::vector<std::string>{"a b", ""}));
+}
+
+}  // namespace
+}  // namespace ocimake
