@@ -9,16 +9,13 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 
 namespace ocimake {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 bool HasComponent(const std::string& path, const std::string& name) {
   return path.find("/" + name + "/") != std::string::npos;
