@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "base/error.h"
+#include "base/test_support.h"
 #include "oci/oci_json.h"
 
 namespace ocimake {
@@ -48,17 +48,10 @@ class Store {
   std::map<std::string, std::string> docs_;
 };
 
+using testing::ErrorOf;
+
 const Platform kAmd64{"linux", "amd64", ""};
 const Platform kArm64{"linux", "arm64", ""};
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(IndexWalkTest, IndexTypes) {
   EXPECT_TRUE(IsIndexType(media_type::kOciIndex));

@@ -2,26 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
-
-#include "base/error.h"
-#include "base/fs_util.h"
 #include "base/test_support.h"
 
 namespace ocimake {
 namespace {
 
+using testing::ErrorOf;
 using testing::ScratchDir;
 using testing::WriteTestFile;
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 // A scratch directory holding a layout directory "img" and a file "app.tar".
 class LocationTest : public ::testing::Test {
