@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "layer/layer_entries.h"
+#include "oci/index_walk.h"
 #include "oci/oci_json.h"
 #include "oci/oci_types.h"
 
@@ -110,24 +111,17 @@ std::string SniffLayerMediaType(const std::string& path) {
 void ImportOciLayout(const std::string& raw, const OciLayout& dst, const std::string& file) {
   OciLayout src = OciLayout::Open(raw);
   Index index = WithContext(file, [&] { return src.ReadIndex(); });
-  std::vector<Descriptor> pending = index.manifests;
-  while (!pending.empty()) {
-    Descriptor d = pending.back();
-    pending.pop_back();
-    WithContext(file, [&] {
-      std::string text = src.ReadSmallBlob(d);
-      std::string what = "blob " + d.digest.str();
-      std::string mt = SniffMediaType(text, what);
-      if (mt == media_type::kOciIndex || mt == media_type::kDockerManifestList) {
-        for (auto& m : ParseIndex(text, what).manifests) pending.push_back(m);
-      } else {
-        Manifest m = ParseManifest(text, what);
-        dst.CopyBlobFrom(src, m.config);
-        for (auto& l : m.layers) dst.CopyBlobFrom(src, l);
-      }
-      dst.CopyBlobFrom(src, d);
-    });
-  }
+  auto read = [&](const Descriptor& d) { return src.ReadSmallBlob(d); };
+  auto copy = [&](const TreeNode& node) {
+    if (node.manifest) {
+      dst.CopyBlobFrom(src, node.manifest->config);
+      for (auto& l : node.manifest->layers) dst.CopyBlobFrom(src, l);
+    }
+    dst.CopyBlobFrom(src, node.descriptor);
+  };
+  WithContext(file, [&] {
+    for (const auto& m : index.manifests) VisitTree(m, read, copy, "blob");
+  });
   WriteFileAtomic(JoinPath(dst.dir(), "index.json"), ToJson(index));
 }
 

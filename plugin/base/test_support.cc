@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "base/error.h"
 #include "base/fs_util.h"
 
 namespace ocimake {
@@ -43,6 +44,15 @@ void MakeSymlink(const std::string& target, const std::string& link) {
 void CopyTestFile(const std::string& from, const std::string& to) {
   MakeDirs(DirName(to));
   fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+}
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 }  // namespace testing

@@ -2,6 +2,7 @@
 #ifndef OCIMAKE_BASE_TEST_SUPPORT_H_
 #define OCIMAKE_BASE_TEST_SUPPORT_H_
 
+#include <functional>
 #include <string>
 
 namespace ocimake {
@@ -22,6 +23,8 @@ class ScratchDir {
 void WriteTestFile(const std::string& path, const std::string& content, int mode = 0644);
 void MakeSymlink(const std::string& target, const std::string& link);
 void CopyTestFile(const std::string& from, const std::string& to);
+// The message of the Error `f` throws; "(no error)" when it throws none.
+std::string ErrorOf(const std::function<void()>& f);
 
 }  // namespace testing
 }  // namespace ocimake

@@ -19,44 +19,6 @@ namespace ocimake {
 
 namespace {
 
-struct Location {
-  std::string transport;  // oci, oci-archive, docker-archive, docker
-  std::string path;       // docker: the image reference
-  std::string tag;
-};
-
-Location ParseLocation(const std::string& text) {
-  auto colon = text.find(':');
-  if (colon == std::string::npos)
-    Fail("'{}': expected TRANSPORT:PATH (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, "
-         "docker://REFERENCE)", text);
-  Location l{text.substr(0, colon), text.substr(colon + 1), ""};
-  if (l.transport != "oci" && l.transport != "oci-archive" && l.transport != "docker-archive" &&
-      l.transport != "docker")
-    Fail("'{}': unknown transport '{}' (expected oci, oci-archive, docker-archive or docker)",
-         text, l.transport);
-  if (l.transport == "docker") {
-    if (l.path.rfind("//", 0) != 0) Fail("'{}': expected docker://REFERENCE", text);
-    l.path = l.path.substr(2);
-    ParseImageReference(l.path);  // validated now, before anything is read
-  }
-  if (l.transport == "oci") {
-    auto tag_colon = l.path.find(':');
-    if (tag_colon != std::string::npos) {
-      l.tag = l.path.substr(tag_colon + 1);
-      l.path = l.path.substr(0, tag_colon);
-    }
-  }
-  if (l.path.empty()) Fail("'{}': empty path", text);
-  return l;
-}
-
-SourceSpec SpecOf(const Location& l) {
-  if (l.transport == "oci") return {SourceSpec::kLayout, l.path, l.tag};
-  if (l.transport == "docker") return {SourceSpec::kRegistry, l.path, ""};
-  return {SourceSpec::kArchive, l.path, ""};
-}
-
 std::string TempParent() {
   const char* tmp = std::getenv("TMPDIR");
   return tmp && *tmp ? tmp : "/tmp";
@@ -84,23 +46,23 @@ int RunCopy(const Args& args) {
                  "OS/ARCH[/VARIANT] to take from a multi-platform source (default: the host's)");
   AddRegistryFlags(app, &flags);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
-  Location src = ParseLocation(from), dst = ParseLocation(to);
+  SourceSpec src = ParseTransportSpec(from), dst = ParseTransportSpec(to);
   RegistryOptions options = MakeRegistryOptions(flags);
   Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
   std::string scratch =
-      dst.transport == "docker" ? TempParent() : DirName(AbsolutePath(dst.path));
+      dst.kind == SourceSpec::kRegistry ? TempParent() : DirName(AbsolutePath(dst.path));
   OpenedSource source = WithContext(
-      from, [&] { return OpenSource(SpecOf(src), want, scratch, &options); });
+      from, [&] { return OpenSource(src, want, scratch, &options); });
   Descriptor md;
-  if (dst.transport == "oci") {
+  if (dst.kind == SourceSpec::kLayout) {
     std::string tag = dst.tag;
     if (tag.empty()) {
       auto it = source.image.manifest_descriptor.annotations.find(kRefNameAnnotation);
       if (it != source.image.manifest_descriptor.annotations.end()) tag = it->second;
-      if (src.transport == "docker") tag = "";  // the cache's full reference is no tag here
+      if (src.kind == SourceSpec::kRegistry) tag = "";  // the cache's full reference is no tag here
     }
     md = CopyImage(source.image, OciLayout::Create(dst.path), tag);
-  } else if (dst.transport == "docker") {
+  } else if (dst.kind == SourceSpec::kRegistry) {
     ImageReference ref = ParseImageReference(dst.path);
     if (!ref.digest.empty() && ref.digest != source.image.manifest_descriptor.digest)
       Fail("{}: the image's digest is {}", to, source.image.manifest_descriptor.digest.str());
@@ -113,7 +75,7 @@ int RunCopy(const Args& args) {
                 options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir);
     });
   } else {
-    ExportArchive(source.image, ParseArchiveFormat(dst.transport), "", dst.path);
+    ExportArchive(source.image, ParseArchiveFormat(dst.format), "", dst.path);
     md = source.image.manifest_descriptor;
   }
   std::cout << md.digest.str() << "\n";

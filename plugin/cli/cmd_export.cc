@@ -1,7 +1,8 @@
 #include "archive/archive_export.h"
 #include "base/error.h"
 #include "cli/cli.h"
-#include "source/image_source.h"
+#include "oci/image.h"
+#include "source/location.h"
 
 namespace ocimake {
 

@@ -34,15 +34,11 @@ int RunPull(const Args& args) {
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   ImageReference ref = ParseImageReference(source);
-  // DIR:TAG: the directory may not exist yet, so split at the first ':'.
-  std::string dir = destination, tag = ref.tag;
-  if (size_t colon = destination.find(':'); colon != std::string::npos && colon > 0) {
-    dir = destination.substr(0, colon);
-    tag = destination.substr(colon + 1);
-  }
+  auto [dir, dest_tag] = SplitNewLayoutTag(destination);
+  std::string tag = dest_tag.value_or(ref.tag);
   RegistryOptions options = MakeRegistryOptions(flags);
   Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
-  SourceSpec spec{SourceSpec::kRegistry, ref.str(), ""};
+  SourceSpec spec{SourceSpec::kRegistry, ref.str(), "", ""};
   OpenedSource pulled = OpenSource(spec, want, DirName(AbsolutePath(dir)), &options);
   Descriptor md = CopyImage(pulled.image, OciLayout::Create(dir), tag);
   std::cout << md.digest.str() << "\n";

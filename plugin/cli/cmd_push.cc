@@ -4,12 +4,13 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "cli/cli.h"
+#include "oci/image.h"
 #include "oci/image_reference.h"
 #include "registry/registry_cache.h"
 #include "registry/registry_client.h"
 #include "registry/registry_push.h"
 #include "rootfs/rootfs_unpacker.h"
-#include "source/image_source.h"
+#include "source/location.h"
 
 namespace ocimake {
 

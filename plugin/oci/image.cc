@@ -1,44 +1,19 @@
 #include "oci/image.h"
 
 #include "base/error.h"
+#include "oci/index_walk.h"
 #include "oci/oci_json.h"
-#include "oci/platform.h"
 
 namespace ocimake {
 
 namespace {
 
-constexpr int kMaxIndexDepth = 4;
-
-bool IsIndexType(const std::string& mt) {
-  return mt == media_type::kOciIndex || mt == media_type::kDockerManifestList;
-}
-
-Descriptor PickFromIndex(const OciLayout& layout, const Index& index, const std::string& tag,
-                         const Platform& want, const std::string& what, int depth) {
-  if (depth > kMaxIndexDepth) Fail("{}: indexes nested deeper than {}", what, kMaxIndexDepth);
-  std::vector<Descriptor> candidates;
-  for (const auto& m : index.manifests) {
-    if (!tag.empty() && depth == 0) {
-      auto it = m.annotations.find(kRefNameAnnotation);
-      if (it == m.annotations.end() || it->second != tag) continue;
-    }
-    if (m.platform && !PlatformMatches(*m.platform, want)) continue;
-    candidates.push_back(m);
-  }
-  if (candidates.empty()) {
-    if (!tag.empty() && depth == 0) Fail("{}: no image tagged '{}'", what, tag);
-    Fail("{}: no image for platform {}/{}", what, want.os, want.architecture);
-  }
-  if (candidates.size() > 1 && depth == 0 && tag.empty())
-    Fail("{}: holds {} images; name one with :TAG", what, candidates.size());
-  Descriptor d = candidates.front();
-  if (IsIndexType(d.media_type)) {
-    std::string text = layout.ReadSmallBlob(d);
-    return PickFromIndex(layout, ParseIndex(text, what + " " + d.digest.str()), "", want, what,
-                         depth + 1);
-  }
-  return d;
+// Reads the nested indexes of `layout`, verified against their descriptors.
+IndexReader LayoutIndexReader(const OciLayout& layout) {
+  return [&layout](const Descriptor& d, const std::string& what) -> std::optional<Index> {
+    if (!IsIndexType(d.media_type)) return std::nullopt;
+    return ParseIndex(layout.ReadSmallBlob(d), what);
+  };
 }
 
 }  // namespace
@@ -48,8 +23,9 @@ LoadedImage LoadImage(const std::string& layout_dir, const std::string& tag,
   LoadedImage img;
   img.layout = std::make_shared<OciLayout>(OciLayout::Open(layout_dir));
   img.name = tag.empty() ? layout_dir : layout_dir + ":" + tag;
-  img.manifest_descriptor =
-      PickFromIndex(*img.layout, img.layout->ReadIndex(), tag, want, img.name, 0);
+  img.manifest_descriptor = WalkFromRoot(img.layout->ReadIndex(), tag, want,
+                                         LayoutIndexReader(*img.layout), img.name)
+                                .manifest;
   std::string what = img.name + " manifest " + img.manifest_descriptor.digest.str();
   img.manifest = ParseManifest(img.layout->ReadSmallBlob(img.manifest_descriptor), what);
   img.config_descriptor = img.manifest.config;
@@ -62,11 +38,7 @@ LoadedImage LoadImage(const std::string& layout_dir, const std::string& tag,
 }
 
 Descriptor FindTagged(const OciLayout& layout, const std::string& tag) {
-  std::vector<Descriptor> found;
-  for (const auto& m : layout.ReadIndex().manifests) {
-    auto it = m.annotations.find(kRefNameAnnotation);
-    if (tag.empty() || (it != m.annotations.end() && it->second == tag)) found.push_back(m);
-  }
+  std::vector<Descriptor> found = TaggedEntries(layout.ReadIndex(), tag);
   if (found.empty()) {
     if (tag.empty()) Fail("{}: holds no image", layout.dir());
     Fail("{}: no image tagged '{}'", layout.dir(), tag);

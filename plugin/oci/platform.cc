@@ -10,6 +10,12 @@ bool PlatformMatches(const Platform& have, const Platform& want) {
          (want.variant.empty() || have.variant == want.variant);
 }
 
+std::string PlatformString(const Platform& p) {
+  std::string s = p.os + "/" + p.architecture;
+  if (!p.variant.empty()) s += "/" + p.variant;
+  return s;
+}
+
 Platform HostPlatform() {
   struct utsname u;
   uname(&u);

@@ -3,6 +3,8 @@
 #ifndef OCIMAKE_OCI_PLATFORM_H_
 #define OCIMAKE_OCI_PLATFORM_H_
 
+#include <string>
+
 #include "oci/oci_types.h"
 
 namespace ocimake {
@@ -11,6 +13,8 @@ namespace ocimake {
 Platform HostPlatform();
 // True when `have` is what `want` asks for (an empty field of `want`: any).
 bool PlatformMatches(const Platform& have, const Platform& want);
+// "os/architecture[/variant]", as --platform takes it and messages show it.
+std::string PlatformString(const Platform& p);
 
 }  // namespace ocimake
 

@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "oci/image.h"
+#include "oci/index_walk.h"
 #include "oci/oci_json.h"
 #include "oci/oci_layout.h"
 #include "oci/platform.h"
@@ -15,18 +16,6 @@
 namespace ocimake {
 
 namespace {
-
-constexpr int kMaxIndexDepth = 4;
-
-bool IsIndexType(const std::string& mt) {
-  return mt == media_type::kOciIndex || mt == media_type::kDockerManifestList;
-}
-
-std::string PlatformName(const Platform& p) {
-  std::string s = p.os + "/" + p.architecture;
-  if (!p.variant.empty()) s += "/" + p.variant;
-  return s;
-}
 
 struct Document {
   Descriptor descriptor;
@@ -86,19 +75,23 @@ Document FetchDocument(const OciLayout& cache, LazyClient& client, const ImageRe
   return {m.descriptor, m.body};
 }
 
-Descriptor ChoosePlatform(const Index& index, const Platform& want, const std::string& what) {
-  std::vector<std::string> offered;
-  for (const auto& m : index.manifests) {
-    if (!m.platform) continue;
-    if (PlatformMatches(*m.platform, want)) return m;
-    offered.push_back(PlatformName(*m.platform));
-  }
-  // An index whose only entry names no platform: take it.
-  if (index.manifests.size() == 1 && !index.manifests[0].platform) return index.manifests[0];
-  std::string list;
-  for (const auto& o : offered) list += (list.empty() ? "" : ", ") + o;
-  Fail("{}: no image for platform {} (the index has: {})", what, PlatformName(want),
-       list.empty() ? "none with a platform" : list);
+// Walks from the document `ref` names to the manifest for `want`, fetching
+// each document through the cache; `doc` ends as the manifest's document.
+WalkResult WalkRegistry(const OciLayout& cache, LazyClient& client, const ImageReference& ref,
+                        const Platform& want, Document& doc) {
+  std::string parent;  // the index that named the document read next
+  auto read = [&](const Descriptor& d, const std::string& what) -> std::optional<Index> {
+    if (d.digest != doc.descriptor.digest) {
+      doc = FetchDocument(cache, client, ref, d.digest.str());
+      if (doc.descriptor.size != d.size)
+        Fail("{}: manifest {}: size mismatch: expected {} bytes, got {}", parent,
+             d.digest.str(), d.size, doc.descriptor.size);
+    }
+    if (!IsIndexType(doc.descriptor.media_type)) return std::nullopt;
+    parent = what;
+    return ParseIndex(doc.body, what);
+  };
+  return WalkToManifest(doc.descriptor, want, read, ref.str());
 }
 
 void TagInCache(const OciLayout& cache, const std::string& name, Descriptor manifest,
@@ -132,17 +125,7 @@ PulledImage PullImage(const ImageReference& ref, const Platform& want_in,
   LazyClient client(ref.registry, options);
 
   Document doc = FetchDocument(cache, client, ref, ref.reference());
-  std::optional<Platform> platform;
-  for (int depth = 0; IsIndexType(doc.descriptor.media_type); ++depth) {
-    std::string what = ref.str() + " index " + doc.descriptor.digest.str();
-    if (depth >= kMaxIndexDepth) Fail("{}: indexes nested deeper than {}", what, kMaxIndexDepth);
-    Descriptor chosen = ChoosePlatform(ParseIndex(doc.body, what), want, what);
-    if (chosen.platform) platform = chosen.platform;
-    doc = FetchDocument(cache, client, ref, chosen.digest.str());
-    if (doc.descriptor.size != chosen.size)
-      Fail("{}: manifest {}: size mismatch: expected {} bytes, got {}", what,
-           chosen.digest.str(), chosen.size, doc.descriptor.size);
-  }
+  std::optional<Platform> platform = WalkRegistry(cache, client, ref, want, doc).platform;
   std::string what = ref.str() + " manifest " + doc.descriptor.digest.str();
   Manifest manifest = ParseManifest(doc.body, what);
   std::vector<Descriptor> blobs = {manifest.config};

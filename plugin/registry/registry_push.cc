@@ -1,18 +1,12 @@
 #include "registry/registry_push.h"
 
 #include "base/error.h"
-#include "oci/oci_json.h"
+#include "oci/index_walk.h"
 #include "registry/registry_cache.h"
 
 namespace ocimake {
 
 namespace {
-
-constexpr int kMaxIndexDepth = 4;
-
-bool IsIndexType(const std::string& mt) {
-  return mt == media_type::kOciIndex || mt == media_type::kDockerManifestList;
-}
 
 class Pusher {
  public:
@@ -23,22 +17,18 @@ class Pusher {
 
   // Pushes a manifest or index and everything below it; returns the exact
   // bytes pushed and their descriptor (media type from the document).
-  std::pair<Descriptor, std::string> Push(const Descriptor& d, int depth) {
-    std::string what = layout_.dir() + " " + d.digest.str();
-    if (depth > kMaxIndexDepth) Fail("{}: indexes nested deeper than {}", what, kMaxIndexDepth);
-    std::string body = layout_.ReadSmallBlob(d);
-    Descriptor pushed = d;
-    std::string sniffed = SniffMediaType(body, what);
-    if (!sniffed.empty()) pushed.media_type = sniffed;
-    if (IsIndexType(pushed.media_type)) {
-      for (const auto& child : ParseIndex(body, what).manifests) Push(child, depth + 1);
-    } else {
-      Manifest m = ParseManifest(body, what);
-      PushBlob(m.config);
-      for (const auto& l : m.layers) PushBlob(l);
-    }
-    client_.PutManifest(repo_, d.digest.str(), pushed, body);
-    return {pushed, body};
+  std::pair<Descriptor, std::string> Push(const Descriptor& top) {
+    std::pair<Descriptor, std::string> last;
+    auto read = [&](const Descriptor& d) { return layout_.ReadSmallBlob(d); };
+    VisitTree(top, read, [&](const TreeNode& node) {
+      if (node.manifest) {
+        PushBlob(node.manifest->config);
+        for (const auto& l : node.manifest->layers) PushBlob(l);
+      }
+      client_.PutManifest(repo_, node.descriptor.digest.str(), node.descriptor, node.body);
+      last = {node.descriptor, node.body};  // the top comes last
+    }, layout_.dir());
+    return last;
   }
 
   void Finish() { locations_.Record(seen_, repo_); }
@@ -75,7 +65,7 @@ PushSummary PushImage(RegistryClient& client, const std::string& repo, const Oci
                       const Descriptor& top, const std::vector<std::string>& tags,
                       const std::string& cache_dir) {
   Pusher pusher(client, repo, layout, cache_dir);
-  auto [pushed, body] = pusher.Push(top, 0);
+  auto [pushed, body] = pusher.Push(top);
   for (const auto& tag : tags) client.PutManifest(repo, tag, pushed, body);
   pusher.Finish();
   pusher.summary.digest = top.digest;
