@@ -10,7 +10,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -112,42 +115,54 @@ int RootfsUnpacker::OpenDir(const std::string& path, bool create) {
   return OpenDirFollowing(path, create, 0);
 }
 
+namespace {
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::istringstream in(path);
+  std::string part;
+  while (std::getline(in, part, '/'))
+    if (!part.empty() && part != ".") parts.push_back(part);
+  return parts;
+}
+
+// Creates directory parts[i] in `fd`, the resolved parts[0..i). Created
+// relative to the (already resolved) parent: the new name is a plain
+// component, so nothing here can be redirected. When a dangling symlink is
+// in the way, returns the whole path with it resolved inside the root, as
+// the kernel would after chroot (`fd` is closed then).
+std::optional<std::string> CreateComponent(int fd, const std::vector<std::string>& parts,
+                                           size_t i) {
+  if (mkdirat(fd, parts[i].c_str(), 0755) != 0 && errno != EEXIST) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    FailErrno("creating directory /" + Join(parts, i + 1));
+  }
+  struct stat st;
+  if (fstatat(fd, parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode))
+    return std::nullopt;
+  char target[4096];
+  ssize_t n = readlinkat(fd, parts[i].c_str(), target, sizeof target);
+  close(fd);
+  if (n < 0) FailErrno("readlink /" + Join(parts, i + 1));
+  std::string rest;
+  for (size_t j = i + 1; j < parts.size(); ++j) rest += "/" + parts[j];
+  return ClampedJoin(Join(parts, i), std::string(target, static_cast<size_t>(n))) + rest;
+}
+
+}  // namespace
+
 int RootfsUnpacker::OpenDirFollowing(const std::string& path, bool create, int depth) {
   constexpr int kMaxLinks = 40;
   if (depth > kMaxLinks) Fail("/{}: too many levels of symbolic links", path);
-  std::vector<std::string> parts;
-  {
-    std::istringstream in(path);
-    std::string part;
-    while (std::getline(in, part, '/'))
-      if (!part.empty() && part != ".") parts.push_back(part);
-  }
+  std::vector<std::string> parts = SplitPath(path);
   int fd = OpenInRoot(root_fd_, "", O_RDONLY | O_DIRECTORY);
   for (size_t i = 0; i < parts.size(); ++i) {
     int next = OpenInRoot(root_fd_, Join(parts, i + 1), O_RDONLY | O_DIRECTORY);
     if (next < 0 && errno == ENOENT && create) {
-      // Created relative to the (already resolved) parent: the new name is
-      // a plain component, so nothing here can be redirected.
-      if (mkdirat(fd, parts[i].c_str(), 0755) != 0 && errno != EEXIST) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        FailErrno("creating directory /" + Join(parts, i + 1));
-      }
-      struct stat st;
-      if (fstatat(fd, parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-        // A dangling symlink on the way: create its target, inside the
-        // root, as the kernel would resolve it after chroot.
-        char target[4096];
-        ssize_t n = readlinkat(fd, parts[i].c_str(), target, sizeof target);
-        close(fd);
-        if (n < 0) FailErrno("readlink /" + Join(parts, i + 1));
-        std::string rest;
-        for (size_t j = i + 1; j < parts.size(); ++j) rest += "/" + parts[j];
-        std::string resolved =
-            ClampedJoin(Join(parts, i), std::string(target, static_cast<size_t>(n))) + rest;
-        return OpenDirFollowing(resolved, create, depth + 1);
-      }
+      if (auto resolved = CreateComponent(fd, parts, i))
+        return OpenDirFollowing(*resolved, create, depth + 1);
       next = OpenInRoot(root_fd_, Join(parts, i + 1), O_RDONLY | O_DIRECTORY);
     }
     close(fd);
