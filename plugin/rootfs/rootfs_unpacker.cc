@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -96,15 +95,9 @@ namespace {
 // Joins and normalises inside the root: ".." at the root stays at the root.
 std::string ClampedJoin(const std::string& base, const std::string& rel) {
   std::vector<std::string> out;
-  std::istringstream in((rel.empty() || rel[0] != '/') ? base + "/" + rel : rel);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!out.empty()) out.pop_back();
-      continue;
-    }
-    out.push_back(part);
+  for (auto& part : PathComponents((rel.empty() || rel[0] != '/') ? base + "/" + rel : rel)) {
+    if (part != "..") out.push_back(part);
+    else if (!out.empty()) out.pop_back();
   }
   return Join(out, out.size());
 }
@@ -116,15 +109,6 @@ int RootfsUnpacker::OpenDir(const std::string& path, bool create) {
 }
 
 namespace {
-
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  std::istringstream in(path);
-  std::string part;
-  while (std::getline(in, part, '/'))
-    if (!part.empty() && part != ".") parts.push_back(part);
-  return parts;
-}
 
 // Creates directory parts[i] in `fd`, the resolved parts[0..i). Created
 // relative to the (already resolved) parent: the new name is a plain
@@ -156,7 +140,7 @@ std::optional<std::string> CreateComponent(int fd, const std::vector<std::string
 int RootfsUnpacker::OpenDirFollowing(const std::string& path, bool create, int depth) {
   constexpr int kMaxLinks = 40;
   if (depth > kMaxLinks) Fail("/{}: too many levels of symbolic links", path);
-  std::vector<std::string> parts = SplitPath(path);
+  std::vector<std::string> parts = PathComponents(path);
   int fd = OpenInRoot(root_fd_, "", O_RDONLY | O_DIRECTORY);
   for (size_t i = 0; i < parts.size(); ++i) {
     int next = OpenInRoot(root_fd_, Join(parts, i + 1), O_RDONLY | O_DIRECTORY);
