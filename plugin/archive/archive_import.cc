@@ -1,7 +1,5 @@
 #include "archive/archive_import.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 #include "base/fs_util.h"
 #include "layer/layer_entries.h"
 #include "oci/index_walk.h"
+#include "layer/layer_reader.h"
 #include "oci/oci_json.h"
 #include "oci/oci_types.h"
 
@@ -18,67 +17,21 @@ namespace ocimake {
 
 namespace {
 
-class ArchiveReader {
- public:
-  ArchiveReader(const std::string& path, bool raw) : path_(path), a_(archive_read_new()) {
-    archive_read_support_filter_all(a_);
-    if (raw) {
-      archive_read_support_format_raw(a_);
-      archive_read_support_format_empty(a_);
-    } else {
-      archive_read_support_format_tar(a_);
-      archive_read_support_format_gnutar(a_);
-    }
-    if (archive_read_open_filename(a_, path.c_str(), 1 << 20) != ARCHIVE_OK)
-      Fail("{}: {}", path, archive_error_string(a_));
-  }
-  ~ArchiveReader() { archive_read_free(a_); }
-  // False at the end of the archive.
-  bool Next(archive_entry** e) {
-    int rc = archive_read_next_header(a_, e);
-    if (rc == ARCHIVE_EOF) return false;
-    if (rc < ARCHIVE_WARN) Fail("{}: not a valid tar archive: {}", path_, archive_error_string(a_));
-    return true;
-  }
-  void ReadData(const ByteSink& sink) {
-    const void* buf;
-    size_t size;
-    la_int64_t offset;
-    for (;;) {
-      int rc = archive_read_data_block(a_, &buf, &size, &offset);
-      if (rc == ARCHIVE_EOF) return;
-      if (rc < ARCHIVE_WARN) Fail("{}: {}", path_, archive_error_string(a_));
-      sink(static_cast<const char*>(buf), size);
-    }
-  }
-
- private:
-  std::string path_;
-  archive* a_;
-};
-
 // Extracts the regular files of the tarball into `raw` under their
 // normalised names. Links, devices and directories are not created: an
 // archive of blobs has no use for them, and so they cannot be abused.
 void ExtractRegularFiles(const std::string& file, const std::string& raw) {
-  ArchiveReader reader(file, false);
-  archive_entry* e;
-  uint64_t total = 0, count = 0;
+  LayerReadPolicy policy;
+  policy.max_entries = kMaxArchiveEntries;
+  policy.max_bytes = kMaxArchiveBytes;
+  LayerReader reader(file, file, policy);
+  LayerTarEntry e;
   while (reader.Next(&e)) {
-    if (++count > kMaxArchiveEntries)
-      Fail("{}: more than {} entries", file, kMaxArchiveEntries);
-    if (archive_entry_filetype(e) != AE_IFREG) continue;
-    const char* name = archive_entry_pathname(e);
-    std::string rel = WithContext(file, [&] { return NormalizeLayerPath(name ? name : ""); });
-    std::string dest = JoinPath(raw, rel);
+    if (e.type != LayerTarEntry::kFile) continue;
+    std::string dest = JoinPath(raw, e.path);
     MakeDirs(DirName(dest));
     AtomicFile out(dest);
-    reader.ReadData([&](const char* p, size_t n) {
-      total += n;
-      if (total > kMaxArchiveBytes)
-        Fail("{}: unpacks to more than {} bytes", file, kMaxArchiveBytes);
-      out.Write(p, n);
-    });
+    reader.ReadContent([&](const char* p, size_t n) { out.Write(p, n); });
     out.Commit();
   }
 }
@@ -163,20 +116,6 @@ void ImportDockerArchive(const std::string& raw, const OciLayout& dst, const std
 }
 
 }  // namespace
-
-void ReadDecompressed(const std::string& path, const ByteSink& sink) {
-  ArchiveReader reader(path, true);
-  archive_entry* e;
-  if (!reader.Next(&e)) return;  // empty file
-  reader.ReadData(sink);
-}
-
-Digest UncompressedDigest(const std::string& path, uint64_t* size) {
-  Sha256 h;
-  ReadDecompressed(path, [&](const char* p, size_t n) { h.Update(p, n); });
-  if (size) *size = h.bytes();
-  return h.Finish();
-}
 
 void ImportArchive(const std::string& file, const std::string& layout_dir) {
   if (!PathExists(file)) Fail("{}: no such file", file);

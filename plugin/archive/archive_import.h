@@ -2,15 +2,13 @@
 // Nothing in the tarball is trusted: names are normalised (no "..", no
 // absolute paths, no links followed), sizes and entry counts are bounded,
 // every blob is verified against its digest, and every docker-archive layer
-// against the diff_id its config declares.
+// against the diff_id its config declares. The tarball is read by the one
+// tar reader (layer/layer_reader.h), with its checks.
 #ifndef OCIMAKE_ARCHIVE_ARCHIVE_IMPORT_H_
 #define OCIMAKE_ARCHIVE_ARCHIVE_IMPORT_H_
 
 #include <cstdint>
 #include <string>
-
-#include "base/digest.h"
-#include "oci/oci_layout.h"
 
 namespace ocimake {
 
@@ -20,13 +18,6 @@ inline constexpr uint64_t kMaxArchiveEntries = 1u << 20;
 // Imports `file` into a new layout at `layout_dir` (which must not exist).
 // On any error the partial layout is removed.
 void ImportArchive(const std::string& file, const std::string& layout_dir);
-
-// sha256 of the decompressed bytes of a (possibly gzip/zstd/xz compressed)
-// blob, and its decompressed size.
-Digest UncompressedDigest(const std::string& path, uint64_t* size = nullptr);
-
-// Streams the decompressed bytes of a file (gzip, zstd, xz, bzip2 or plain).
-void ReadDecompressed(const std::string& path, const ByteSink& sink);
 
 }  // namespace ocimake
 

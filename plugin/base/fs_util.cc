@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <vector>
 
 #include "base/error.h"
@@ -133,6 +134,15 @@ std::string DirName(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+std::vector<std::string> PathComponents(const std::string& path) {
+  std::vector<std::string> parts;
+  std::istringstream in(path);
+  std::string part;
+  while (std::getline(in, part, '/'))
+    if (!part.empty() && part != ".") parts.push_back(part);
+  return parts;
 }
 
 std::string JoinPath(const std::string& a, const std::string& b) {

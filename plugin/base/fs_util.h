@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ocimake {
 
@@ -49,6 +50,9 @@ void RemoveTree(const std::string& path);
 void FsyncDirectory(const std::string& dir);
 std::string DirName(const std::string& path);
 std::string JoinPath(const std::string& a, const std::string& b);
+// The components of a '/'-separated path, lexically: empty and "." ones
+// left out, ".." kept ("/a//./b/../c" is a, b, .., c).
+std::vector<std::string> PathComponents(const std::string& path);
 std::string AbsolutePath(const std::string& path);
 
 // An exclusive flock() held for the object's lifetime (the lock file is

@@ -16,7 +16,8 @@ void RemoveBelow(std::set<std::string>* files, const std::string& dir,
     it = keep.count(*it) ? std::next(it) : files->erase(it);
 }
 
-void ApplyLayer(const OciLayout& layout, const Descriptor& d, std::set<std::string>* files) {
+// Adds the paths layer `d` leaves to `files`, takes away those it deletes.
+void MergeLayerPaths(const OciLayout& layout, const Descriptor& d, std::set<std::string>* files) {
   std::set<std::string> added;  // by this layer: an opaque marker keeps them
   ReadLayerEntries(layout, d, [&](const LayerTarEntry& e) {
     std::string name = "/" + e.path;
@@ -37,7 +38,7 @@ void ApplyLayer(const OciLayout& layout, const Descriptor& d, std::set<std::stri
 std::set<std::string> ListImageFiles(const LoadedImage& image) {
   std::set<std::string> files;
   for (const auto& l : image.manifest.layers)
-    WithContext(image.name, [&] { ApplyLayer(*image.layout, l, &files); });
+    WithContext(image.name, [&] { MergeLayerPaths(*image.layout, l, &files); });
   return files;
 }
 

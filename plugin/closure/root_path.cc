@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <deque>
-#include <sstream>
+#include <vector>
 
 #include "base/error.h"
 #include "base/fs_util.h"
@@ -16,12 +16,8 @@ namespace {
 constexpr int kMaxSymlinks = 40;  // as the kernel's MAXSYMLINKS
 
 std::deque<std::string> Split(const std::string& path) {
-  std::deque<std::string> out;
-  std::istringstream in(path);
-  std::string part;
-  while (std::getline(in, part, '/'))
-    if (!part.empty() && part != ".") out.push_back(part);
-  return out;
+  std::vector<std::string> parts = PathComponents(path);
+  return std::deque<std::string>(parts.begin(), parts.end());
 }
 
 std::string ReadLinkAt(const std::string& host_path) {

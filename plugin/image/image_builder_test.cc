@@ -2,10 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "base/error.h"
+#include "base/test_support.h"
 #include "image/image_settings.h"
+#include "oci/image.h"
 #include "oci/oci_json.h"
 #include "oci/oci_test_support.h"
+#include "oci/oci_layout.h"
 
 namespace ocimake {
 namespace {
@@ -51,6 +57,78 @@ TEST(ImageBuilderTest, SettingsRejectUnknownKeys) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), "s.json: unknown key \"entrypiont\"");
   }
+}
+
+// A layer blob written into `layout`, described as `ocimake layer` does.
+LayerDescriptor WriteLayer(const OciLayout& layout, const std::string& content, int64_t entries) {
+  LayerDescriptor l;
+  l.descriptor = layout.WriteBlob(content, media_type::kOciLayer);
+  l.diff_id = l.descriptor.digest;
+  l.created_by = "ocimake: " + content;
+  l.entries = entries;
+  return l;
+}
+
+// Writes a one-layer image tagged `tag` into a new layout at `dir`.
+LoadedImage WriteBase(const std::string& dir, const std::string& tag) {
+  OciLayout base = OciLayout::Create(dir);
+  ImageRequest r;
+  r.layers = {WriteLayer(base, "base layer", 1)};
+  r.settings.tag = tag;
+  WriteImage(base, r);
+  return LoadImage(dir, tag, Platform{});
+}
+
+TEST(WriteImageTest, BaseLayersAreReused) {
+  testing::ScratchDir tmp;
+  LoadedImage base = WriteBase(tmp / "base", "base:1");
+  OciLayout out = OciLayout::Create(tmp / "out");
+  ImageRequest r;
+  r.base = base;
+  r.layers = {WriteLayer(out, "app", 2)};
+  r.settings.tag = "app:1";
+  WriteImage(out, r);
+  LoadedImage img = LoadImage(tmp / "out", "app:1", Platform{});
+  ASSERT_EQ(img.manifest.layers.size(), 2u);
+  EXPECT_EQ(img.manifest.layers[0].digest, base.manifest.layers[0].digest) << "the base's bytes";
+  EXPECT_TRUE(out.VerifyBlob(img.manifest.layers[0])) << "copied into the output layout";
+  EXPECT_EQ(img.config.diff_ids,
+            (std::vector<Digest>{base.config.diff_ids[0], Digest::Of("app")}));
+  EXPECT_EQ(img.manifest.annotations.at("org.opencontainers.image.base.digest"),
+            base.manifest_descriptor.digest.str());
+}
+
+TEST(WriteImageTest, EmptyLayerLeftOut) {
+  testing::ScratchDir tmp;
+  OciLayout out = OciLayout::Create(tmp / "out");
+  ImageRequest r;
+  r.layers = {WriteLayer(out, "empty", 0), WriteLayer(out, "app", 3)};
+  r.settings.tag = "app";
+  WriteImage(out, r);
+  LoadedImage img = LoadImage(tmp / "out", "app", Platform{});
+  ASSERT_EQ(img.manifest.layers.size(), 1u);
+  EXPECT_EQ(img.manifest.layers[0].digest, Digest::Of("app"));
+  ASSERT_EQ(img.config.history.size(), 1u);
+  EXPECT_EQ(img.config.history[0].created_by, "ocimake: app");
+}
+
+TEST(WriteImageTest, AnnotationsAndATagThatMoves) {
+  testing::ScratchDir tmp;
+  OciLayout out = OciLayout::Create(tmp / "out");
+  ImageRequest r;
+  r.layers = {WriteLayer(out, "app", 1)};
+  r.settings.tag = "app";
+  r.settings.annotations = {{"org.opencontainers.image.source", "https://example.org/app"}};
+  Descriptor first = WriteImage(out, r);
+  LoadedImage img = LoadImage(tmp / "out", "app", Platform{});
+  EXPECT_EQ(img.manifest.annotations.at("org.opencontainers.image.source"),
+            "https://example.org/app");
+  EXPECT_EQ(img.manifest_descriptor.digest, first.digest);
+  r.settings.annotations.clear();
+  Descriptor second = WriteImage(out, r);
+  EXPECT_NE(second.digest, first.digest);
+  ASSERT_EQ(out.ReadIndex().manifests.size(), 1u) << "the tag replaced, not added";
+  EXPECT_EQ(out.ReadIndex().manifests[0].digest, second.digest);
 }
 
 }  // namespace

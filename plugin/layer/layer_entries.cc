@@ -14,14 +14,9 @@ namespace ocimake {
 namespace fs = std::filesystem;
 
 std::string NormalizeLayerPath(const std::string& path) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(path);
-  while (std::getline(in, part, '/')) {
-    if (part.empty() || part == ".") continue;
+  std::vector<std::string> parts = PathComponents(path);
+  for (const auto& part : parts)
     if (part == "..") Fail("path '{}': '..' is not allowed in a layer path", path);
-    parts.push_back(part);
-  }
   for (unsigned char c : path)
     if (c < 0x20 || c == 0x7f) Fail("path '{}': control characters are not allowed", path);
   if (parts.empty()) Fail("path '{}': empty path", path);

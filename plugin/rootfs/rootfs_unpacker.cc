@@ -1,7 +1,5 @@
 #include "rootfs/rootfs_unpacker.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -12,18 +10,18 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <sstream>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "layer/layer_reader.h"
 
 namespace ocimake {
 
 namespace {
-
-constexpr char kWhiteoutPrefix[] = ".wh.";
-constexpr char kOpaqueMarker[] = ".wh..wh..opq";
 
 // Opens `path` relative to `root_fd` as if root_fd were "/".
 int OpenInRoot(int root_fd, const std::string& path, int flags) {
@@ -48,20 +46,6 @@ class Fd {
  private:
   int fd_;
 };
-
-// Splits a layer entry name into components; rejects "..".
-std::vector<std::string> SplitEntryName(const std::string& name, const std::string& what) {
-  std::vector<std::string> parts;
-  std::istringstream in(name);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..")
-      Fail("{}: entry '{}': '..' is not allowed in a layer entry name", what, name);
-    parts.push_back(part);
-  }
-  return parts;
-}
 
 std::string Join(const std::vector<std::string>& parts, size_t n) {
   std::string out;
@@ -96,18 +80,6 @@ void RemoveAt(int dir_fd, const std::string& name) {
 
 }  // namespace
 
-struct RootfsUnpacker::Entry {
-  std::string what;       // "layer sha256:..: entry NAME"
-  std::string dir;        // parent path inside the root ("" for the root)
-  std::string name;       // last component
-  int type = 0;           // AE_IFREG, AE_IFDIR, AE_IFLNK, or 0 for a hardlink
-  mode_t mode = 0644;
-  int64_t uid = 0, gid = 0;
-  std::string link;       // symlink target (verbatim) or hardlink target path
-  archive* reader = nullptr;
-  int64_t size = 0;
-};
-
 RootfsUnpacker::RootfsUnpacker(const std::string& root, uint64_t max_bytes)
     : root_(root), max_bytes_(max_bytes), as_root_(geteuid() == 0) {
   root_fd_ = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -123,15 +95,9 @@ namespace {
 // Joins and normalises inside the root: ".." at the root stays at the root.
 std::string ClampedJoin(const std::string& base, const std::string& rel) {
   std::vector<std::string> out;
-  std::istringstream in((rel.empty() || rel[0] != '/') ? base + "/" + rel : rel);
-  std::string part;
-  while (std::getline(in, part, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!out.empty()) out.pop_back();
-      continue;
-    }
-    out.push_back(part);
+  for (auto& part : PathComponents((rel.empty() || rel[0] != '/') ? base + "/" + rel : rel)) {
+    if (part != "..") out.push_back(part);
+    else if (!out.empty()) out.pop_back();
   }
   return Join(out, out.size());
 }
@@ -142,42 +108,45 @@ int RootfsUnpacker::OpenDir(const std::string& path, bool create) {
   return OpenDirFollowing(path, create, 0);
 }
 
+namespace {
+
+// Creates directory parts[i] in `fd`, the resolved parts[0..i). Created
+// relative to the (already resolved) parent: the new name is a plain
+// component, so nothing here can be redirected. When a dangling symlink is
+// in the way, returns the whole path with it resolved inside the root, as
+// the kernel would after chroot (`fd` is closed then).
+std::optional<std::string> CreateComponent(int fd, const std::vector<std::string>& parts,
+                                           size_t i) {
+  if (mkdirat(fd, parts[i].c_str(), 0755) != 0 && errno != EEXIST) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    FailErrno("creating directory /" + Join(parts, i + 1));
+  }
+  struct stat st;
+  if (fstatat(fd, parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode))
+    return std::nullopt;
+  char target[4096];
+  ssize_t n = readlinkat(fd, parts[i].c_str(), target, sizeof target);
+  close(fd);
+  if (n < 0) FailErrno("readlink /" + Join(parts, i + 1));
+  std::string rest;
+  for (size_t j = i + 1; j < parts.size(); ++j) rest += "/" + parts[j];
+  return ClampedJoin(Join(parts, i), std::string(target, static_cast<size_t>(n))) + rest;
+}
+
+}  // namespace
+
 int RootfsUnpacker::OpenDirFollowing(const std::string& path, bool create, int depth) {
   constexpr int kMaxLinks = 40;
   if (depth > kMaxLinks) Fail("/{}: too many levels of symbolic links", path);
-  std::vector<std::string> parts;
-  {
-    std::istringstream in(path);
-    std::string part;
-    while (std::getline(in, part, '/'))
-      if (!part.empty() && part != ".") parts.push_back(part);
-  }
+  std::vector<std::string> parts = PathComponents(path);
   int fd = OpenInRoot(root_fd_, "", O_RDONLY | O_DIRECTORY);
   for (size_t i = 0; i < parts.size(); ++i) {
     int next = OpenInRoot(root_fd_, Join(parts, i + 1), O_RDONLY | O_DIRECTORY);
     if (next < 0 && errno == ENOENT && create) {
-      // Created relative to the (already resolved) parent: the new name is
-      // a plain component, so nothing here can be redirected.
-      if (mkdirat(fd, parts[i].c_str(), 0755) != 0 && errno != EEXIST) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        FailErrno("creating directory /" + Join(parts, i + 1));
-      }
-      struct stat st;
-      if (fstatat(fd, parts[i].c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-        // A dangling symlink on the way: create its target, inside the
-        // root, as the kernel would resolve it after chroot.
-        char target[4096];
-        ssize_t n = readlinkat(fd, parts[i].c_str(), target, sizeof target);
-        close(fd);
-        if (n < 0) FailErrno("readlink /" + Join(parts, i + 1));
-        std::string rest;
-        for (size_t j = i + 1; j < parts.size(); ++j) rest += "/" + parts[j];
-        std::string resolved =
-            ClampedJoin(Join(parts, i), std::string(target, static_cast<size_t>(n))) + rest;
-        return OpenDirFollowing(resolved, create, depth + 1);
-      }
+      if (auto resolved = CreateComponent(fd, parts, i))
+        return OpenDirFollowing(*resolved, create, depth + 1);
       next = OpenInRoot(root_fd_, Join(parts, i + 1), O_RDONLY | O_DIRECTORY);
     }
     close(fd);
@@ -190,7 +159,26 @@ int RootfsUnpacker::OpenDirFollowing(const std::string& path, bool create, int d
   return fd;
 }
 
-void RootfsUnpacker::ApplyWhiteout(const std::string& dir, const std::string& name) {
+namespace {
+
+// "usr/bin" and "app" of "usr/bin/app"; "" and "app" of "app".
+std::pair<std::string, std::string> SplitParent(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {"", path};
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+}  // namespace
+
+// Where an entry goes: its name in an already resolved parent directory.
+struct RootfsUnpacker::Slot {
+  Fd parent;
+  std::string name;
+  std::string what;  // "layer sha256:..: entry NAME"
+};
+
+void RootfsUnpacker::ApplyWhiteout(const std::string& path) {
+  auto [dir, name] = SplitParent(path);
   Fd parent(OpenDir(dir, false));
   if (parent.get() < 0) return;  // nothing there to hide
   RemoveAt(parent.get(), name);
@@ -212,119 +200,96 @@ void RootfsUnpacker::ApplyOpaque(const std::string& dir) {
   for (const auto& c : children) RemoveAt(parent.get(), c);
 }
 
-void RootfsUnpacker::ApplyEntry(const Entry& e) {
-  Fd parent(OpenDir(e.dir, true));
-  const char* name = e.name.c_str();
+void RootfsUnpacker::Chown(int fd, const char* name, const LayerTarEntry& e) {
+  if (!as_root_) return;
+  auto uid = static_cast<uid_t>(e.uid);
+  auto gid = static_cast<gid_t>(e.gid);
+  if (name) fchownat(fd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+  else fchown(fd, uid, gid);
+}
+
+void RootfsUnpacker::MakeDir(const Slot& s, const LayerTarEntry& e, bool exists) {
+  if (!exists && mkdirat(s.parent.get(), s.name.c_str(), 0700) != 0) FailErrno(s.what + ": mkdir");
+  Fd dir(openat(s.parent.get(), s.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (dir.get() < 0) FailErrno(s.what + ": open");
+  // Directories stay owner-writable so later layers can add to them.
+  fchmod(dir.get(), e.mode | 0700);
+  Chown(dir.get(), nullptr, e);
+}
+
+void RootfsUnpacker::MakeSymlink(const Slot& s, const LayerTarEntry& e) {
+  if (symlinkat(e.link.c_str(), s.parent.get(), s.name.c_str()) != 0)
+    FailErrno(s.what + ": symlink");
+  Chown(s.parent.get(), s.name.c_str(), e);
+}
+
+// The target is resolved inside the root too, and must be a regular file
+// already unpacked.
+void RootfsUnpacker::MakeHardlink(const Slot& s, const LayerTarEntry& e) {
+  Fd target(OpenInRoot(root_fd_, e.link, O_PATH | O_NOFOLLOW));
+  if (target.get() < 0) FailErrno(s.what + ": hardlink target /" + e.link);
+  struct stat ts;
+  if (fstat(target.get(), &ts) != 0 || !S_ISREG(ts.st_mode))
+    Fail("{}: hardlink target /{} is not a regular file", s.what, e.link);
+  std::string proc = "/proc/self/fd/" + std::to_string(target.get());
+  if (linkat(AT_FDCWD, proc.c_str(), s.parent.get(), s.name.c_str(), AT_SYMLINK_FOLLOW) != 0)
+    FailErrno(s.what + ": link to /" + e.link);
+}
+
+void RootfsUnpacker::MakeFile(const Slot& s, const LayerTarEntry& e, LayerReader& reader) {
+  Fd out(openat(s.parent.get(), s.name.c_str(),
+                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (out.get() < 0) FailErrno(s.what + ": create");
+  reader.ReadContent([&](const char* data, size_t size) {
+    if (write(out.get(), data, size) != static_cast<ssize_t>(size)) FailErrno(s.what + ": write");
+  });
+  if (ftruncate(out.get(), e.size) != 0) FailErrno(s.what + ": truncate");
+  fchmod(out.get(), e.mode);
+  Chown(out.get(), nullptr, e);
+}
+
+// A directory over a directory merges; anything else replaces what is there
+// (a symlink is replaced, never written through).
+void RootfsUnpacker::ApplyEntry(const LayerTarEntry& e, LayerReader& reader,
+                                const std::string& what) {
+  auto [dir, name] = SplitParent(e.path);
+  Slot s{Fd(OpenDir(dir, true)), name, what + ": entry " + e.path};
   struct stat st;
-  bool exists = fstatat(parent.get(), name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-  if (exists && !(e.type == AE_IFDIR && S_ISDIR(st.st_mode))) RemoveAt(parent.get(), e.name);
-  mode_t mode = e.mode & 01777;  // setuid and setgid dropped
-  if (e.type == AE_IFDIR) {
-    if (!exists || !S_ISDIR(st.st_mode)) {
-      if (mkdirat(parent.get(), name, 0700) != 0) FailErrno(e.what + ": mkdir");
-    }
-    Fd dir(openat(parent.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (dir.get() < 0) FailErrno(e.what + ": open");
-    // Directories stay owner-writable so later layers can add to them.
-    fchmod(dir.get(), mode | 0700);
-    if (as_root_) fchown(dir.get(), static_cast<uid_t>(e.uid), static_cast<gid_t>(e.gid));
-  } else if (e.type == AE_IFLNK) {
-    if (symlinkat(e.link.c_str(), parent.get(), name) != 0) FailErrno(e.what + ": symlink");
-    if (as_root_)
-      fchownat(parent.get(), name, static_cast<uid_t>(e.uid), static_cast<gid_t>(e.gid),
-               AT_SYMLINK_NOFOLLOW);
-  } else if (e.type == 0) {
-    // A hardlink: the target is resolved inside the root too, and must be a
-    // regular file already unpacked.
-    std::vector<std::string> parts = SplitEntryName(e.link, e.what);
-    Fd target(OpenInRoot(root_fd_, Join(parts, parts.size()), O_PATH | O_NOFOLLOW));
-    if (target.get() < 0) FailErrno(e.what + ": hardlink target " + e.link);
-    struct stat ts;
-    if (fstat(target.get(), &ts) != 0 || !S_ISREG(ts.st_mode))
-      Fail("{}: hardlink target {} is not a regular file", e.what, e.link);
-    std::string proc = "/proc/self/fd/" + std::to_string(target.get());
-    if (linkat(AT_FDCWD, proc.c_str(), parent.get(), name, AT_SYMLINK_FOLLOW) != 0)
-      FailErrno(e.what + ": link to " + e.link);
-  } else {
-    Fd out(openat(parent.get(), name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (out.get() < 0) FailErrno(e.what + ": create");
-    const void* buf;
-    size_t size;
-    la_int64_t offset;
-    for (;;) {
-      int rc = archive_read_data_block(e.reader, &buf, &size, &offset);
-      if (rc == ARCHIVE_EOF) break;
-      if (rc < ARCHIVE_WARN) Fail("{}: {}", e.what, archive_error_string(e.reader));
-      bytes_ += size;
-      if (bytes_ > max_bytes_)
-        Fail("{}: the image unpacks to more than the limit of {} bytes", e.what, max_bytes_);
-      if (pwrite(out.get(), buf, size, offset) != static_cast<ssize_t>(size))
-        FailErrno(e.what + ": write");
-    }
-    if (ftruncate(out.get(), e.size) != 0) FailErrno(e.what + ": truncate");
-    fchmod(out.get(), mode);
-    if (as_root_) fchown(out.get(), static_cast<uid_t>(e.uid), static_cast<gid_t>(e.gid));
+  bool exists = fstatat(s.parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+  bool merge = exists && e.type == LayerTarEntry::kDir && S_ISDIR(st.st_mode);
+  if (exists && !merge) RemoveAt(s.parent.get(), name);
+  switch (e.type) {
+    case LayerTarEntry::kDir: return MakeDir(s, e, merge);
+    case LayerTarEntry::kSymlink: return MakeSymlink(s, e);
+    case LayerTarEntry::kHardlink: return MakeHardlink(s, e);
+    default: return MakeFile(s, e, reader);
   }
+}
+
+LayerReadPolicy RootfsUnpacker::Policy() const {
+  LayerReadPolicy p;
+  p.max_bytes = max_bytes_;
+  p.bytes_before = bytes_;
+  p.skip_special = true;  // devices, FIFOs, sockets: not reproduced (see the header)
+  p.drop_setid = true;
+  return p;
 }
 
 void RootfsUnpacker::ApplyLayer(const std::string& tar_path, const std::string& what) {
   layer_paths_.clear();
-  archive* a = archive_read_new();
-  struct Free {
-    archive* a;
-    ~Free() { archive_read_free(a); }
-  } free_a{a};
-  archive_read_support_filter_all(a);
-  archive_read_support_format_tar(a);
-  archive_read_support_format_gnutar(a);
-  if (archive_read_open_filename(a, tar_path.c_str(), 1 << 20) != ARCHIVE_OK)
-    Fail("{}: {}", what, archive_error_string(a));
-  archive_entry* ae;
-  for (;;) {
-    int rc = archive_read_next_header(a, &ae);
-    if (rc == ARCHIVE_EOF) break;
-    if (rc < ARCHIVE_WARN) Fail("{}: {}", what, archive_error_string(a));
-    const char* raw = archive_entry_pathname(ae);
-    std::string name = raw ? raw : "";
-    std::string ewhat = what + ": entry " + name;
-    std::vector<std::string> parts = SplitEntryName(name, what);
-    if (parts.empty()) continue;  // "./": the root itself
-    Entry e;
-    e.what = ewhat;
-    e.name = parts.back();
-    e.dir = Join(parts, parts.size() - 1);
-    std::string path = Join(parts, parts.size());
-    if (e.name == kOpaqueMarker) {
-      ApplyOpaque(e.dir);
-      continue;
-    }
-    if (e.name.rfind(kWhiteoutPrefix, 0) == 0) {
-      std::string hidden = e.name.substr(4);
-      if (hidden.empty() || hidden == "." || hidden == ".." ||
-          hidden.rfind(kWhiteoutPrefix, 0) == 0)
-        Fail("{}: invalid whiteout '{}'", what, name);
-      ApplyWhiteout(e.dir, hidden);
-      continue;
-    }
-    const char* hardlink = archive_entry_hardlink(ae);
-    int type = archive_entry_filetype(ae);
-    if (hardlink) {
-      e.type = 0;
-      e.link = hardlink;
-    } else if (type == AE_IFREG || type == AE_IFDIR || type == AE_IFLNK) {
-      e.type = type;
-      if (type == AE_IFLNK) e.link = archive_entry_symlink(ae) ? archive_entry_symlink(ae) : "";
+  LayerReader reader(tar_path, what, Policy());
+  LayerTarEntry e;
+  while (reader.Next(&e)) {
+    if (e.type == LayerTarEntry::kOpaque) {
+      ApplyOpaque(e.path);
+    } else if (e.type == LayerTarEntry::kWhiteout) {
+      ApplyWhiteout(e.path);
     } else {
-      continue;  // devices, FIFOs, sockets: not reproduced (see the header)
+      ApplyEntry(e, reader, what);
+      layer_paths_.insert(e.path);
     }
-    e.mode = archive_entry_perm(ae);
-    e.uid = archive_entry_uid(ae);
-    e.gid = archive_entry_gid(ae);
-    e.size = archive_entry_size(ae);
-    e.reader = a;
-    ApplyEntry(e);
-    layer_paths_.insert(path);
   }
+  bytes_ += static_cast<uint64_t>(reader.stats().content_bytes);
 }
 
 void UnpackImage(const LoadedImage& image, const std::string& dest, uint64_t max_bytes) {

@@ -3,9 +3,10 @@
 // Every path is resolved inside the root with openat2(RESOLVE_IN_ROOT), so
 // neither ".." nor a symlink (absolute or relative, from this layer or a
 // lower one) can reach outside it: a write through `localetc -> /etc` lands in
-// <root>/etc. Entries whose names contain ".." are rejected outright (as
-// moby does), as are malformed whiteouts. Symlink targets are stored
-// verbatim. Whiteouts (.wh.NAME) and opaque directories (.wh..wh..opq) are
+// <root>/etc. The entries come from the one layer reader (layer_reader.h),
+// which rejects names with ".." (as moby does) and malformed whiteouts, and
+// leaves out device nodes, drops setuid bits and enforces the size limit by
+// the policy the unpacker gives it. Symlink targets are stored verbatim. Whiteouts (.wh.NAME) and opaque directories (.wh..wh..opq) are
 // applied as the OCI image spec says, matching `umoci unpack`.
 //
 // What is not reproduced: device nodes and FIFOs (skipped: a toolchain or a
@@ -19,6 +20,7 @@
 #include <set>
 #include <string>
 
+#include "layer/layer_reader.h"
 #include "oci/image.h"
 
 namespace ocimake {
@@ -35,13 +37,21 @@ class RootfsUnpacker {
 
   // Applies one layer tarball (any compression); `what` names it in errors.
   void ApplyLayer(const std::string& tar_path, const std::string& what);
+  // The content bytes of the layers applied so far (counted against
+  // max_bytes).
   uint64_t bytes_written() const { return bytes_; }
 
  private:
-  struct Entry;
-  void ApplyEntry(const Entry& e);
-  void ApplyWhiteout(const std::string& dir, const std::string& name);
+  struct Slot;
+  LayerReadPolicy Policy() const;
+  void ApplyEntry(const LayerTarEntry& e, LayerReader& reader, const std::string& what);
+  void ApplyWhiteout(const std::string& path);
   void ApplyOpaque(const std::string& dir);
+  void MakeDir(const Slot& s, const LayerTarEntry& e, bool exists);
+  void MakeSymlink(const Slot& s, const LayerTarEntry& e);
+  void MakeHardlink(const Slot& s, const LayerTarEntry& e);
+  void MakeFile(const Slot& s, const LayerTarEntry& e, LayerReader& reader);
+  void Chown(int fd, const char* name, const LayerTarEntry& e);
   int OpenDir(const std::string& path, bool create);
   int OpenDirFollowing(const std::string& path, bool create, int depth);
   int root_fd_ = -1;
@@ -62,7 +72,6 @@ void UnpackImage(const LoadedImage& image, const std::string& dest,
 // unpacked on first use under a lock; concurrent callers wait and share it.
 std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir);
 
-// OCIMAKE_CACHE_DIR, else $XDG_CACHE_HOME/ocimake, else ~/.cache/ocimake.
 }  // namespace ocimake
 
 #endif  // OCIMAKE_ROOTFS_ROOTFS_UNPACKER_H_

@@ -1,0 +1,118 @@
+#include "oci/oci_layout.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "base/test_support.h"
+#include "oci/oci_json.h"
+#include "oci/oci_types.h"
+
+namespace ocimake {
+namespace {
+
+using testing::ScratchDir;
+
+std::vector<std::string> FilesIn(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& f : std::filesystem::directory_iterator(dir))
+    out.push_back(f.path().filename().string());
+  return out;
+}
+
+std::vector<std::string> Tags(const OciLayout& layout) {
+  std::vector<std::string> out;
+  for (const auto& m : layout.ReadIndex().manifests) {
+    auto it = m.annotations.find(kRefNameAnnotation);
+    out.push_back(it == m.annotations.end() ? "" : it->second);
+  }
+  return out;
+}
+
+TEST(OciLayoutTest, CreateThenOpen) {
+  ScratchDir tmp;
+  EXPECT_FALSE(OciLayout::IsLayout(tmp / "l"));
+  EXPECT_THROW(OciLayout::Open(tmp / "l"), Error);
+  OciLayout::Create(tmp / "l");
+  EXPECT_TRUE(OciLayout::IsLayout(tmp / "l"));
+  EXPECT_EQ(ReadFile(tmp / "l/oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+  EXPECT_TRUE(OciLayout::Open(tmp / "l").ReadIndex().manifests.empty());
+  MakeDirs(tmp / "plain");
+  EXPECT_THROW(OciLayout::Open(tmp / "plain"), Error);
+}
+
+TEST(OciLayoutTest, WriteBlobIsAtomicAndVerified) {
+  ScratchDir tmp;
+  OciLayout l = OciLayout::Create(tmp / "l");
+  Descriptor d = l.WriteBlob("content", media_type::kOciConfig);
+  EXPECT_EQ(d.digest, Digest::Of("content"));
+  EXPECT_EQ(d.size, 7);
+  EXPECT_EQ(ReadFile(l.BlobPath(d.digest)), "content");
+  EXPECT_EQ(FilesIn(tmp / "l/blobs/sha256"), std::vector<std::string>{d.digest.hex()})
+      << "no temp file left beside the blob";
+  {
+    auto w = l.NewBlobWriter();
+    w->Write("other", 5);
+    EXPECT_THROW(w->Commit(media_type::kOciConfig, &d), Error) << "not the expected blob";
+  }
+  EXPECT_EQ(FilesIn(tmp / "l/blobs/sha256"), std::vector<std::string>{d.digest.hex()})
+      << "a failed commit publishes nothing";
+  EXPECT_TRUE(l.VerifyBlob(d));
+  WriteFileAtomic(l.BlobPath(d.digest), "CONTENT");
+  EXPECT_FALSE(l.VerifyBlob(d));
+  try {
+    l.ReadSmallBlob(d);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("digest mismatch"), std::string::npos) << e.what();
+  }
+}
+
+TEST(OciLayoutTest, CopyRewritesACorruptBlob) {
+  ScratchDir tmp;
+  OciLayout src = OciLayout::Create(tmp / "src");
+  OciLayout dst = OciLayout::Create(tmp / "dst");
+  Descriptor d = src.WriteBlob("layer", media_type::kOciLayer);
+  WriteFileAtomic(dst.BlobPath(d.digest), "LAYER");
+  dst.CopyBlobFrom(src, d);
+  EXPECT_EQ(ReadFile(dst.BlobPath(d.digest)), "layer");
+}
+
+TEST(OciLayoutTest, TagReplacesTheSameTag) {
+  ScratchDir tmp;
+  OciLayout l = OciLayout::Create(tmp / "l");
+  Descriptor a = l.WriteBlob("{\"a\":1}", media_type::kOciManifest);
+  Descriptor b = l.WriteBlob("{\"b\":1}", media_type::kOciManifest);
+  l.Tag(a, "app:1");
+  l.Tag(a, "app:2");
+  l.Tag(b, "app:1");
+  EXPECT_EQ(Tags(l), (std::vector<std::string>{"app:2", "app:1"}));
+  EXPECT_EQ(l.ReadIndex().manifests.back().digest, b.digest);
+  EXPECT_TRUE(l.HasBlob(a.digest)) << "without prune, nothing is removed";
+}
+
+TEST(OciLayoutTest, ExclusiveTagPrunesUnreachableBlobs) {
+  ScratchDir tmp;
+  OciLayout l = OciLayout::Create(tmp / "l");
+  Descriptor old_config = l.WriteBlob("{}", media_type::kOciConfig);
+  Manifest m;
+  m.config = old_config;
+  Descriptor old = l.WriteBlob(ToJson(m), media_type::kOciManifest);
+  l.Tag(old, "app");
+  Manifest n;
+  n.config = l.WriteBlob("{\"new\":1}", media_type::kOciConfig);
+  Descriptor now = l.WriteBlob(ToJson(n), media_type::kOciManifest);
+  l.Tag(now, "app", /*exclusive=*/true);
+  EXPECT_EQ(Tags(l), std::vector<std::string>{"app"});
+  EXPECT_TRUE(l.HasBlob(now.digest));
+  EXPECT_TRUE(l.HasBlob(n.config.digest));
+  EXPECT_FALSE(l.HasBlob(old.digest));
+  EXPECT_FALSE(l.HasBlob(old_config.digest));
+}
+
+}  // namespace
+}  // namespace ocimake

@@ -1,0 +1,113 @@
+#include "rootfs/rootfs_unpacker.h"
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "base/test_support.h"
+
+namespace ocimake {
+namespace {
+
+using testing::ScratchDir;
+using testing::WriteTestTar;
+
+// A root directory and the layers applied to it, in order.
+class UnpackerTest : public ::testing::Test {
+ protected:
+  UnpackerTest() { MakeDirs(root()); }
+  std::string root() const { return tmp_ / "root"; }
+  std::string at(const std::string& rel) const { return root() + "/" + rel; }
+  void Apply(const std::vector<std::vector<std::string>>& layers, uint64_t max = 1 << 20) {
+    RootfsUnpacker unpacker(root(), max);
+    for (size_t i = 0; i < layers.size(); ++i) {
+      std::string tar = tmp_ / ("layer" + std::to_string(i) + ".tar");
+      WriteTestTar(tar, layers[i]);
+      unpacker.ApplyLayer(tar, "layer " + std::to_string(i));
+    }
+  }
+  std::string ApplyError(const std::vector<std::vector<std::string>>& layers,
+                         uint64_t max = 1 << 20) {
+    try {
+      Apply(layers, max);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  }
+  ScratchDir tmp_;
+};
+
+TEST_F(UnpackerTest, WhiteoutsDeleteLowerEntries) {
+  Apply({{"d:etc", "f:etc/a:1", "f:etc/b:2", "d:var", "f:var/x:3"},
+         {"f:etc/.wh.a:", "f:.wh.var:", "f:.wh.missing:"}});
+  EXPECT_FALSE(PathExists(at("etc/a")));
+  EXPECT_EQ(ReadFile(at("etc/b")), "2");
+  EXPECT_FALSE(PathExists(at("var")));
+}
+
+TEST_F(UnpackerTest, OpaqueDirectoryKeepsOnlyThisLayer) {
+  Apply({{"d:d", "f:d/old:1", "d:d/sub", "f:d/sub/x:2"},
+         {"d:d", "f:d/new:3", "f:d/.wh..wh..opq:"}});
+  EXPECT_EQ(ReadFile(at("d/new")), "3") << "what the same layer put there stays";
+  EXPECT_FALSE(PathExists(at("d/old")));
+  EXPECT_FALSE(PathExists(at("d/sub")));
+}
+
+TEST_F(UnpackerTest, HardlinksShareTheInode) {
+  Apply({{"d:usr", "d:usr/bin", "f:usr/bin/b:tool", "h:usr/bin/a:/usr/bin/b", "h:c:usr/bin/b"}});
+  struct stat a, b, c;
+  ASSERT_EQ(stat(at("usr/bin/a").c_str(), &a), 0);
+  ASSERT_EQ(stat(at("usr/bin/b").c_str(), &b), 0);
+  ASSERT_EQ(stat(at("c").c_str(), &c), 0);
+  EXPECT_EQ(a.st_ino, b.st_ino);
+  EXPECT_EQ(c.st_ino, b.st_ino);
+  EXPECT_NE(ApplyError({{"h:shadow:/etc/shadow"}}).find("hardlink target /etc/shadow"),
+            std::string::npos);
+}
+
+TEST_F(UnpackerTest, SymlinksResolveInsideTheRoot) {
+  std::string outside = tmp_ / "outside";
+  MakeDirs(outside);
+  Apply({{"l:localetc:/etc", "f:localetc/x:inside", "l:up:../../../../..",
+          "f:up" + outside + "/y:inside too", "l:over:/etc/x", "f:over:replaced"}});
+  EXPECT_EQ(ReadFile(at("etc/x")), "inside");
+  EXPECT_EQ(ReadFile(at(outside.substr(1) + "/y")), "inside too");
+  EXPECT_FALSE(PathExists(outside + "/y")) << "nothing written outside the root";
+  struct stat st;
+  ASSERT_EQ(lstat(at("over").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode)) << "a file over a symlink replaces the link";
+  EXPECT_EQ(ReadFile(at("etc/x")), "inside") << "not written through the link";
+}
+
+TEST_F(UnpackerTest, DotDotIsRejected) {
+  for (std::string name : {"../pwned", "a/../../pwned"}) {
+    EXPECT_NE(ApplyError({{"f:" + name + ":x"}}).find("'..' is not allowed"), std::string::npos)
+        << name;
+  }
+  EXPECT_FALSE(PathExists(tmp_ / "pwned"));
+}
+
+TEST_F(UnpackerTest, NoDeviceNodesNoSetuid) {
+  Apply({{"c:dev/null-copy", "s:usr/bin/su-copy", "d:usr"}});
+  struct stat st;
+  EXPECT_NE(lstat(at("dev/null-copy").c_str(), &st), 0) << "a device node was created";
+  ASSERT_EQ(stat(at("usr/bin/su-copy").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+}
+
+TEST_F(UnpackerTest, SizeLimitCoversEveryLayer) {
+  EXPECT_EQ(ApplyError({{"f:a:12345"}, {"f:b:12345"}}, 10), "");
+  std::string error = ApplyError({{"f:c:12345"}, {"f:d:123456"}}, 10);
+  EXPECT_NE(error.find("layer 1: entry 'd': unpacks to more than the limit of 10 bytes"),
+            std::string::npos)
+      << error;
+}
+
+}  // namespace
+}  // namespace ocimake
