@@ -13,6 +13,57 @@
 
 namespace ocimake {
 
+namespace {
+
+struct ImageCommand {
+  std::string layout_dir, base = "scratch", settings_file, tag, digest_file, layer_store;
+  std::vector<std::string> layers;
+  int64_t epoch = DefaultEpoch();
+  bool prune = false;
+  ImageContents contents;  // for the entrypoint check
+  RegistryFlags registry;
+};
+
+void AddImageOptions(CLI::App& app, ImageCommand* c) {
+  app.add_option("--layout", c->layout_dir, "output OCI layout (created when missing)")->required();
+  app.add_option("--base", c->base,
+                 "scratch, an OCI layout dir[:tag], an oci-archive or a docker-archive");
+  app.add_option("--layer", c->layers,
+                 "layer descriptor from `ocimake layer` (repeatable, in order)");
+  app.add_option("--layer-store", c->layer_store,
+                 "OCI layout the layers were written into (default: --layout)");
+  app.add_option("--settings", c->settings_file, "image settings JSON");
+  app.add_option("--tag", c->tag, "tag (org.opencontainers.image.ref.name); overrides the settings'");
+  app.add_option("--epoch", c->epoch, "created time (default: $SOURCE_DATE_EPOCH or 0)");
+  app.add_flag("--prune", c->prune,
+               "the layout is the build's own: keep only this image and its blobs");
+  app.add_option("--digest-file", c->digest_file, "write the manifest digest here (on change)");
+  app.add_option("--check-stage", c->contents.stage_dir,
+                 "check that the entrypoint is in the image: the staged tree of its app layer");
+  app.add_option("--check-libs", c->contents.libs_file,
+                 "check that the entrypoint is in the image: the closure's entries file");
+  AddRegistryFlags(app, &c->registry);
+}
+
+// The base, read and verified completely before the output layout is
+// touched, so a bad base leaves the layout as it was.
+OpenedSource OpenVerifiedBase(const ImageCommand& c, const ImageSettings& settings) {
+  Platform want = HostPlatform();
+  if (!settings.architecture.empty()) want = {"linux", settings.architecture, ""};
+  if (!settings.os.empty()) want.os = settings.os;
+  OpenedSource source = WithContext("base " + c.base, [&] {
+    RegistryOptions options = MakeRegistryOptions(c.registry);
+    return OpenSource(ParseSourceSpec(c.base), want, DirName(AbsolutePath(c.layout_dir)),
+                      &options);
+  });
+  for (const auto& l : source.image.manifest.layers)
+    WithContext("base " + c.base,
+                [&] { source.image.layout->ReadBlob(l, [](const char*, size_t) {}); });
+  return source;
+}
+
+}  // namespace
+
 int RunImage(const Args& args) {
   CLI::App app{
       "Assembles an image into an OCI layout: the base's layers (verified and\n"
@@ -24,65 +75,33 @@ int RunImage(const Args& args) {
       "\"workdir\": \"/\", \"user\": \"1000\", \"expose\": [\"8080\"], \"labels\": {..},\n"
       "\"annotations\": {..}, \"os\": \"linux\", \"architecture\": \"amd64\", \"tag\": \"hello:1.0\"}.",
       "image"};
-  std::string layout_dir, base = "scratch", settings_file, tag, digest_file, layer_store;
-  std::vector<std::string> layers;
-  int64_t epoch = DefaultEpoch();
-  bool prune = false;
-  app.add_option("--layout", layout_dir, "output OCI layout (created when missing)")->required();
-  app.add_option("--base", base,
-                 "scratch, an OCI layout dir[:tag], an oci-archive or a docker-archive");
-  app.add_option("--layer", layers, "layer descriptor from `ocimake layer` (repeatable, in order)");
-  app.add_option("--layer-store", layer_store,
-                 "OCI layout the layers were written into (default: --layout)");
-  app.add_option("--settings", settings_file, "image settings JSON");
-  app.add_option("--tag", tag, "tag (org.opencontainers.image.ref.name); overrides the settings'");
-  app.add_option("--epoch", epoch, "created time (default: $SOURCE_DATE_EPOCH or 0)");
-  app.add_flag("--prune", prune, "the layout is the build's own: keep only this image and its blobs");
-  app.add_option("--digest-file", digest_file, "write the manifest digest here (on change)");
-  ImageContents contents;
-  app.add_option("--check-stage", contents.stage_dir,
-                 "check that the entrypoint is in the image: the staged tree of its app layer");
-  app.add_option("--check-libs", contents.libs_file,
-                 "check that the entrypoint is in the image: the closure's entries file");
-  RegistryFlags registry;
-  AddRegistryFlags(app, &registry);
+  ImageCommand c;
+  AddImageOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   ImageRequest request;
-  request.epoch = epoch;
-  request.prune = prune;
-  if (!settings_file.empty())
-    request.settings = ParseImageSettings(ReadFile(settings_file, kMaxJsonBytes), settings_file);
-  if (!tag.empty()) request.settings.tag = tag;
-  for (const auto& l : layers)
+  request.epoch = c.epoch;
+  request.prune = c.prune;
+  if (!c.settings_file.empty())
+    request.settings =
+        ParseImageSettings(ReadFile(c.settings_file, kMaxJsonBytes), c.settings_file);
+  if (!c.tag.empty()) request.settings.tag = c.tag;
+  for (const auto& l : c.layers)
     request.layers.push_back(ParseLayerDescriptor(ReadFile(l, kMaxJsonBytes), l));
-
-  // The base is read (and verified) completely before the output layout is
-  // touched, so a bad base leaves the layout as it was.
-  Platform want = HostPlatform();
-  if (!request.settings.architecture.empty()) want = {"linux", request.settings.architecture, ""};
-  if (!request.settings.os.empty()) want.os = request.settings.os;
-  SourceSpec spec = ParseSourceSpec(base);
-  OpenedSource source;
-  if (spec.kind != SourceSpec::kScratch) {
-    source = WithContext("base " + base, [&] {
-      RegistryOptions options = MakeRegistryOptions(registry);
-      return OpenSource(spec, want, DirName(AbsolutePath(layout_dir)), &options);
-    });
-    for (const auto& l : source.image.manifest.layers)
-      WithContext("base " + base, [&] { source.image.layout->ReadBlob(l, [](const char*, size_t) {}); });
-    request.base = source.image;
+  OpenedSource base;
+  if (ParseSourceSpec(c.base).kind != SourceSpec::kScratch) {
+    base = OpenVerifiedBase(c, request.settings);
+    request.base = base.image;
   }
-  if (!contents.stage_dir.empty() || !contents.libs_file.empty()) {
-    if (request.base) contents.base_files = [&] { return ListImageFiles(*request.base); };
+  if (!c.contents.stage_dir.empty() || !c.contents.libs_file.empty()) {
+    if (request.base) c.contents.base_files = [&] { return ListImageFiles(*request.base); };
     ImageConfig base_config = request.base ? request.base->config : ImageConfig{};
-    CheckEntrypoint(WithSettings(base_config, request.settings, epoch, HostPlatform()).config,
-                    contents);
+    CheckEntrypoint(WithSettings(base_config, request.settings, c.epoch, HostPlatform()).config,
+                    c.contents);
   }
-  if (!layer_store.empty()) request.layer_store = OciLayout::Open(layer_store);
-  OciLayout out = OciLayout::Create(layout_dir);
-  Descriptor md = WriteImage(out, request);
-  if (!digest_file.empty()) WriteFileIfChanged(digest_file, md.digest.str() + "\n");
+  if (!c.layer_store.empty()) request.layer_store = OciLayout::Open(c.layer_store);
+  Descriptor md = WriteImage(OciLayout::Create(c.layout_dir), request);
+  if (!c.digest_file.empty()) WriteFileIfChanged(c.digest_file, md.digest.str() + "\n");
   std::cout << md.digest.str() << "\n";
   return 0;
 }
