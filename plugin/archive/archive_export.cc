@@ -26,6 +26,29 @@ std::string DockerRepoTag(const std::string& ref) {
 
 }  // namespace
 
+namespace {
+
+// The archive's index.json: the one manifest, tagged `tag` (if any).
+std::string ArchiveIndexJson(const LoadedImage& image, const std::string& tag) {
+  Descriptor md = image.manifest_descriptor;
+  md.annotations.clear();
+  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
+  Index index;
+  index.manifests.push_back(md);
+  return ToJson(index);
+}
+
+// docker load's manifest.json for the same blobs.
+std::string DockerManifestJson(const LoadedImage& image, const std::string& tag) {
+  DockerArchiveImage d;
+  d.config = "blobs/sha256/" + image.config_descriptor.digest.hex();
+  if (!tag.empty()) d.repo_tags.push_back(DockerRepoTag(tag));
+  for (const auto& l : image.manifest.layers) d.layers.push_back("blobs/sha256/" + l.digest.hex());
+  return ToJson(std::vector<DockerArchiveImage>{d});
+}
+
+}  // namespace
+
 void ExportArchive(const LoadedImage& image, ArchiveFormat format, const std::string& repo_tag,
                    const std::string& file) {
   const OciLayout& src = *image.layout;
@@ -50,20 +73,9 @@ void ExportArchive(const LoadedImage& image, ArchiveFormat format, const std::st
   add_blob(image.manifest_descriptor);
   add_blob(image.config_descriptor);
   for (const auto& l : image.manifest.layers) add_blob(l);
-  Descriptor md = image.manifest_descriptor;
-  md.annotations.clear();
-  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
-  Index index;
-  index.manifests.push_back(md);
-  add_file("index.json", ToJson(index));
+  add_file("index.json", ArchiveIndexJson(image, tag));
   add_file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
-  if (format == ArchiveFormat::kDocker) {
-    DockerArchiveImage d;
-    d.config = "blobs/sha256/" + image.config_descriptor.digest.hex();
-    if (!tag.empty()) d.repo_tags.push_back(DockerRepoTag(tag));
-    for (const auto& l : image.manifest.layers) d.layers.push_back("blobs/sha256/" + l.digest.hex());
-    add_file("manifest.json", ToJson(std::vector<DockerArchiveImage>{d}));
-  }
+  if (format == ArchiveFormat::kDocker) add_file("manifest.json", DockerManifestJson(image, tag));
   entries = CompleteAndSort(std::move(entries));
   LayerOptions options;
   options.compression = Compression::kNone;

@@ -30,9 +30,10 @@ std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& env
 }
 
 // Starts argv with `env`; with `capture`, its stdout and stderr go to a pipe
-// whose read end lands in *read_fd.
+// whose read end lands in *read_fd; `stdin_fd` (when not -1) becomes its
+// standard input.
 pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, bool capture,
-            int* read_fd) {
+            int* read_fd, int stdin_fd = -1) {
   std::vector<char*> envp, args;
   for (auto& s : env) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -42,6 +43,7 @@ pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, 
   int pipe_fds[2] = {-1, -1};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  if (stdin_fd != -1) posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
   if (capture) {
     if (pipe2(pipe_fds, O_CLOEXEC) != 0) FailErrno("pipe");
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
@@ -60,6 +62,40 @@ pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, 
   return pid;
 }
 
+// Everything `fd` gives until EOF (or an error), then closes it.
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+// Writes `bytes` to `fd` and closes it; a reader that went away (EPIPE)
+// ends the write without a SIGPIPE killing us.
+void WriteAllIgnoringPipe(int fd, const std::string& bytes) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  for (size_t off = 0; off < bytes.size();) {
+    ssize_t n = write(fd, bytes.data() + off, bytes.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+  close(fd);
+  struct timespec zero = {0, 0};
+  while (sigtimedwait(&block, nullptr, &zero) > 0) {
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
 int Wait(pid_t pid, const std::string& name) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
@@ -74,16 +110,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   int fd = -1;
   pid_t pid = Spawn(argv, MergedEnv(env), capture, &fd);
   ProcessResult result;
-  if (capture) {
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) != 0) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) break;
-      result.output.append(buf, static_cast<size_t>(n));
-    }
-    close(fd);
-  }
+  if (capture) result.output = ReadAll(fd);
   result.status = Wait(pid, argv[0]);
   return result;
 }
@@ -120,63 +147,22 @@ int RunProcessLines(const std::vector<std::string>& argv,
 }
 
 ProcessResult RunProcessWithInput(const std::vector<std::string>& argv, const std::string& input) {
-  std::vector<std::string> argv_copy = argv;
-  std::vector<char*> args;
-  for (auto& s : argv_copy) args.push_back(s.data());
-  args.push_back(nullptr);
-  int in_fds[2], out_fds[2];
+  int in_fds[2];
   if (pipe2(in_fds, O_CLOEXEC) != 0) FailErrno("pipe");
-  if (pipe2(out_fds, O_CLOEXEC) != 0) {
+  int fd = -1;
+  pid_t pid;
+  try {
+    pid = Spawn(argv, MergedEnv({}), true, &fd, in_fds[0]);
+  } catch (...) {
     close(in_fds[0]);
     close(in_fds[1]);
-    FailErrno("pipe");
+    throw;
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_fds[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out_fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, out_fds[1], 2);
-  pid_t pid;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
   close(in_fds[0]);
-  close(out_fds[1]);
-  if (rc != 0) {
-    close(in_fds[1]);
-    close(out_fds[0]);
-    errno = rc;
-    FailErrno("running " + argv[0]);
-  }
-  // A child that exits without reading its input must not kill us.
-  sigset_t block, old;
-  sigemptyset(&block);
-  sigaddset(&block, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
-  size_t off = 0;
-  while (off < input.size()) {
-    ssize_t n = write(in_fds[1], input.data() + off, input.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    off += static_cast<size_t>(n);
-  }
-  close(in_fds[1]);
-  struct timespec zero = {0, 0};
-  while (sigtimedwait(&block, nullptr, &zero) > 0) {
-  }
-  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  WriteAllIgnoringPipe(in_fds[1], input);  // small: written whole before reading
   ProcessResult result;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(out_fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    result.output.append(buf, static_cast<size_t>(n));
-  }
-  close(out_fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) FailErrno("waiting for " + argv[0]);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.output = ReadAll(fd);
+  result.status = Wait(pid, argv[0]);
   return result;
 }
 

@@ -27,6 +27,16 @@ std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
   return lines;
 }
 
+// The paths the base image has ("scratch": none).
+std::set<std::string> BaseFiles(const std::string& base, const RegistryFlags& registry,
+                                const std::string& output) {
+  SourceSpec spec = ParseSourceSpec(base);
+  if (spec.kind == SourceSpec::kScratch) return {};
+  RegistryOptions options = MakeRegistryOptions(registry);
+  OpenedSource src = OpenSource(spec, HostPlatform(), DirName(AbsolutePath(output)), &options);
+  return ListImageFiles(src.image);
+}
+
 }  // namespace
 
 int RunClosure(const Args& args) {
@@ -56,15 +66,7 @@ int RunClosure(const Args& args) {
     root = ReadFile(root_file);
     root = root.substr(0, root.find('\n'));
   }
-  ClosureRequest request;
-  request.stage = stage;
-  request.root = root;
-  SourceSpec spec = ParseSourceSpec(base);
-  if (spec.kind != SourceSpec::kScratch) {
-    RegistryOptions options = MakeRegistryOptions(registry);
-    OpenedSource src = OpenSource(spec, HostPlatform(), DirName(AbsolutePath(output)), &options);
-    request.provided = ListImageFiles(src.image);
-  }
+  ClosureRequest request{stage, root, BaseFiles(base, registry, output)};
   ClosureResult result = ComputeClosure(request);
   std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
   for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";

@@ -26,6 +26,38 @@ std::string TempParent() {
 
 }  // namespace
 
+namespace {
+
+// Into an OCI layout: tagged as asked, else as the source was (a layout's or
+// an archive's name; a registry source's cache reference is no tag here).
+Descriptor CopyToLayout(const OpenedSource& source, const SourceSpec& src, const SourceSpec& dst) {
+  std::string tag = dst.tag;
+  if (tag.empty() && src.kind != SourceSpec::kRegistry) {
+    const auto& annotations = source.image.manifest_descriptor.annotations;
+    auto it = annotations.find(kRefNameAnnotation);
+    if (it != annotations.end()) tag = it->second;
+  }
+  return CopyImage(source.image, OciLayout::Create(dst.path), tag);
+}
+
+Descriptor PushToRegistry(const OpenedSource& source, const std::string& to,
+                          const SourceSpec& dst, const RegistryOptions& options) {
+  ImageReference ref = ParseImageReference(dst.path);
+  const Descriptor& md = source.image.manifest_descriptor;
+  if (!ref.digest.empty() && ref.digest != md.digest)
+    Fail("{}: the image's digest is {}", to, md.digest.str());
+  RegistryClient client(ref.registry, options);
+  std::vector<std::string> tags;
+  if (!ref.tag.empty()) tags.push_back(ref.tag);
+  WithContext(to, [&] {
+    PushImage(client, ref.repository, *source.image.layout, md, tags,
+              options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir);
+  });
+  return md;
+}
+
+}  // namespace
+
 int RunCopy(const Args& args) {
   CLI::App app{
       "Copies an image between an OCI layout, an oci-archive, a docker-archive and a\n"
@@ -53,31 +85,10 @@ int RunCopy(const Args& args) {
       dst.kind == SourceSpec::kRegistry ? TempParent() : DirName(AbsolutePath(dst.path));
   OpenedSource source = WithContext(
       from, [&] { return OpenSource(src, want, scratch, &options); });
-  Descriptor md;
-  if (dst.kind == SourceSpec::kLayout) {
-    std::string tag = dst.tag;
-    if (tag.empty()) {
-      auto it = source.image.manifest_descriptor.annotations.find(kRefNameAnnotation);
-      if (it != source.image.manifest_descriptor.annotations.end()) tag = it->second;
-      if (src.kind == SourceSpec::kRegistry) tag = "";  // the cache's full reference is no tag here
-    }
-    md = CopyImage(source.image, OciLayout::Create(dst.path), tag);
-  } else if (dst.kind == SourceSpec::kRegistry) {
-    ImageReference ref = ParseImageReference(dst.path);
-    if (!ref.digest.empty() && ref.digest != source.image.manifest_descriptor.digest)
-      Fail("{}: the image's digest is {}", to, source.image.manifest_descriptor.digest.str());
-    RegistryClient client(ref.registry, options);
-    std::vector<std::string> tags;
-    if (!ref.tag.empty()) tags.push_back(ref.tag);
-    md = source.image.manifest_descriptor;
-    WithContext(to, [&] {
-      PushImage(client, ref.repository, *source.image.layout, md, tags,
-                options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir);
-    });
-  } else {
-    ExportArchive(source.image, ParseArchiveFormat(dst.format), "", dst.path);
-    md = source.image.manifest_descriptor;
-  }
+  Descriptor md = source.image.manifest_descriptor;
+  if (dst.kind == SourceSpec::kLayout) md = CopyToLayout(source, src, dst);
+  else if (dst.kind == SourceSpec::kRegistry) md = PushToRegistry(source, to, dst, options);
+  else ExportArchive(source.image, ParseArchiveFormat(dst.format), "", dst.path);
   std::cout << md.digest.str() << "\n";
   return 0;
 }

@@ -62,6 +62,20 @@ OpenedSource OpenVerifiedBase(const ImageCommand& c, const ImageSettings& settin
   return source;
 }
 
+// The request from the command's files: settings, tag, layer descriptors.
+ImageRequest ReadRequest(const ImageCommand& c) {
+  ImageRequest request;
+  request.epoch = c.epoch;
+  request.prune = c.prune;
+  if (!c.settings_file.empty())
+    request.settings =
+        ParseImageSettings(ReadFile(c.settings_file, kMaxJsonBytes), c.settings_file);
+  if (!c.tag.empty()) request.settings.tag = c.tag;
+  for (const auto& l : c.layers)
+    request.layers.push_back(ParseLayerDescriptor(ReadFile(l, kMaxJsonBytes), l));
+  return request;
+}
+
 }  // namespace
 
 int RunImage(const Args& args) {
@@ -79,15 +93,7 @@ int RunImage(const Args& args) {
   AddImageOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
-  ImageRequest request;
-  request.epoch = c.epoch;
-  request.prune = c.prune;
-  if (!c.settings_file.empty())
-    request.settings =
-        ParseImageSettings(ReadFile(c.settings_file, kMaxJsonBytes), c.settings_file);
-  if (!c.tag.empty()) request.settings.tag = c.tag;
-  for (const auto& l : c.layers)
-    request.layers.push_back(ParseLayerDescriptor(ReadFile(l, kMaxJsonBytes), l));
+  ImageRequest request = ReadRequest(c);
   OpenedSource base;
   if (ParseSourceSpec(c.base).kind != SourceSpec::kScratch) {
     base = OpenVerifiedBase(c, request.settings);

@@ -14,6 +14,22 @@
 
 namespace ocimake {
 
+namespace {
+
+// The reference's tag, then every --tag (each checked).
+std::vector<std::string> PushTags(const ImageReference& ref,
+                                  const std::vector<std::string>& extra_tags) {
+  std::vector<std::string> tags;
+  if (!ref.tag.empty()) tags.push_back(ref.tag);
+  for (const auto& t : extra_tags) {
+    if (!IsValidTag(t)) Fail("--tag '{}': invalid tag", t);
+    tags.push_back(t);
+  }
+  return tags;
+}
+
+}  // namespace
+
 int RunPush(const Args& args) {
   CLI::App app{
       "Pushes an image (or a multi-platform index) of an OCI layout to a registry and\n"
@@ -43,12 +59,7 @@ int RunPush(const Args& args) {
   ImageReference ref = ParseImageReference(destination);
   if (!ref.digest.empty() && ref.digest != top.digest)
     Fail("{}: the image of {} has digest {}", destination, source, top.digest.str());
-  std::vector<std::string> tags;
-  if (!ref.tag.empty()) tags.push_back(ref.tag);
-  for (const auto& t : extra_tags) {
-    if (!IsValidTag(t)) Fail("--tag '{}': invalid tag", t);
-    tags.push_back(t);
-  }
+  std::vector<std::string> tags = PushTags(ref, extra_tags);
   RegistryOptions options = MakeRegistryOptions(flags);
   RegistryClient client(ref.registry, options);
   std::string cache = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;

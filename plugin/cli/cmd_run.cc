@@ -57,6 +57,21 @@ constexpr char kRunHelp[] =
 
 }  // namespace
 
+namespace {
+
+// The image's rootfs (unpacked once into the cache) as / of the sandbox.
+[[noreturn]] void ExecInSandbox(const SourceSpec& spec, const std::string& cache,
+                                const std::string& sandbox, RunRequest r) {
+  RegistryOptions options = RegistryOptions::FromEnvironment();
+  options.cache_dir = cache;
+  OpenedSource src = OpenSource(spec, HostPlatform(), cache, &options);
+  r.rootfs = CachedRootfs(src.image, cache);
+  r.config = src.image.config.config;
+  Exec(SandboxCommand(sandbox.empty() ? FindSandbox() : sandbox, r));
+}
+
+}  // namespace
+
 int RunRun(const Args& args) {
   CLI::App app{kRunHelp, "run"};
   std::string source, cache = DefaultCacheDir(), runtime, sandbox, stdin_file;
@@ -91,12 +106,7 @@ int RunRun(const Args& args) {
       Fail("OCIMAKE_RUNTIME={}: expected ocimake, podman or docker", runtime);
     ExecRuntime(runtime, source, spec, r);
   }
-  RegistryOptions options = RegistryOptions::FromEnvironment();
-  options.cache_dir = cache;
-  OpenedSource src = OpenSource(spec, HostPlatform(), cache, &options);
-  r.rootfs = CachedRootfs(src.image, cache);
-  r.config = src.image.config.config;
-  Exec(SandboxCommand(sandbox.empty() ? FindSandbox() : sandbox, r));
+  ExecInSandbox(spec, cache, sandbox, r);
 }
 
 }  // namespace ocimake

@@ -215,6 +215,29 @@ void WriteLayerTar(const std::vector<LayerEntry>& entries, const LayerOptions& o
   tar.Close();
 }
 
+namespace {
+
+// Writes the tar into `pipe` in chunks of kPipeChunk (hashing it into
+// `diff_id` when given), then closes the pipe.
+void ProduceTar(const std::vector<LayerEntry>& entries, const LayerOptions& options,
+                Sha256* diff_id, ChunkPipe* pipe) {
+  std::string chunk;
+  chunk.reserve(kPipeChunk);
+  WriteLayerTar(entries, options, [&](const char* p, size_t n) {
+    if (diff_id) diff_id->Update(p, n);
+    chunk.append(p, n);
+    if (chunk.size() >= kPipeChunk) {
+      pipe->Push(std::move(chunk));
+      chunk = std::string();
+      chunk.reserve(kPipeChunk);
+    }
+  });
+  if (!chunk.empty()) pipe->Push(std::move(chunk));
+  pipe->Close();
+}
+
+}  // namespace
+
 LayerDescriptor WriteLayerBlob(const std::vector<LayerEntry>& entries,
                                const LayerOptions& options, const OciLayout& layout) {
   int level = options.level < 0 ? DefaultLevel(options.compression) : options.level;
@@ -237,20 +260,8 @@ LayerDescriptor WriteLayerBlob(const std::vector<LayerEntry>& entries,
   // tar is hashed once (by the blob writer), not twice.
   const bool plain = options.compression == Compression::kNone;
   Sha256 diff_id;
-  std::string chunk;
-  chunk.reserve(kPipeChunk);
   try {
-    WriteLayerTar(entries, options, [&](const char* p, size_t n) {
-      if (!plain) diff_id.Update(p, n);
-      chunk.append(p, n);
-      if (chunk.size() >= kPipeChunk) {
-        pipe.Push(std::move(chunk));
-        chunk = std::string();
-        chunk.reserve(kPipeChunk);
-      }
-    });
-    if (!chunk.empty()) pipe.Push(std::move(chunk));
-    pipe.Close();
+    ProduceTar(entries, options, plain ? nullptr : &diff_id, &pipe);
   } catch (...) {
     pipe.Abort();
     consumer.join();

@@ -118,6 +118,26 @@ std::string ImageReference::str() const {
   return out;
 }
 
+namespace {
+
+// "host[:port]/repo" or "repo" (Docker Hub, "library/" for a bare name) into
+// ref's registry and repository.
+void SplitName(const std::string& name, ImageReference* ref) {
+  size_t first = name.find('/');
+  if (first != std::string::npos && LooksLikeHost(name.substr(0, first))) {
+    ref->registry = name.substr(0, first);
+    ref->repository = name.substr(first + 1);
+  } else {
+    ref->registry = kDockerHub;
+    ref->repository = name;
+  }
+  if (ref->registry == "index.docker.io") ref->registry = kDockerHub;
+  if (ref->registry == kDockerHub && ref->repository.find('/') == std::string::npos)
+    ref->repository = "library/" + ref->repository;
+}
+
+}  // namespace
+
 ImageReference ParseImageReference(const std::string& text) {
   auto bad = [&](const std::string& why) -> ImageReference {
     Fail("image reference '{}': {}", text.substr(0, 300), why);
@@ -143,19 +163,9 @@ ImageReference ParseImageReference(const std::string& text) {
       return bad("invalid tag '" + ref.tag.substr(0, 140) +
                  "' (expected letters, digits, '_', '.', '-', at most 128)");
   }
-  size_t first = rest.find('/');
-  if (first != std::string::npos && LooksLikeHost(rest.substr(0, first))) {
-    ref.registry = rest.substr(0, first);
-    ref.repository = rest.substr(first + 1);
-    if (!IsValidRegistryHost(ref.registry))
-      return bad("invalid registry host '" + ref.registry + "'");
-  } else {
-    ref.registry = kDockerHub;
-    ref.repository = rest;
-  }
-  if (ref.registry == "index.docker.io") ref.registry = kDockerHub;
-  if (ref.registry == kDockerHub && ref.repository.find('/') == std::string::npos)
-    ref.repository = "library/" + ref.repository;
+  SplitName(rest, &ref);
+  if (!IsValidRegistryHost(ref.registry))
+    return bad("invalid registry host '" + ref.registry + "'");
   if (!IsValidRepository(ref.repository))
     return bad("invalid repository '" + ref.repository +
                "' (expected lowercase letters, digits and separators . _ __ - between them)");
