@@ -30,7 +30,8 @@ function(_ocimake_add_image name)
     return()
   endif()
   _ocimake_check_arguments(add_container_image "${name}" arg)
-  _ocimake_check_image_arguments("${name}" arg)
+  _ocimake_check_image_arguments("${name}" "${arg_TOOLCHAIN}" "${arg_TEST_STAGE}"
+    "${arg_SECRETS}" "${arg_CACHE_VARIABLES}")
   foreach(pair IN ITEMS "BASE;scratch" "TAG;${name}:latest" "PREFIX;/usr/local"
       "COMPRESSION;gzip")
     list(GET pair 0 keyword)
@@ -96,19 +97,19 @@ function(_ocimake_add_image name)
   endif()
 endfunction()
 
-# _ocimake_check_image_arguments(<name> <prefix>): the checks that need no
-# defaults: name, SECRETS, what needs a TOOLCHAIN, the generator.
-function(_ocimake_check_image_arguments name prefix)
+# _ocimake_check_image_arguments(<name> <toolchain> <test-stage> <secrets>
+#                                <cache-variables>)
+# The checks that need no defaults: name, SECRETS, what needs a TOOLCHAIN,
+# the generator.
+function(_ocimake_check_image_arguments name toolchain test_stage secrets cache_variables)
   _ocimake_check_name(add_container_image "${name}")
-  foreach(secret IN LISTS ${prefix}_SECRETS)
+  foreach(secret IN LISTS secrets)
     if(NOT secret MATCHES "^id=[A-Za-z0-9_.-]+,src=.+$")
       message(FATAL_ERROR "add_container_image(${name}): SECRETS ${secret}: expected "
         "id=ID,src=PATH")
     endif()
   endforeach()
-  set(toolchain "${${prefix}_TOOLCHAIN}")
-  if((${prefix}_TEST_STAGE OR ${prefix}_SECRETS OR ${prefix}_CACHE_VARIABLES)
-      AND NOT toolchain)
+  if((test_stage OR secrets OR cache_variables) AND NOT toolchain)
     message(FATAL_ERROR "add_container_image(${name}): TEST_STAGE, SECRETS and "
       "CACHE_VARIABLES need a TOOLCHAIN (a build stage)")
   endif()
