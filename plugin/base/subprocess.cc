@@ -49,6 +49,10 @@ pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, 
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
   }
+  // The child gets 0, 1 and 2 only: a descriptor inherited from whoever ran
+  // us (ctest, ninja, a lock of ours) would shift the child's own numbering
+  // (mmdebstrap's `cat >&N` fails in dash once N > 9).
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   pid_t pid;
   int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
