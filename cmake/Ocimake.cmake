@@ -339,6 +339,7 @@ include_guard(GLOBAL)
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeArguments.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakePlatforms.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeInstallRules.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeImage.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeStage.cmake")

@@ -99,11 +99,11 @@ function(_ocimake_keywords command out_options out_one out_multi)
     set(one BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL TOOLCHAIN
       TEST_STAGE PUSH_TO KEEP_DEVELOPMENT_FILES)
     set(multi ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS COMPONENTS SECRETS
-      CACHE_VARIABLES DEPENDS EXCLUDE)
+      CACHE_VARIABLES DEPENDS EXCLUDE PLATFORMS)
   elseif(command STREQUAL "add_container_toolchain")
     set(options "")
     set(one ROOTFS TARBALL IMAGE DEBIAN MIRROR ARCH)
-    set(multi PACKAGES)
+    set(multi PACKAGES PLATFORMS)
   elseif(command STREQUAL "add_container_test")
     set(options WILL_FAIL)
     set(one IMAGE TIMEOUT WORKING_DIRECTORY STDIN)

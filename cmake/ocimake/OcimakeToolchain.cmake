@@ -31,10 +31,14 @@ function(_ocimake_add_toolchain name)
     message(FATAL_ERROR "add_container_toolchain(${name}): give exactly one of ROOTFS, "
       "TARBALL, IMAGE or DEBIAN")
   endif()
-  if((arg_PACKAGES OR DEFINED arg_MIRROR OR DEFINED arg_ARCH) AND NOT DEFINED arg_DEBIAN)
-    message(FATAL_ERROR "add_container_toolchain(${name}): PACKAGES, MIRROR and ARCH go "
-      "with DEBIAN")
+  if((arg_PACKAGES OR DEFINED arg_MIRROR OR DEFINED arg_ARCH OR arg_PLATFORMS)
+      AND NOT DEFINED arg_DEBIAN)
+    message(FATAL_ERROR "add_container_toolchain(${name}): PACKAGES, MIRROR, ARCH and "
+      "PLATFORMS go with DEBIAN")
   endif()
+  _ocimake_check_platforms(add_container_toolchain "${name}" "${arg_DEBIAN}" ${arg_PLATFORMS})
+  _ocimake_host_platform(host)
+  set_property(GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PLATFORMS_${name}" ${host} ${arg_PLATFORMS})
 
   set(out "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-toolchains/${name}.rootfs")
   set(args --name "${name}" --output "${out}" ${cache_args})
@@ -72,6 +76,9 @@ function(_ocimake_add_toolchain name)
     if(DEFINED arg_ARCH)
       list(APPEND args --arch "${arg_ARCH}")
     endif()
+    foreach(platform IN LISTS arg_PLATFORMS)
+      list(APPEND args --platform "${platform}")
+    endforeach()
   endif()
   add_custom_command(OUTPUT "${out}"
     COMMAND ocimake::ocimake toolchain ${args}

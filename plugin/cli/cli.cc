@@ -48,19 +48,6 @@ RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
   return options;
 }
 
-Platform ParsePlatform(const std::string& text) {
-  Platform p;
-  size_t a = text.find('/');
-  if (a == std::string::npos || a == 0 || a + 1 == text.size())
-    Fail("--platform '{}': expected OS/ARCH[/VARIANT], e.g. linux/arm64", text);
-  p.os = text.substr(0, a);
-  std::string rest = text.substr(a + 1);
-  size_t b = rest.find('/');
-  p.architecture = rest.substr(0, b);
-  if (b != std::string::npos) p.variant = rest.substr(b + 1);
-  return p;
-}
-
 int64_t DefaultEpoch() {
   const char* s = std::getenv("SOURCE_DATE_EPOCH");
   if (!s || !*s) return 0;

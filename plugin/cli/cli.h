@@ -28,8 +28,6 @@ struct RegistryOptions;
 void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache = true);
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
 // "os/arch[/variant]" (--platform).
-struct Platform;
-Platform ParsePlatform(const std::string& text);
 
 }  // namespace ocimake
 

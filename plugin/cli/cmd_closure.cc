@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "closure/base_files.h"
 #include "closure/closure.h"
+#include "oci/platform.h"
 #include "registry/registry_client.h"
 #include "source/image_source.h"
 
@@ -28,12 +29,14 @@ std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
 }
 
 // The paths the base image has ("scratch": none).
-std::set<std::string> BaseFiles(const std::string& base, const RegistryFlags& registry,
-                                const std::string& output) {
+std::set<std::string> BaseFiles(const std::string& base, const Platform& platform,
+                                const RegistryFlags& registry, const std::string& output) {
   SourceSpec spec = ParseSourceSpec(base);
   if (spec.kind == SourceSpec::kScratch) return {};
   RegistryOptions options = MakeRegistryOptions(registry);
-  OpenedSource src = OpenSource(spec, HostPlatform(), DirName(AbsolutePath(output)), &options);
+  OpenedSource src = WithContext("base " + base, [&] {
+    return OpenSource(spec, platform, DirName(AbsolutePath(output)), &options);
+  });
   return ListImageFiles(src.image);
 }
 
@@ -58,6 +61,10 @@ int RunClosure(const Args& args) {
   app.add_option("--output", output, "entries file to write (rewritten only on change)")
       ->required();
   app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
+  std::string platform;
+  app.add_option("--platform", platform,
+                 "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
+                 "base's manifest to take)");
   RegistryFlags registry;
   AddRegistryFlags(app, &registry);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
@@ -66,7 +73,9 @@ int RunClosure(const Args& args) {
     root = ReadFile(root_file);
     root = root.substr(0, root.find('\n'));
   }
-  ClosureRequest request{stage, root, BaseFiles(base, registry, output)};
+  Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
+  ClosureRequest request{stage, root, BaseFiles(base, want, registry, output)};
+  if (!platform.empty()) request.platform = &PlatformInfoOf(want);
   ClosureResult result = ComputeClosure(request);
   std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
   for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";

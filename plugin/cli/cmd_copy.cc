@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "cli/cli.h"
+#include "oci/platform.h"
 #include "image/image_builder.h"
 #include "oci/image_reference.h"
 #include "oci/oci_json.h"

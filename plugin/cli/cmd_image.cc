@@ -16,10 +16,10 @@ namespace ocimake {
 namespace {
 
 struct ImageCommand {
-  std::string layout_dir, base = "scratch", settings_file, tag, digest_file, layer_store;
+  std::string layout_dir, base = "scratch", settings_file, tag, digest_file, layer_store, platform;
   std::vector<std::string> layers;
   int64_t epoch = DefaultEpoch();
-  bool prune = false;
+  bool prune = false, untagged = false;
   ImageContents contents;  // for the entrypoint check
   RegistryFlags registry;
 };
@@ -38,6 +38,10 @@ void AddImageOptions(CLI::App& app, ImageCommand* c) {
   app.add_flag("--prune", c->prune,
                "the layout is the build's own: keep only this image and its blobs");
   app.add_option("--digest-file", c->digest_file, "write the manifest digest here (on change)");
+  app.add_option("--platform", c->platform,
+                 "OS/ARCH[/VARIANT] of the image, and of the base's manifest to take");
+  app.add_flag("--untagged", c->untagged,
+               "write the blobs only, for `ocimake index` (one platform of several)");
   app.add_option("--check-stage", c->contents.stage_dir,
                  "check that the entrypoint is in the image: the staged tree of its app layer");
   app.add_option("--check-libs", c->contents.libs_file,
@@ -51,6 +55,7 @@ OpenedSource OpenVerifiedBase(const ImageCommand& c, const ImageSettings& settin
   Platform want = HostPlatform();
   if (!settings.architecture.empty()) want = {"linux", settings.architecture, ""};
   if (!settings.os.empty()) want.os = settings.os;
+  if (!c.platform.empty()) want = ParsePlatform(c.platform);
   OpenedSource source = WithContext("base " + c.base, [&] {
     RegistryOptions options = MakeRegistryOptions(c.registry);
     return OpenSource(ParseSourceSpec(c.base), want, DirName(AbsolutePath(c.layout_dir)),
@@ -67,6 +72,8 @@ ImageRequest ReadRequest(const ImageCommand& c) {
   ImageRequest request;
   request.epoch = c.epoch;
   request.prune = c.prune;
+  request.untagged = c.untagged;
+  if (!c.platform.empty()) request.platform = ParsePlatform(c.platform);
   if (!c.settings_file.empty())
     request.settings =
         ParseImageSettings(ReadFile(c.settings_file, kMaxJsonBytes), c.settings_file);

@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "cli/cli.h"
+#include "oci/platform.h"
 #include "image/image_builder.h"
 #include "oci/image_reference.h"
 #include "registry/registry_cache.h"

@@ -108,6 +108,8 @@ void AddToolchainOptions(CLI::App& app, StageCommand* c) {
   app.add_option("--build-target", s.build_targets,
                  "toolchain build: also build this target before installing (repeatable)");
   app.add_option("--secret", s.secrets, "toolchain build: id=ID,src=PATH secret");
+  app.add_option("--platform", s.platform,
+                 "toolchain build: cross-build for OS/ARCH[/VARIANT] (default: the host's)");
   app.add_flag("--test", s.test, "toolchain build: run the project's ctest first");
   app.add_option("--sandbox", s.sandbox, "the ocimake-sandbox executable");
 }

@@ -2,6 +2,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "cli/cli.h"
+#include "oci/platform.h"
 #include "rootfs/rootfs_unpacker.h"
 #include "rootfs/toolchain_cache.h"
 
@@ -13,6 +14,8 @@ int RunToolchain(const Args& args) {
       "--output (rewritten only when it changes).\n\n"
       "  ocimake toolchain --name gcc --debian bookworm --package g++ --package cmake \\\n"
       "      --package ninja-build --output gcc.rootfs\n"
+      "  ocimake toolchain --name gcc --debian bookworm --package g++ --package libfmt-dev \\\n"
+      "      --platform linux/amd64 --platform linux/arm64 --output gcc.rootfs\n"
       "  ocimake toolchain --name gcc --tarball rootfs.tar.zst --output gcc.rootfs\n"
       "  ocimake toolchain --name gcc --image toolchain-layout:tag --output gcc.rootfs",
       "toolchain"};
@@ -29,10 +32,14 @@ int RunToolchain(const Args& args) {
   app.add_option("--package", spec.packages, "a package to include (--debian; repeatable)");
   app.add_option("--mirror", spec.mirror, "Debian mirror URL (--debian)");
   app.add_option("--arch", spec.arch, "Debian architecture (--debian)");
+  app.add_option("--platform", spec.platforms,
+                 "a platform to cross-build for, OS/ARCH[/VARIANT] (--debian; repeatable)");
   app.add_option("--cache", cache, "cache directory (default: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake)");
   app.add_option("--output", output, "file to write the rootfs path to")->required();
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
-  if (!rootfs.empty()) spec = {spec.name, ToolchainSpec::kRootfs, rootfs, {}, "", ""};
+  if (!spec.platforms.empty() && debian.empty()) Fail("--platform goes with --debian");
+  for (const auto& p : spec.platforms) PlatformInfoOf(ParsePlatform(p));
+  if (!rootfs.empty()) spec = {spec.name, ToolchainSpec::kRootfs, rootfs, {}, "", "", {}};
   else if (!tarball.empty()) spec.kind = ToolchainSpec::kTarball, spec.input = AbsolutePath(tarball);
   else if (!image.empty()) spec.kind = ToolchainSpec::kImage, spec.input = image;
   else if (!debian.empty()) spec.kind = ToolchainSpec::kDebian, spec.input = debian;

@@ -9,6 +9,7 @@ const std::vector<Command>& AllCommands() {
       {"closure", "list the shared libraries the staged ELF files need", RunClosure},
       {"layer", "write a deterministic layer blob from a tree or an entries file", RunLayer},
       {"image", "assemble base + layers + config into an OCI layout", RunImage},
+      {"index", "write a multi-platform image index of platform manifests", RunIndex},
       {"export", "write an image as a docker-archive or oci-archive tarball", RunExport},
       {"copy", "copy an image between layouts, archives and registries", RunCopy},
       {"unpack", "unpack an image's layers safely into a directory", RunUnpack},

@@ -60,13 +60,9 @@ void ParseLdSoConfFile(const std::string& root, const std::string& file, int dep
 
 std::vector<std::string> DefaultDirs(const ElfInfo& info) {
   std::vector<std::string> dirs;
-  const char* multiarch = nullptr;
-  if (info.machine == EM_X86_64) multiarch = "x86_64-linux-gnu";
-  if (info.machine == EM_AARCH64) multiarch = "aarch64-linux-gnu";
-  if (info.machine == EM_386) multiarch = "i386-linux-gnu";
-  if (multiarch) {
-    dirs.push_back(std::string("/lib/") + multiarch);
-    dirs.push_back(std::string("/usr/lib/") + multiarch);
+  if (const PlatformInfo* platform = PlatformOfElf(info.elf_class, info.machine)) {
+    dirs.push_back(std::string("/lib/") + platform->multiarch);
+    dirs.push_back(std::string("/usr/lib/") + platform->multiarch);
   }
   if (info.elf_class == ELFCLASS64) {
     dirs.push_back("/lib64");
@@ -116,11 +112,25 @@ class ClosureWalker {
     std::vector<std::string> out;
     for (const auto& e : EntriesFromTree(req_.stage)) {
       struct stat st;
-      if (lstat(e.source.c_str(), &st) == 0 && S_ISREG(st.st_mode) && IsElfFile(e.source))
+      if (lstat(e.source.c_str(), &st) == 0 && S_ISREG(st.st_mode) && IsElfFile(e.source)) {
+        if (req_.platform) CheckMachine("/" + e.path, ReadElfInfo(e.source));
         out.push_back("/" + e.path);
+      }
     }
     std::sort(out.begin(), out.end());
     return out;
+  }
+
+  // An installed ELF file of another machine (a host tool installed by
+  // mistake) would not run in the image.
+  void CheckMachine(const std::string& image_path, const ElfInfo& info) const {
+    const PlatformInfo& want = *req_.platform;
+    int bits = info.elf_class == ELFCLASS64 ? 64 : 32;
+    if (bits == want.elf_bits && info.machine == want.elf_machine) return;
+    const PlatformInfo* have = PlatformOfElf(info.elf_class, info.machine);
+    Fail("{}: an ELF file for {} in the image for {} (installed from the wrong build, or a "
+         "build tool installed by mistake?)", image_path,
+         have ? have->name : fmt::format("ELF machine {}", info.machine), want.name);
   }
 
   void Enqueue(const std::string& image_path, bool from_stage) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "layer/layer_entries.h"
+#include "oci/platform.h"
 
 namespace ocimake {
 
@@ -22,6 +23,8 @@ struct ClosureRequest {
   std::string stage;               // the staged install tree
   std::string root = "/";          // where libraries are looked up
   std::set<std::string> provided;  // "/usr/lib/..." paths the base image already has
+  // When set, every staged ELF file must be this platform's (else: fail).
+  const PlatformInfo* platform = nullptr;
 };
 
 struct ClosureResult {

@@ -131,6 +131,11 @@ Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
     CopyBaseLayers(out, *r.base, &manifest);
   }
   config = WithSettings(config, r.settings, r.epoch, HostPlatform());
+  if (r.platform) {
+    config.os = r.platform->os;
+    config.architecture = r.platform->architecture;
+    config.variant = r.platform->variant;
+  }
   for (const auto& l : r.layers) {
     if (l.entries == 0) continue;  // nothing to add: no empty layer in the image
     PlaceOwnLayer(out, r, l);
@@ -141,7 +146,34 @@ Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
   manifest.config = out.WriteBlob(ToJson(config), media_type::kOciConfig);
   Descriptor md = out.WriteBlob(ToJson(manifest), media_type::kOciManifest);
   md.platform = Platform{config.os, config.architecture, config.variant};
+  if (r.untagged) return md;
   return out.Tag(md, r.settings.tag, r.prune);
+}
+
+Descriptor WriteIndex(const OciLayout& out, const std::vector<Digest>& manifests,
+                      const std::string& tag, bool prune) {
+  Index index;
+  for (const auto& digest : manifests) {
+    Descriptor md;
+    md.media_type = media_type::kOciManifest;
+    md.digest = digest;
+    std::string what = out.BlobPath(digest);
+    if (!out.HasBlob(digest)) Fail("manifest {}: not in the layout {}", digest.str(), out.dir());
+    struct stat st;
+    if (stat(what.c_str(), &st) != 0) FailErrno("reading " + what);
+    md.size = st.st_size;
+    Manifest manifest = ParseManifest(out.ReadSmallBlob(md), what);
+    ImageConfig config = ParseImageConfig(out.ReadSmallBlob(manifest.config),
+                                          out.BlobPath(manifest.config.digest));
+    md.platform = Platform{config.os, config.architecture, config.variant};
+    for (const auto& other : index.manifests)
+      if (*other.platform == *md.platform)
+        Fail("manifests {} and {} are both for {}", other.digest.str(), digest.str(),
+             PlatformString(*md.platform));
+    index.manifests.push_back(md);
+  }
+  Descriptor id = out.WriteBlob(ToJson(index), media_type::kOciIndex);
+  return out.Tag(id, tag, prune);
 }
 
 Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag) {

@@ -42,12 +42,25 @@ struct ImageRequest {
   // The layout is the build's own: index.json is left holding this image
   // only, and blobs of earlier builds are removed.
   bool prune = false;
+  // The image's platform: the config's os, architecture and variant, over
+  // the settings' (none: the settings', else the base's, else the host's).
+  std::optional<Platform> platform;
+  // Write the blobs only and leave index.json alone: one platform of a
+  // multi-platform image, which WriteIndex tags.
+  bool untagged = false;
 };
 
 // Copies the base's blobs (verified), writes config and manifest, and tags
 // the manifest in index.json (replacing an entry with the same tag). Returns
 // the manifest descriptor.
 Descriptor WriteImage(const OciLayout& out, const ImageRequest& request);
+
+// Writes an image index of `manifests` (image manifests already in `out`,
+// each given the platform of its config), in this order, and tags it as
+// WriteImage tags a manifest. Fails when two manifests have one platform.
+// Returns the index descriptor.
+Descriptor WriteIndex(const OciLayout& out, const std::vector<Digest>& manifests,
+                      const std::string& tag, bool prune);
 
 // Copies every blob of `image` into `out` (verified) and tags its manifest
 // `tag` there (replacing an entry of that tag; "" tags none). Returns the

@@ -1,6 +1,9 @@
 #include "oci/platform.h"
 
+#include <elf.h>
 #include <sys/utsname.h>
+
+#include "base/error.h"
 
 namespace ocimake {
 
@@ -16,18 +19,57 @@ std::string PlatformString(const Platform& p) {
   return s;
 }
 
+Platform ParsePlatform(const std::string& text) {
+  Platform p;
+  size_t a = text.find('/');
+  if (a == std::string::npos || a == 0 || a + 1 == text.size())
+    Fail("platform '{}': expected OS/ARCH[/VARIANT], e.g. linux/arm64", text);
+  p.os = text.substr(0, a);
+  std::string rest = text.substr(a + 1);
+  size_t b = rest.find('/');
+  p.architecture = rest.substr(0, b);
+  if (b != std::string::npos) p.variant = rest.substr(b + 1);
+  if (p.architecture.empty() || (b != std::string::npos && p.variant.empty()))
+    Fail("platform '{}': expected OS/ARCH[/VARIANT], e.g. linux/arm64", text);
+  return p;
+}
+
+Platform PlatformInfo::platform() const { return ParsePlatform(name); }
+
+const std::vector<PlatformInfo>& KnownPlatforms() {
+  static const std::vector<PlatformInfo> kTable = {
+#include "oci/platform_table.inc"
+  };
+  return kTable;
+}
+
+const PlatformInfo& PlatformInfoOf(const Platform& want) {
+  Platform p = want;
+  if (p.architecture == "arm64" && p.variant == "v8") p.variant.clear();
+  std::string names;
+  for (const auto& info : KnownPlatforms()) {
+    if (info.platform() == p) return info;
+    names += std::string(names.empty() ? "" : ", ") + info.name;
+  }
+  Fail("platform {}: not one ocimake builds for (expected one of {})", PlatformString(want),
+       names);
+}
+
+const PlatformInfo* PlatformOfElf(int elf_class, int elf_machine) {
+  int bits = elf_class == ELFCLASS64 ? 64 : elf_class == ELFCLASS32 ? 32 : 0;
+  for (const auto& info : KnownPlatforms())
+    if (info.elf_bits == bits && info.elf_machine == elf_machine) return &info;
+  return nullptr;
+}
+
 Platform HostPlatform() {
   struct utsname u;
   uname(&u);
-  std::string m = u.machine;
-  Platform p{"linux", m, ""};
-  if (m == "x86_64") p.architecture = "amd64";
-  else if (m == "aarch64") p = {"linux", "arm64", "v8"};
-  else if (m == "i686" || m == "i386") p.architecture = "386";
-  else if (m == "armv7l") p = {"linux", "arm", "v7"};
-  else if (m == "ppc64le" || m == "s390x" || m == "riscv64") p.architecture = m;
-  if (p.architecture == "arm64") p.variant = "";  // v8 is implied; keep configs short
-  return p;
+  std::string machine = u.machine;
+  if (machine == "i386" || machine == "i586") machine = "i686";
+  for (const auto& info : KnownPlatforms())
+    if (machine == info.processor) return info.platform();
+  return {"linux", machine, ""};
 }
 
 }  // namespace ocimake

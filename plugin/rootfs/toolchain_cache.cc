@@ -9,10 +9,13 @@
 #include <fstream>
 #include <iostream>
 
+#include <fmt/ranges.h>
+
 #include "base/digest.h"
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/subprocess.h"
+#include "oci/platform.h"
 #include "rootfs/deb_pool.h"
 #include "rootfs/mmdebstrap_progress.h"
 #include "rootfs/rootfs_unpacker.h"
@@ -39,6 +42,7 @@ std::string CacheKey(const ToolchainSpec& s) {
     case ToolchainSpec::kDebian:
       text += "debian " + s.input + "\nmirror " + s.mirror + "\narch " + s.arch + "\n";
       for (const auto& p : packages) text += "package " + p + "\n";
+      for (const auto& p : s.platforms) text += "platform " + p + "\n";
       break;
     case ToolchainSpec::kRootfs:
       break;
@@ -55,20 +59,55 @@ std::string ShellQuote(const std::string& s) {
 // mmdebstrap with the shared .deb pool copied into the chroot's apt cache
 // first and that cache copied out into `outbox` at the end (the chroot's own
 // apt-get clean then empties it, so the rootfs is the same as without).
+// The Debian architectures of the platforms other than `native`.
+std::vector<std::string> ForeignArchitectures(const ToolchainSpec& s, const std::string& native) {
+  std::vector<std::string> out;
+  for (const auto& name : s.platforms) {
+    std::string debian = PlatformInfoOf(ParsePlatform(name)).debian;
+    if (debian != native && std::find(out.begin(), out.end(), debian) == out.end())
+      out.push_back(debian);
+  }
+  return out;
+}
+
+// A customize hook that installs, for each foreign architecture, every
+// package of the declaration that Debian marks Multi-Arch: same (libraries
+// and their -dev packages: co-installable), as apt-cache in the chroot
+// tells; the others (compilers, cmake) are the build machine's tools.
+std::string MultiarchHook(const ToolchainSpec& s, const std::vector<std::string>& foreign) {
+  std::string packages, arches;
+  for (const auto& p : s.packages) packages += " " + ShellQuote(p);
+  for (const auto& a : foreign) arches += " " + a;
+  return "--customize-hook=set -e; : >\"$1\"/tmp/ocimake-multiarch; for p in" + packages +
+         "; do if chroot \"$1\" apt-cache show --no-all-versions \"$p\" 2>/dev/null | "
+         "grep -qx 'Multi-Arch: same'; then for a in" + arches +
+         "; do echo \"$p:$a\" >>\"$1\"/tmp/ocimake-multiarch; done; fi; done; "
+         "if [ -s \"$1\"/tmp/ocimake-multiarch ]; then echo \"ocimake: multiarch:\" "
+         "$(cat \"$1\"/tmp/ocimake-multiarch); chroot \"$1\" env DEBIAN_FRONTEND=noninteractive "
+         "apt-get install -y --no-install-recommends $(cat \"$1\"/tmp/ocimake-multiarch); fi; "
+         "rm -f \"$1\"/tmp/ocimake-multiarch";
+}
+
 std::vector<std::string> MmdebstrapArgv(const ToolchainSpec& s, const DebPool& pool,
                                         const std::string& outbox, const std::string& tarball) {
+  std::string native = s.arch.empty() ? PlatformInfoOf(HostPlatform()).debian : s.arch;
+  std::vector<std::string> foreign = ForeignArchitectures(s, native);
+  std::vector<std::string> packages = s.packages;
+  for (const auto& a : foreign)
+    for (const char* p : {"crossbuild-essential-", "libc6:", "libstdc++6:"})
+      packages.push_back(p + a);
+  if (!foreign.empty()) packages.push_back("qemu-user-static");
   std::vector<std::string> argv = {
       "mmdebstrap", "--variant=minbase", "--verbose", "--skip=essential/unlink",
       "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives",
-      "--setup-hook=sync-in " + ShellQuote(pool.dir()) + " /var/cache/apt/archives/",
-      "--customize-hook=sync-out /var/cache/apt/archives " + ShellQuote(outbox)};
+      "--setup-hook=sync-in " + ShellQuote(pool.dir()) + " /var/cache/apt/archives/"};
+  if (!foreign.empty()) argv.push_back(MultiarchHook(s, foreign));
+  argv.push_back("--customize-hook=sync-out /var/cache/apt/archives " + ShellQuote(outbox));
   if (geteuid() != 0) argv.push_back("--mode=unshare");
-  if (!s.packages.empty()) {
-    std::string include = "--include=";
-    for (size_t i = 0; i < s.packages.size(); ++i) include += (i ? "," : "") + s.packages[i];
-    argv.push_back(include);
-  }
-  if (!s.arch.empty()) argv.push_back("--architectures=" + s.arch);
+  if (!packages.empty()) argv.push_back(fmt::format("--include={}", fmt::join(packages, ",")));
+  std::string arches = native;
+  for (const auto& a : foreign) arches += "," + a;
+  if (!s.arch.empty() || !foreign.empty()) argv.push_back("--architectures=" + arches);
   argv.push_back(s.input);
   argv.push_back(tarball);
   if (!s.mirror.empty()) argv.push_back(s.mirror);

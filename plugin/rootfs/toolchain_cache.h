@@ -23,6 +23,10 @@ struct ToolchainSpec {
   std::vector<std::string> packages;  // DEBIAN
   std::string mirror;                 // DEBIAN
   std::string arch;                   // DEBIAN
+  // DEBIAN: platforms to cross-build for ("linux/arm64"): their cross
+  // compilers, C and C++ runtimes, and each Multi-Arch: same package of
+  // `packages` for their architectures, plus qemu-user-static.
+  std::vector<std::string> platforms;
 };
 
 // Returns the toolchain's rootfs directory, making it first if needed.

@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/subprocess.h"
+#include "oci/platform.h"
 #include "rootfs/sandbox_command.h"
 #include "stage/install_script.h"
 
@@ -48,6 +49,21 @@ Secret ParseSecret(const std::string& text) {
   return s;
 }
 
+bool IsCrossBuild(const BuildStage& s) {
+  return !s.platform.empty() &&
+         PlatformInfoOf(ParsePlatform(s.platform)).name != PlatformInfoOf(HostPlatform()).name;
+}
+
+// A cross build's emulator must be in the rootfs for its tests to run.
+void CheckEmulator(const BuildStage& s) {
+  const PlatformInfo& p = PlatformInfoOf(ParsePlatform(s.platform));
+  std::string qemu = fmt::format("/usr/bin/qemu-{}-static", p.qemu);
+  if (!PathExists(s.rootfs + qemu))
+    Fail("TEST_STAGE for {}: the toolchain has no {} to run the tests under (declare the "
+         "toolchain with PLATFORMS {}, or add qemu-user-static to its PACKAGES)",
+         p.name, qemu, p.name);
+}
+
 // The stage's sandbox: the rootfs, the source read-only at /src, the inner
 // build directory at /build, the module and its config read-only, the
 // staging tree at /ocimake/stage, and the secrets when asked for.
@@ -61,6 +77,9 @@ class StageSandbox {
                        "# inside a toolchain; ocimake's commands only note what to build.\n"
                        "set(OCIMAKE_IN_BUILD_STAGE ON)\n"
                        "include(/ocimake/cmake/Ocimake.cmake)\n");
+    if (IsCrossBuild(s))
+      WriteFileIfChanged(JoinPath(config_dir_, "cross-toolchain.cmake"),
+                         CrossToolchainFile(s.platform));
     spec_.sandbox = s.sandbox;
     spec_.rootfs = s.rootfs;
     spec_.binds = {{s.source_dir, "/src", true},       {s.inner_build_dir, "/build", false},
@@ -94,6 +113,8 @@ std::vector<std::string> ConfigureCommand(const BuildStage& s) {
   std::vector<std::string> argv = {"cmake", "-G", "Ninja", "-S", "/src", "-B", "/build",
                                    "-Docimake_DIR=/ocimake/config",
                                    "-DOCIMAKE_IN_BUILD_STAGE=ON", "--no-warn-unused-cli"};
+  if (IsCrossBuild(s))
+    argv.push_back("-DCMAKE_TOOLCHAIN_FILE=/ocimake/config/cross-toolchain.cmake");
   if (!s.build_type.empty()) argv.push_back("-DCMAKE_BUILD_TYPE=" + s.build_type);
   for (const auto& d : s.defines) argv.push_back("-D" + d);
   return argv;
@@ -240,8 +261,36 @@ std::string FailedTestsSummary(const std::string& out) {
                      names);
 }
 
+std::string CrossToolchainFile(const std::string& platform) {
+  const PlatformInfo& p = PlatformInfoOf(ParsePlatform(platform));
+  return fmt::format(
+      "# Written by ocimake: the project cross-built for {name} in a toolchain rootfs\n"
+      "# made with PLATFORMS (Debian's crossbuild-essential-{debian} and multiarch\n"
+      "# packages), its tests run under qemu-user-static.\n"
+      "set(CMAKE_SYSTEM_NAME Linux)\n"
+      "set(CMAKE_SYSTEM_PROCESSOR {processor})\n"
+      "set(CMAKE_C_COMPILER /usr/bin/{triplet}-gcc)\n"
+      "set(CMAKE_CXX_COMPILER /usr/bin/{triplet}-g++)\n"
+      "set(CMAKE_LIBRARY_ARCHITECTURE {multiarch})\n"
+      "# Libraries, headers and packages: the target's multiarch directories\n"
+      "# (/usr/lib/{multiarch}) and the cross compiler's own tree; programs:\n"
+      "# the build machine's.\n"
+      "set(CMAKE_FIND_ROOT_PATH /usr/{triplet})\n"
+      "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n"
+      "set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY BOTH)\n"
+      "set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)\n"
+      "set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)\n"
+      "set(ENV{{PKG_CONFIG_LIBDIR}} /usr/lib/{multiarch}/pkgconfig:/usr/share/pkgconfig)\n"
+      "set(ENV{{PKG_CONFIG_PATH}} \"\")\n"
+      "set(CMAKE_CROSSCOMPILING_EMULATOR /usr/bin/qemu-{qemu}-static)\n",
+      fmt::arg("name", p.name), fmt::arg("debian", p.debian),
+      fmt::arg("processor", p.processor), fmt::arg("triplet", p.triplet),
+      fmt::arg("multiarch", p.multiarch), fmt::arg("qemu", p.qemu));
+}
+
 void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
   MakeDirs(s.inner_build_dir);
+  if (s.test && IsCrossBuild(s)) CheckEmulator(s);
   StageSandbox sandbox(s, stage_dir);
   std::string args_file = JoinPath(s.inner_build_dir, kConfigArgsFile);
   std::string args_text;

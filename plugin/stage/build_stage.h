@@ -11,6 +11,8 @@
 //                         works and add_container_image() does not recurse
 //   /ocimake/stage        where `cmake --install` puts the files (DESTDIR)
 //   /run/secrets/<id>     each secret, read-only (build and test only)
+//   /ocimake/config/cross-toolchain.cmake  the CMake toolchain file of a
+//                         cross build (another platform than the host's)
 // No network; the rootfs read-only; /tmp a tmpfs; fixed paths, so what is
 // compiled does not depend on where the outer build directory is.
 #ifndef OCIMAKE_STAGE_BUILD_STAGE_H_
@@ -37,7 +39,17 @@ struct BuildStage {
   bool test = false;
   std::string prefix = "/usr/local";
   std::vector<std::string> components;
+  // The platform to build for ("linux/arm64"); empty or the host's: a
+  // native build. Another is cross-compiled with a toolchain file ocimake
+  // writes (CrossToolchainFile), its tests run under qemu.
+  std::string platform;
 };
+
+// The CMake toolchain file of a cross build in a Debian toolchain rootfs
+// made with PLATFORMS: Debian's cross compilers, the multiarch library
+// directory, pkg-config for the target's .pc files, and qemu-user-static as
+// CMAKE_CROSSCOMPILING_EMULATOR (so ctest runs the tests under emulation).
+std::string CrossToolchainFile(const std::string& platform);
 
 // Configures (when needed), builds what the install rules need (everything
 // with `test`), tests (when asked, and only when the inner build changed

@@ -1,0 +1,97 @@
+# Platforms: the table in platforms.txt (which the `ocimake` tool compiles
+# in too), the host's platform, and the configure-time checks of PLATFORMS.
+include_guard(GLOBAL)
+
+set(_OCIMAKE_PLATFORM_TABLE "${CMAKE_CURRENT_LIST_DIR}/platforms.txt")
+
+# _ocimake_platform_rows(<out>): the table's rows, each a ;-list of its
+# columns (platform debian multiarch triplet processor elf qemu suites).
+function(_ocimake_platform_rows out)
+  file(STRINGS "${_OCIMAKE_PLATFORM_TABLE}" lines REGEX "^linux/")
+  set(rows "")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "[ \t]+" "," row "${line}")
+    list(APPEND rows "${row}")
+  endforeach()
+  set("${out}" "${rows}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_platform_debian(<platform> <out>): Debian's architecture of an OCI
+# platform, or "" when the table has no such platform (linux/arm64/v8 is
+# linux/arm64).
+function(_ocimake_platform_debian platform out)
+  string(REGEX REPLACE "^linux/arm64/v8$" "linux/arm64" platform "${platform}")
+  _ocimake_platform_rows(rows)
+  set(debian "")
+  foreach(row IN LISTS rows)
+    string(REPLACE "," ";" fields "${row}")
+    list(GET fields 0 name)
+    if(name STREQUAL platform)
+      list(GET fields 1 debian)
+    endif()
+  endforeach()
+  set("${out}" "${debian}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_host_platform(<out>): the build machine's platform (linux/amd64).
+function(_ocimake_host_platform out)
+  set(machine "${CMAKE_HOST_SYSTEM_PROCESSOR}")
+  if(machine MATCHES "^i[3-6]86$")
+    set(machine i686)
+  elseif(machine STREQUAL "arm64")
+    set(machine aarch64)
+  endif()
+  _ocimake_platform_rows(rows)
+  set(host "linux/${machine}")
+  foreach(row IN LISTS rows)
+    string(REPLACE "," ";" fields "${row}")
+    list(GET fields 4 processor)
+    if(processor STREQUAL machine)
+      list(GET fields 0 host)
+    endif()
+  endforeach()
+  set("${out}" "${host}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_check_platforms(<command> <name> <suite> <platform>...)
+# Fails naming the accepted platforms when one is not in the table, or not
+# shipped by the Debian <suite> ("" or a suite the table does not name, such
+# as sid: every platform).
+function(_ocimake_check_platforms command name suite)
+  _ocimake_platform_rows(rows)
+  set(names "")
+  set(known_suites "")
+  foreach(row IN LISTS rows)
+    string(REPLACE "," ";" fields "${row}")
+    list(GET fields 0 platform)
+    list(APPEND names "${platform}")
+    list(SUBLIST fields 7 -1 suites)
+    list(APPEND known_suites ${suites})
+  endforeach()
+  list(JOIN names ", " accepted)
+  foreach(platform IN LISTS ARGN)
+    string(REGEX REPLACE "^linux/arm64/v8$" "linux/arm64" plain "${platform}")
+    list(FIND names "${plain}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "${command}(${name}): PLATFORMS ${platform}: not a platform ocimake "
+        "builds for (expected one of ${accepted})")
+    endif()
+    list(GET rows ${at} row)
+    string(REPLACE "," ";" fields "${row}")
+    list(SUBLIST fields 7 -1 suites)
+    if(suite IN_LIST known_suites AND NOT suite IN_LIST suites)
+      set(shipped "")
+      foreach(other IN LISTS rows)
+        string(REPLACE "," ";" other_fields "${other}")
+        list(SUBLIST other_fields 7 -1 other_suites)
+        if(suite IN_LIST other_suites)
+          list(GET other_fields 0 other_name)
+          list(APPEND shipped "${other_name}")
+        endif()
+      endforeach()
+      list(JOIN shipped ", " shipped)
+      message(FATAL_ERROR "${command}(${name}): PLATFORMS ${platform}: Debian ${suite} does "
+        "not ship it (it ships ${shipped})")
+    endif()
+  endforeach()
+endfunction()
