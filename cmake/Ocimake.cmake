@@ -43,6 +43,7 @@ Commands
       [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
                              [CACHE_VARIABLES <NAME=value>...]]
+      [PLATFORMS <os/arch[/variant]>...]
       [ALL])
 
   Declares the image ``<name>``: a target of that name that builds the OCI
@@ -167,6 +168,45 @@ Commands
 
   ``OS``, ``ARCH``
     The platform in the image config. Default: the base's, else the host's.
+    Only relabels; to build for another CPU, use ``PLATFORMS``.
+
+  ``PLATFORMS``
+    The platforms to build the image for, as OCI names them:
+    ``linux/amd64``, ``linux/arm64``, ``linux/arm/v7``, ``linux/386``,
+    ``linux/ppc64le``, ``linux/s390x``, ``linux/riscv64`` (the table is
+    ``cmake/ocimake/platforms.txt``; another name is a configure error listing
+    these). Default: the host's, a plain image manifest, as without it. The
+    host's platform builds natively; any other is cross-compiled, so it needs
+    a ``TOOLCHAIN`` declared with it in its ``PLATFORMS``: its build stage has
+    its own inner build directory, configured with a toolchain file ocimake
+    writes (Debian's ``<triplet>-gcc``/``g++``, ``CMAKE_SYSTEM_PROCESSOR``,
+    ``CMAKE_LIBRARY_ARCHITECTURE``, pkg-config for the target's ``.pc`` files,
+    and ``qemu-<arch>-static`` as ``CMAKE_CROSSCOMPILING_EMULATOR``, so
+    ``TEST_STAGE`` runs the project's tests under emulation). Each platform has
+    its own stage, closure (resolved in the rootfs's ``/usr/lib/<multiarch>``
+    by each file's ELF machine), layers and manifest, each a Ninja edge; the
+    platforms' closures, layers and manifests run in parallel as Ninja's jobs
+    allow, while their build stages take turns in Ninja's console pool (so
+    their output streams whole), each inner Ninja using every core. An
+    installed ELF file of another machine fails the build naming it. With two or more platforms the layout's tag names
+    an OCI image index with one manifest per platform, in the given order;
+    ``<name>-archive`` writes one docker-archive per platform,
+    ``<name>-linux-arm64.tar`` and so on (``docker load`` takes one image);
+    ``<name>-push`` pushes every manifest, then the index; ``<name>-run``
+    runs the host's platform (else the first, under qemu). A ``BASE`` gives
+    each platform its own manifest (a multi-platform layout, archive or
+    registry index; only the platforms asked for are pulled); a base without
+    one of the platforms fails the build, naming the platforms it has.
+    :command:`add_container_test` registers one test per platform.
+
+    .. code-block:: cmake
+
+      add_container_toolchain(bookworm DEBIAN bookworm
+        PACKAGES g++ cmake ninja-build libfmt-dev
+        PLATFORMS linux/amd64 linux/arm64)
+      add_container_image(greeter TOOLCHAIN bookworm
+        PLATFORMS linux/amd64 linux/arm64 TEST_STAGE ON
+        ENTRYPOINT /usr/local/bin/greeter)
 
   ``TOOLCHAIN``
     Build in a toolchain rootfs declared by :command:`add_container_toolchain`
@@ -220,7 +260,8 @@ Commands
 
     add_container_toolchain(<name>
       <ROOTFS <dir> | TARBALL <rootfs.tar[.gz|.zst]> | IMAGE <image> |
-       DEBIAN <suite> [PACKAGES <package>...] [MIRROR <url>] [ARCH <arch>]>)
+       DEBIAN <suite> [PACKAGES <package>...] [MIRROR <url>] [ARCH <arch>]
+                      [PLATFORMS <os/arch[/variant]>...]>)
 
   Declares a toolchain rootfs for ``add_container_image(... TOOLCHAIN <name>)``:
   an existing directory (used in place), a rootfs tarball, an image (an OCI
@@ -245,6 +286,19 @@ Commands
   toolchain or a changed ``PACKAGES`` list downloads only the packages the
   pool lacks. The pool does not change the rootfs (no ``.deb`` is left in it)
   nor the cache key; it is only a cache: delete it at any time.
+
+  ``PLATFORMS`` (with ``DEBIAN``)
+    The platforms images built in this toolchain may target besides the
+    host's (see ``PLATFORMS`` of :command:`add_container_image`). The rootfs
+    stays one tree of the host's architecture, with Debian multiarch added:
+    for each other platform's architecture, ``crossbuild-essential-<arch>``
+    (the cross compilers), ``libc6:<arch>`` and ``libstdc++6:<arch>`` (what
+    the closure copies into the image), every ``PACKAGES`` entry that Debian
+    marks ``Multi-Arch: same`` (libraries and their ``-dev`` packages, as the
+    suite's package index says) as ``<package>:<arch>``, and
+    ``qemu-user-static`` for running the tests. A platform the suite does not
+    ship (``linux/riscv64`` before trixie) is a configure error listing those
+    it does.
 
 .. command:: add_container_test
 
@@ -271,6 +325,15 @@ Commands
   runs the image with that runtime instead: without network, or with the
   runtime's default network and ``--publish-all`` when the image has
   ``EXPOSE`` ports.
+
+  For an image with ``PLATFORMS``, one test per platform,
+  ``<name>.linux-amd64``, ``<name>.linux-arm64`` (with one platform: ``<name>``),
+  each with its platform among its ``LABELS`` (``ctest -L linux/arm64``). A
+  platform other than the host's runs under ``qemu-<arch>-static`` from the
+  host's ``qemu-user-static``, bound read-only into the sandbox: no binfmt
+  registration and no root needed (a host without it fails the test with one
+  line naming the package). Child processes the emulated program starts run
+  emulated only where a binfmt handler with the ``F`` flag is registered.
 
   ``STDIN <file>``
     The command's standard input is ``<file>`` (a relative path is taken from

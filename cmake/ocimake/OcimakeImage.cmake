@@ -59,20 +59,49 @@ function(_ocimake_add_image name)
       list(APPEND settings ${keyword} ${arg_${keyword}})
     endif()
   endforeach()
-  _ocimake_write_settings("${name}" "${work}/settings.json" ${settings})
   _ocimake_resolve_base("${name}" "${arg_BASE}" "${work}" base base_depends)
   set(root_file "")
   if(arg_TOOLCHAIN)
     get_property(root_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${arg_TOOLCHAIN}")
   endif()
-  _ocimake_add_layer_edges("${name}" "${work}" "${layout}" "${base}" "${base_depends}"
-    "${root_file}" "${arg_COMPRESSION}")
+  _ocimake_image_platforms("${name}" "${arg_TOOLCHAIN}" "${arg_PLATFORMS}" "${arg_OS}"
+    "${arg_ARCH}" platforms)
   _ocimake_add_image_targets("${name}" "${work}" "${layout}" "${arg_TAG}" "${arg_PUSH_TO}"
-    "${arg_ALL}")
+    "${arg_ALL}" "${platforms}")
+  list(LENGTH platforms platform_count)
+  set(digests "")
+  set(loop "${platforms}")
+  if(NOT platforms)
+    set(loop HOST)
+  endif()
+  foreach(platform IN LISTS loop)
+    # One platform: today's paths and a plain manifest. Several: a work
+    # directory, a stage, a closure, layers and a manifest per platform.
+    if(platform STREQUAL "HOST")
+      set(platform "")
+    endif()
+    set(platform_work "${work}")
+    if(platform_count GREATER 1)
+      _ocimake_platform_debian("${platform}" debian)
+      set(platform_work "${work}/${debian}")
+      list(APPEND digests "${platform_work}/image.digest")
+    endif()
+    _ocimake_write_settings("${name}" "${platform_work}/settings.json" ${settings})
+    _ocimake_add_layer_edges("${name}" "${platform_work}" "${layout}" "${base}"
+      "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${platform}" ${platform_count})
+    _ocimake_add_platform_stage_edge("${name}" "${platform_work}" "${platform}")
+  endforeach()
+  if(platform_count GREATER 1)
+    _ocimake_add_index_edge("${name}" "${work}" "${layout}" "${arg_TAG}" "${digests}")
+  endif()
+endfunction()
 
-  # The stage edge: `cmake --install` on the host after the installed
-  # targets are built (added at the end of this directory, when its install
-  # rules are all known), or the whole build stage in the toolchain.
+# _ocimake_add_platform_stage_edge(<name> <work> <platform>)
+# The stage edge of one platform, from the calling add_container_image()'s
+# arg_* variables: `cmake --install` on the host after the installed targets
+# are built (added at the end of this directory, when its install rules are
+# all known), or the whole build stage in the toolchain.
+macro(_ocimake_add_platform_stage_edge name work platform)
   set(stage_args --out "${work}/stage" --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}"
     --excluded "${work}/stage.excluded")
   foreach(component IN LISTS arg_COMPONENTS)
@@ -87,7 +116,7 @@ function(_ocimake_add_image name)
   if(arg_TOOLCHAIN)
     _ocimake_add_toolchain_stage_edge("${name}" "${work}" "${arg_TOOLCHAIN}" "${root_file}"
       "${arg_TEST_STAGE}" "${arg_SECRETS}" "${arg_CACHE_VARIABLES}" "${arg_DEPENDS}"
-      ${stage_args})
+      "${platform}" ${stage_args})
   else()
     _ocimake_bracket(stage_list "${stage_args}")
     _ocimake_bracket(depends_list "${arg_DEPENDS}")
@@ -95,6 +124,61 @@ function(_ocimake_add_image name)
       cmake_language(DEFER DIRECTORY [[${CMAKE_CURRENT_SOURCE_DIR}]]
         CALL _ocimake_add_stage_edge [[${name}]] [[${work}]] ${depends_list} ${stage_list})")
   endif()
+endmacro()
+
+# _ocimake_image_platforms(<name> <toolchain> <platforms> <os> <arch> <out>)
+# The platforms the image is built for: PLATFORMS checked, or "" (the
+# host's, as an image without PLATFORMS always was). A platform other than
+# the host's is cross-built, so it needs a TOOLCHAIN declared with it.
+function(_ocimake_image_platforms name toolchain platforms os arch out)
+  if(platforms AND (os OR arch))
+    message(FATAL_ERROR "add_container_image(${name}): OS and ARCH go without PLATFORMS "
+      "(PLATFORMS sets each image's os and architecture)")
+  endif()
+  _ocimake_check_platforms(add_container_image "${name}" "" ${platforms})
+  _ocimake_host_platform(host)
+  set(available "${host}")
+  if(toolchain)
+    get_property(available GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PLATFORMS_${toolchain}")
+  endif()
+  set(seen "")
+  foreach(platform IN LISTS platforms)
+    string(REGEX REPLACE "^linux/arm64/v8$" "linux/arm64" platform "${platform}")
+    if(platform IN_LIST seen)
+      message(FATAL_ERROR "add_container_image(${name}): PLATFORMS ${platform}: given twice")
+    endif()
+    list(APPEND seen "${platform}")
+    if(NOT platform IN_LIST available)
+      if(toolchain)
+        message(FATAL_ERROR "add_container_image(${name}): PLATFORMS ${platform}: TOOLCHAIN "
+          "${toolchain} was not declared with it (add PLATFORMS ${platform} to "
+          "add_container_toolchain(${toolchain}))")
+      endif()
+      message(FATAL_ERROR "add_container_image(${name}): PLATFORMS ${platform}: building for "
+        "another platform than the host's (${host}) needs a TOOLCHAIN declared with "
+        "PLATFORMS ${platform}")
+    endif()
+  endforeach()
+  if(NOT seen)
+    set(seen "")
+  endif()
+  set("${out}" "${seen}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_add_index_edge(<name> <work> <layout> <tag> <digest-files>)
+# The image index of a multi-platform image: the platforms' manifests, in
+# PLATFORMS order, tagged in the layout (which it prunes).
+function(_ocimake_add_index_edge name work layout tag digests)
+  set(manifests "")
+  foreach(digest IN LISTS digests)
+    list(APPEND manifests --manifest "${digest}")
+  endforeach()
+  add_custom_command(OUTPUT "${work}/image.digest" "${layout}/index.json"
+    COMMAND ocimake::ocimake index --layout "${layout}" ${manifests} --tag "${tag}" --prune
+      --digest-file "${work}/image.digest"
+    DEPENDS ocimake::ocimake ${digests}
+    COMMENT "Writing the multi-platform index of image ${name}"
+    VERBATIM)
 endfunction()
 
 # _ocimake_check_image_arguments(<name> <toolchain> <test-stage> <secrets>
@@ -128,11 +212,15 @@ function(_ocimake_check_image_arguments name toolchain test_stage secrets cache_
 endfunction()
 
 # _ocimake_add_layer_edges(<name> <work> <layout> <base> <base-depends>
-#                          <toolchain-root-file> <compression>)
+#     <toolchain-root-file> <compression> <platform> <platform-count>)
 # The closure, the two layers and the image assembly, each one Ninja edge.
 # The closure is resolved where the program was built: the toolchain's
-# rootfs (whose path <toolchain-root-file> holds), or the host.
-function(_ocimake_add_layer_edges name work layout base base_depends root_file compression)
+# rootfs (whose path <toolchain-root-file> holds), or the host. With a
+# <platform> ("": the host's), every staged ELF file must be that platform's
+# and the base gives that platform's manifest; with several platforms the
+# image is written untagged, for the index edge to tag.
+function(_ocimake_add_layer_edges name work layout base base_depends root_file compression
+    platform platform_count)
   _ocimake_cache_args(cache_args)
   set(store "${work}/store")
   set(tool ocimake::ocimake)
@@ -141,12 +229,25 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
   if(root_file)
     set(root --root-file "${root_file}")
   endif()
+  set(platform_args "")
+  set(for "")
+  if(platform)
+    set(platform_args --platform "${platform}")
+    set(for " for ${platform}")
+  endif()
+  set(settings "${work}/settings.json")
+  set(image_outputs "${work}/image.digest" "${layout}/index.json")
+  set(tagging --prune)
+  if(platform_count GREATER 1)
+    set(image_outputs "${work}/image.digest")
+    set(tagging --untagged)
+  endif()
   add_custom_command(OUTPUT "${work}/libs.txt"
     COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
-      --output "${work}/libs.txt" --depfile "${work}/libs.d"
+      ${platform_args} --output "${work}/libs.txt" --depfile "${work}/libs.d"
     DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_file}
     DEPFILE "${work}/libs.d"
-    COMMENT "Resolving the shared libraries of image ${name}"
+    COMMENT "Resolving the shared libraries of image ${name}${for}"
     VERBATIM)
   add_custom_command(OUTPUT "${work}/libs.layer.json"
     COMMAND ${tool} layer --entries "${work}/libs.txt" --layout "${store}"
@@ -154,30 +255,34 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
       --created-by "ocimake: runtime libraries" ${epoch} --compression "${compression}"
     DEPENDS ${tool} "${work}/libs.txt"
     DEPFILE "${work}/libs.layer.d"
-    COMMENT "Packing the runtime-libraries layer of image ${name}"
+    COMMENT "Packing the runtime-libraries layer of image ${name}${for}"
     VERBATIM)
   add_custom_command(OUTPUT "${work}/app.layer.json"
     COMMAND ${tool} layer --tree "${work}/stage" --layout "${store}"
       --output "${work}/app.layer.json" --comment-file "${work}/stage.excluded"
       --created-by "ocimake: install tree of ${name}" ${epoch} --compression "${compression}"
     DEPENDS ${tool} "${work}/stage.stamp"
-    COMMENT "Packing the application layer of image ${name}"
+    COMMENT "Packing the application layer of image ${name}${for}"
     VERBATIM)
-  add_custom_command(OUTPUT "${work}/image.digest" "${layout}/index.json"
+  add_custom_command(OUTPUT ${image_outputs}
     COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
       --layer "${work}/libs.layer.json" --layer "${work}/app.layer.json"
-      --settings "${work}/settings.json" ${epoch} --prune ${cache_args}
+      --settings "${settings}" ${epoch} ${tagging} ${cache_args} ${platform_args}
       --check-stage "${work}/stage" --check-libs "${work}/libs.txt"
       --digest-file "${work}/image.digest"
     DEPENDS ${tool} "${work}/libs.layer.json" "${work}/app.layer.json"
-      "${work}/settings.json" ${base_depends}
-    COMMENT "Assembling image ${name}"
+      "${settings}" ${base_depends}
+    COMMENT "Assembling image ${name}${for}"
     VERBATIM)
 endfunction()
 
-# _ocimake_add_image_targets(<name> <work> <layout> <tag> <push-to> <all>)
-# The image target and its -archive, -push and -run companions.
-function(_ocimake_add_image_targets name work layout tag push_to all)
+# _ocimake_add_image_targets(<name> <work> <layout> <tag> <push-to> <all>
+#                            <platforms>)
+# The image target and its -archive, -push and -run companions. With
+# several platforms, -archive writes a docker-archive per platform
+# (<name>-linux-arm64.tar: docker load takes one image) and -run runs the
+# host's platform (else the first, under qemu).
+function(_ocimake_add_image_targets name work layout tag push_to all platforms)
   _ocimake_cache_args(cache_args)
   set(tool ocimake::ocimake)
   set(all_flag "")
@@ -190,15 +295,33 @@ function(_ocimake_add_image_targets name work layout tag push_to all)
     OCIMAKE_LAYOUT "${layout}"
     OCIMAKE_TAG "${tag}"
     OCIMAKE_WORK_DIR "${work}"
-    OCIMAKE_DIGEST_FILE "${work}/image.digest")
+    OCIMAKE_DIGEST_FILE "${work}/image.digest"
+    OCIMAKE_PLATFORMS "${platforms}")
 
-  set(archive "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
-  add_custom_command(OUTPUT "${archive}"
-    COMMAND ${tool} export "${layout}" --output "${archive}"
-    DEPENDS ${tool} "${work}/image.digest"
-    COMMENT "Writing ${name}.tar (docker load / podman load)"
-    VERBATIM)
-  add_custom_target("${name}-archive" DEPENDS "${archive}")
+  list(LENGTH platforms platform_count)
+  set(archives "")
+  foreach(platform IN LISTS platforms)
+    if(platform_count GREATER 1)
+      string(REPLACE "/" "-" suffix "${platform}")
+      set(archive "${CMAKE_CURRENT_BINARY_DIR}/${name}-${suffix}.tar")
+      add_custom_command(OUTPUT "${archive}"
+        COMMAND ${tool} export "${layout}" --platform "${platform}" --output "${archive}"
+        DEPENDS ${tool} "${work}/image.digest"
+        COMMENT "Writing ${name}-${suffix}.tar (docker load / podman load)"
+        VERBATIM)
+      list(APPEND archives "${archive}")
+    endif()
+  endforeach()
+  if(NOT archives)
+    set(archive "${CMAKE_CURRENT_BINARY_DIR}/${name}.tar")
+    add_custom_command(OUTPUT "${archive}"
+      COMMAND ${tool} export "${layout}" --output "${archive}"
+      DEPENDS ${tool} "${work}/image.digest"
+      COMMENT "Writing ${name}.tar (docker load / podman load)"
+      VERBATIM)
+    set(archives "${archive}")
+  endif()
+  add_custom_target("${name}-archive" DEPENDS ${archives})
 
   # <name>-push: `ocimake push` of the built image to PUSH_TO (default: TAG).
   if(NOT push_to)
@@ -210,8 +333,14 @@ function(_ocimake_add_image_targets name work layout tag push_to all)
     VERBATIM)
   add_dependencies("${name}-push" "${name}")
 
+  _ocimake_host_platform(host)
+  set(run_platform "")
+  if(platforms AND NOT host IN_LIST platforms)
+    list(GET platforms 0 first)
+    set(run_platform --platform "${first}")
+  endif()
   add_custom_target("${name}-run"
-    COMMAND ${tool} run "${layout}:${tag}" ${cache_args}
+    COMMAND ${tool} run "${layout}:${tag}" ${cache_args} ${run_platform}
       --sandbox "$<TARGET_FILE:ocimake::sandbox>"
     DEPENDS "${name}"
     USES_TERMINAL

@@ -2,12 +2,10 @@
 # in too), the host's platform, and the configure-time checks of PLATFORMS.
 include_guard(GLOBAL)
 
-set(_OCIMAKE_PLATFORM_TABLE "${CMAKE_CURRENT_LIST_DIR}/platforms.txt")
-
 # _ocimake_platform_rows(<out>): the table's rows, each a ;-list of its
 # columns (platform debian multiarch triplet processor elf qemu suites).
 function(_ocimake_platform_rows out)
-  file(STRINGS "${_OCIMAKE_PLATFORM_TABLE}" lines REGEX "^linux/")
+  file(STRINGS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/platforms.txt" lines REGEX "^linux/")
   set(rows "")
   foreach(line IN LISTS lines)
     string(REGEX REPLACE "[ \t]+" "," row "${line}")

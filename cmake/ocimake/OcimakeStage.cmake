@@ -24,8 +24,9 @@ function(_ocimake_add_stage_edge name work depends stage_args)
 endfunction()
 
 # _ocimake_add_toolchain_stage_edge(<name> <work> <toolchain> <toolchain-file>
-#     <test-stage> <secrets> <cache-variables> <depends> <stage-arg>...)
-# The inner build directory persists, so the inner Ninja is incremental.
+#     <test-stage> <secrets> <cache-variables> <depends> <platform> <stage-arg>...)
+# The inner build directory persists, so the inner Ninja is incremental;
+# each platform other than the host's has its own, cross-compiled.
 # The edge's depfile, written by `ocimake stage` from the inner build's own
 # dependency information (its deps log and the CMake files its build.ninja
 # re-runs on), names every source file the inner build read, so a no-op
@@ -33,13 +34,22 @@ endfunction()
 # changed, so the layer edges after it run only then. It uses the terminal,
 # so the inner build's progress streams as it runs.
 function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file test_stage
-    secrets cache_variables depends)
+    secrets cache_variables depends platform)
   file(RELATIVE_PATH subdir "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_SOURCE_DIR}")
   if(subdir STREQUAL "")
     set(subdir .)
   endif()
   set(inner "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-inner/${toolchain}.${PROJECT_NAME}")
-  set(stage_args ${ARGN} --rootfs-file "${toolchain_file}"
+  set(platform_args "")
+  set(for "")
+  _ocimake_host_platform(host)
+  if(platform AND NOT platform STREQUAL host)
+    _ocimake_platform_debian("${platform}" debian)
+    string(APPEND inner ".${debian}")
+    set(platform_args --platform "${platform}")
+    set(for " (${platform}, cross-compiled)")
+  endif()
+  set(stage_args ${ARGN} ${platform_args} --rootfs-file "${toolchain_file}"
     --source-dir "${PROJECT_SOURCE_DIR}" --inner-build-dir "${inner}" --subdir "${subdir}"
     --module-dir "${OCIMAKE_MODULE_DIR}" --sandbox "$<TARGET_FILE:ocimake::sandbox>"
     --defines-file "${work}/stage.defines" --depfile "${work}/stage.d")
@@ -73,7 +83,7 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
       ${secret_files}
     DEPFILE "${work}/stage.d"
     USES_TERMINAL
-    COMMENT "Building ${PROJECT_NAME} in toolchain ${toolchain} for image ${name}"
+    COMMENT "Building ${PROJECT_NAME} in toolchain ${toolchain} for image ${name}${for}"
     VERBATIM)
   add_dependencies("${name}" "ocimake-toolchain-${toolchain}")
 endfunction()

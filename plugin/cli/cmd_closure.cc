@@ -28,8 +28,9 @@ std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
   return lines;
 }
 
-// The paths the base image has ("scratch": none).
-std::set<std::string> BaseFiles(const std::string& base, const Platform& platform,
+// The paths the base image has ("scratch": none): its manifest for
+// `platform`, which must be that platform's when `strict`.
+std::set<std::string> BaseFiles(const std::string& base, const Platform& platform, bool strict,
                                 const RegistryFlags& registry, const std::string& output) {
   SourceSpec spec = ParseSourceSpec(base);
   if (spec.kind == SourceSpec::kScratch) return {};
@@ -37,6 +38,7 @@ std::set<std::string> BaseFiles(const std::string& base, const Platform& platfor
   OpenedSource src = WithContext("base " + base, [&] {
     return OpenSource(spec, platform, DirName(AbsolutePath(output)), &options);
   });
+  if (strict) RequirePlatform(src.image, platform);
   return ListImageFiles(src.image);
 }
 
@@ -74,7 +76,7 @@ int RunClosure(const Args& args) {
     root = root.substr(0, root.find('\n'));
   }
   Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
-  ClosureRequest request{stage, root, BaseFiles(base, want, registry, output)};
+  ClosureRequest request{stage, root, BaseFiles(base, want, !platform.empty(), registry, output)};
   if (!platform.empty()) request.platform = &PlatformInfoOf(want);
   ClosureResult result = ComputeClosure(request);
   std::string text = "# shared-library closure of " + stage + " in " + root + "\n";

@@ -61,6 +61,7 @@ OpenedSource OpenVerifiedBase(const ImageCommand& c, const ImageSettings& settin
     return OpenSource(ParseSourceSpec(c.base), want, DirName(AbsolutePath(c.layout_dir)),
                       &options);
   });
+  if (!c.platform.empty()) WithContext("base " + c.base, [&] { RequirePlatform(source.image, want); });
   for (const auto& l : source.image.manifest.layers)
     WithContext("base " + c.base,
                 [&] { source.image.layout->ReadBlob(l, [](const char*, size_t) {}); });

@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "oci/index_walk.h"
 #include "oci/oci_json.h"
+#include "oci/platform.h"
 
 namespace ocimake {
 
@@ -48,6 +49,15 @@ Descriptor FindTagged(const OciLayout& layout, const std::string& tag) {
     Fail("{}: {} entries are tagged '{}'", layout.dir(), found.size(), tag);
   }
   return found.front();
+}
+
+void RequirePlatform(const LoadedImage& image, const Platform& want) {
+  Platform have{image.config.os, image.config.architecture, image.config.variant};
+  Platform loose = want;
+  if (loose.architecture == "arm64" && loose.variant == "v8") loose.variant.clear();
+  if (!PlatformMatches(have, loose))
+    Fail("{}: an image for {} only, not {}", image.name, PlatformString(have),
+         PlatformString(want));
 }
 
 }  // namespace ocimake

@@ -26,6 +26,11 @@ struct LoadedImage {
 LoadedImage LoadImage(const std::string& layout_dir, const std::string& tag,
                       const Platform& want);
 
+// Fails when `image`'s config is not for `want` (a single-platform image
+// picked where a platform was asked for): "<name>: an image for linux/amd64
+// only, not linux/arm64".
+void RequirePlatform(const LoadedImage& image, const Platform& want);
+
 // The index.json entry of `layout` tagged `tag` (a manifest or an index, not
 // descended into), or its only entry when `tag` is empty.
 Descriptor FindTagged(const OciLayout& layout, const std::string& tag);
