@@ -42,7 +42,7 @@ Commands
       [COMPRESSION <gzip|zstd|none>]
       [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
-                             [CACHE_VARIABLES <NAME=value>...]]
+                             [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]]
       [PLATFORMS <os/arch[/variant]>...]
       [ALL])
 
@@ -250,6 +250,15 @@ Commands
 
   ``CACHE_VARIABLES``
     ``NAME=value`` cache variables for the configure inside the toolchain.
+
+  ``SOURCE_ROOT``
+    The directory the build stage sees at ``/src``, read-only. Default: the
+    project's source directory. A project whose ``CMakeLists.txt`` sits in a
+    subfolder of its repository and reads files above it (zstd's
+    ``build/cmake`` reads ``../../lib/zstd.h``) needs the directory that holds
+    both: ``SOURCE_ROOT ${PROJECT_SOURCE_DIR}/../..``; the project is then
+    configured at ``/src/build/cmake``. A configure that fails reading such a
+    file says so, naming the directory.
 
   ``ALL``
     Build the image as part of the default build target.

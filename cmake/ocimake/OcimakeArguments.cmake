@@ -97,7 +97,7 @@ function(_ocimake_keywords command out_options out_one out_multi)
   if(command STREQUAL "add_container_image")
     set(options ALL)
     set(one BASE TAG WORKDIR USER PREFIX COMPRESSION OS ARCH STOP_SIGNAL TOOLCHAIN
-      TEST_STAGE PUSH_TO KEEP_DEVELOPMENT_FILES)
+      TEST_STAGE PUSH_TO KEEP_DEVELOPMENT_FILES SOURCE_ROOT)
     set(multi ENTRYPOINT CMD ENV EXPOSE VOLUMES LABELS ANNOTATIONS COMPONENTS SECRETS
       CACHE_VARIABLES DEPENDS EXCLUDE PLATFORMS)
   elseif(command STREQUAL "add_container_toolchain")

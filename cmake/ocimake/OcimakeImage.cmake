@@ -60,6 +60,9 @@ function(_ocimake_add_image name)
     endif()
   endforeach()
   _ocimake_resolve_base("${name}" "${arg_BASE}" "${work}" base base_depends)
+  if(DEFINED arg_SOURCE_ROOT)
+    _ocimake_check_source_root("${name}" "${arg_SOURCE_ROOT}" "${arg_TOOLCHAIN}" source_root)
+  endif()
   set(root_file "")
   if(arg_TOOLCHAIN)
     get_property(root_file GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_${arg_TOOLCHAIN}")
@@ -113,6 +116,9 @@ macro(_ocimake_add_platform_stage_edge name work platform)
   foreach(glob IN LISTS arg_EXCLUDE)
     list(APPEND stage_args --exclude "${glob}")
   endforeach()
+  if(DEFINED arg_SOURCE_ROOT)
+    list(APPEND stage_args --source-root "${source_root}")
+  endif()
   if(arg_TOOLCHAIN)
     _ocimake_add_toolchain_stage_edge("${name}" "${work}" "${arg_TOOLCHAIN}" "${root_file}"
       "${arg_TEST_STAGE}" "${arg_SECRETS}" "${arg_CACHE_VARIABLES}" "${arg_DEPENDS}"
@@ -125,6 +131,24 @@ macro(_ocimake_add_platform_stage_edge name work platform)
         CALL _ocimake_add_stage_edge [[${name}]] [[${work}]] ${depends_list} ${stage_list})")
   endif()
 endmacro()
+
+# _ocimake_check_source_root(<name> <source-root> <toolchain> <out>)
+# SOURCE_ROOT as an absolute, normal path that holds the project's source
+# directory (the build stage binds it at /src).
+function(_ocimake_check_source_root name source_root toolchain out)
+  if(NOT toolchain)
+    message(FATAL_ERROR "add_container_image(${name}): SOURCE_ROOT needs a TOOLCHAIN (it is "
+      "what the build stage sees at /src)")
+  endif()
+  cmake_path(ABSOLUTE_PATH source_root BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+  string(REGEX REPLACE "(.)/$" "\\1" source_root "${source_root}")
+  cmake_path(IS_PREFIX source_root "${PROJECT_SOURCE_DIR}" NORMALIZE holds)
+  if(NOT IS_DIRECTORY "${source_root}" OR NOT holds)
+    message(FATAL_ERROR "add_container_image(${name}): SOURCE_ROOT ${source_root}: expected "
+      "an existing directory that holds the project's source directory ${PROJECT_SOURCE_DIR}")
+  endif()
+  set("${out}" "${source_root}" PARENT_SCOPE)
+endfunction()
 
 # _ocimake_image_platforms(<name> <toolchain> <platforms> <os> <arch> <out>)
 # The platforms the image is built for: PLATFORMS checked, or "" (the

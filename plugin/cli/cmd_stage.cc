@@ -97,6 +97,9 @@ void AddToolchainOptions(CLI::App& app, StageCommand* c) {
   app.add_option("--rootfs-file", c->rootfs_file,
                  "build in the toolchain whose rootfs path this file holds (in the sandbox)");
   app.add_option("--source-dir", s.source_dir, "toolchain build: the project's source tree");
+  app.add_option("--source-root", s.source_root,
+                 "toolchain build: the tree bound at /src (default --source-dir), which holds "
+                 "the project's source tree");
   app.add_option("--inner-build-dir", s.inner_build_dir,
                  "toolchain build: the persistent inner build directory");
   app.add_option("--subdir", s.subdir, "toolchain build: the image's directory, relative");

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <regex>
@@ -49,6 +51,22 @@ Secret ParseSecret(const std::string& text) {
   return s;
 }
 
+constexpr char kConfigureLog[] = ".ocimake-configure.log";
+
+std::string SourceRoot(const BuildStage& s) {
+  return s.source_root.empty() ? s.source_dir : s.source_root;
+}
+
+// The project's directory inside the sandbox: /src, or /src/<path> below a
+// SOURCE_ROOT.
+std::string ProjectInStage(const BuildStage& s) {
+  std::string root = SourceRoot(s);
+  if (s.source_dir == root) return "/src";
+  if (s.source_dir.rfind(root + "/", 0) != 0)
+    Fail("SOURCE_ROOT {}: does not hold the project's source directory {}", root, s.source_dir);
+  return "/src" + s.source_dir.substr(root.size());
+}
+
 bool IsCrossBuild(const BuildStage& s) {
   return !s.platform.empty() &&
          PlatformInfoOf(ParsePlatform(s.platform)).name != PlatformInfoOf(HostPlatform()).name;
@@ -82,7 +100,7 @@ class StageSandbox {
                          CrossToolchainFile(s.platform));
     spec_.sandbox = s.sandbox;
     spec_.rootfs = s.rootfs;
-    spec_.binds = {{s.source_dir, "/src", true},       {s.inner_build_dir, "/build", false},
+    spec_.binds = {{SourceRoot(s), "/src", true},       {s.inner_build_dir, "/build", false},
                    {s.module_dir, "/ocimake/cmake", true}, {config_dir_, "/ocimake/config", true},
                    {stage_dir, "/ocimake/stage", false}};
     spec_.env = {{"HOME", "/tmp"}};
@@ -110,7 +128,7 @@ class StageSandbox {
 };
 
 std::vector<std::string> ConfigureCommand(const BuildStage& s) {
-  std::vector<std::string> argv = {"cmake", "-G", "Ninja", "-S", "/src", "-B", "/build",
+  std::vector<std::string> argv = {"cmake", "-G", "Ninja", "-S", ProjectInStage(s), "-B", "/build",
                                    "-Docimake_DIR=/ocimake/config",
                                    "-DOCIMAKE_IN_BUILD_STAGE=ON", "--no-warn-unused-cli"};
   if (IsCrossBuild(s))
@@ -163,13 +181,50 @@ std::string ShellLine(const std::vector<std::string>& argv) {
   return line;
 }
 
+// An inner cache made for another source path (SOURCE_ROOT changed moves
+// the project below /src) is removed: cmake refuses to reuse it.
+void RemoveCacheOfOtherSource(const BuildStage& s) {
+  std::string cache = JoinPath(s.inner_build_dir, "CMakeCache.txt");
+  if (!PathExists(cache)) return;
+  std::string line = "\nCMAKE_HOME_DIRECTORY:INTERNAL=" + ProjectInStage(s) + "\n";
+  if (ReadFile(cache).find(line) == std::string::npos) RemoveFileIfExists(cache);
+}
+
+// A configure that failed reading a file above the project's directory
+// (/src/../../lib/zstd.h: a project in a subfolder of its repository) needs
+// a wider SOURCE_ROOT: say so, naming the directory.
+void FailIfOutsideSource(const BuildStage& s) {
+  std::string log_path = JoinPath(s.inner_build_dir, kConfigureLog);
+  if (!PathExists(log_path)) return;
+  // An absolute path that climbs out of /src, or a source file CMake did not
+  // find at a path that climbs out of the project's directory.
+  static const std::regex kOutside(R"((/src(/[^\s'"]*)?/\.\./[^\s'"]*))");
+  static const std::regex kMissingSource(R"(Cannot find source file:\s+(\.\./[^\s'"]*))");
+  std::string log = ReadFile(log_path);
+  std::smatch m;
+  std::string in_stage;
+  if (std::regex_search(log, m, kOutside)) in_stage = m[1].str();
+  else if (std::regex_search(log, m, kMissingSource)) in_stage = ProjectInStage(s) + "/" + m[1].str();
+  else return;
+  std::string host = JoinPath(SourceRoot(s), in_stage.substr(std::min<size_t>(5, in_stage.size())));
+  Fail("configuring the project in the toolchain failed: it reads {} ({} on the host), outside "
+       "its source directory, which is all the stage sees at /src; give add_container_image() "
+       "SOURCE_ROOT <the directory that holds both>", in_stage,
+       std::filesystem::path(host).lexically_normal().string());
+}
+
 // Each step writes its name to /build/.ocimake-step first, so a failure is
 // reported by what failed; output goes to the terminal, except ctest's and
 // the install's, kept in a log and shown on failure (ctest's always).
 std::string BuildScript(const BuildStage& s, bool configure) {
   std::string sh = "set -e\ncd /build\nstep() { echo \"$1\" >/build/" + std::string(kStepFile) +
                    "; }\n";
-  if (configure) sh += "step configure\n" + ShellLine(ConfigureCommand(s)) + "\n";
+  // The configure's output is kept too, for the hint on a failure.
+  if (configure)
+    sh += "step configure\n{ status=0; " + ShellLine(ConfigureCommand(s)) +
+          " 2>&1 || status=$?; echo $status >" + kConfigureLog + ".status; } | tee " +
+          kConfigureLog + "\nstatus=$(cat " + kConfigureLog +
+          ".status)\n[ \"$status\" = 0 ] || exit \"$status\"\n";
   sh += "step build\n";
   if (s.test) {
     sh += "ninja -C /build\n";
@@ -228,6 +283,7 @@ void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::stri
   step = step.substr(0, step.find('\n'));
   if (step == "configure" && r.status == 127)
     Fail("the toolchain has no cmake: add cmake and ninja-build to its packages");
+  if (step == "configure") FailIfOutsideSource(s);
   if (step == "test") {
     std::string log = JoinPath(s.inner_build_dir, kTestLog);
     std::string summary = PathExists(log) ? FailedTestsSummary(ReadFile(log)) : "";
@@ -297,7 +353,10 @@ void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
   for (const auto& a : ConfigureCommand(s)) args_text += a + "\n";
   bool configured = PathExists(JoinPath(s.inner_build_dir, "CMakeCache.txt")) &&
                     PathExists(args_file) && ReadFile(args_file) == args_text;
-  if (!configured) RemoveFileIfExists(args_file);
+  if (!configured) {
+    RemoveFileIfExists(args_file);
+    RemoveCacheOfOtherSource(s);
+  }
   std::string build = BuildScript(s, !configured);
   if (s.secrets.empty()) {
     RunScript(sandbox, s, "stage.sh", build + InstallScript(s), false);
@@ -311,7 +370,7 @@ void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
 std::vector<std::string> BuildStageInputs(const BuildStage& s) {
   auto to_host = [&](const std::string& p) -> std::string {
     if (p.rfind("/src/", 0) != 0) return "";
-    return JoinPath(s.source_dir, p.substr(5));
+    return JoinPath(SourceRoot(s), p.substr(5));
   };
   std::set<std::string> inputs;
   auto add = [&](const std::string& named) {
@@ -333,7 +392,7 @@ std::vector<std::string> BuildStageInputs(const BuildStage& s) {
     return to_host(p);
   };
   for (const auto& f : InstallInputs(install_dir, script_to_host))
-    if (f.rfind(s.source_dir + "/", 0) == 0) inputs.insert(f);
+    if (f.rfind(SourceRoot(s) + "/", 0) == 0) inputs.insert(f);
   return {inputs.begin(), inputs.end()};
 }
 

@@ -1,7 +1,8 @@
 // The build stage: the project configured, built, tested and installed
 // inside a toolchain rootfs, in ocimake-sandbox, like `FROM gcc AS build` of
 // a multi-stage Dockerfile but incremental. Inside the sandbox:
-//   /src                  the project's source tree, read-only
+//   /src                  the project's source tree (or SOURCE_ROOT, the
+//                         project then at /src/<its path below it)), read-only
 //   /build                the inner build directory (persists under the
 //                         outer build directory, so the inner Ninja is
 //                         incremental)
@@ -27,6 +28,9 @@ struct BuildStage {
   std::string sandbox;          // ocimake-sandbox
   std::string rootfs;           // toolchain rootfs
   std::string source_dir;       // host: the project's source tree
+  // host: the tree bound at /src, source_dir or a directory above it (a
+  // project in a subfolder that reads ../../lib); empty: source_dir.
+  std::string source_root;
   std::string inner_build_dir;  // host: the persistent inner build directory
   std::string subdir;           // the image's directory, relative to source_dir
   std::string module_dir;       // host: ocimake's cmake/ directory
