@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,13 @@ TEST(WriteIndexTest, OneManifestPerPlatformInOrderTagged) {
   EXPECT_EQ(index.manifests[1].size, amd64.size);
   LoadedImage img = LoadImage(tmp / "out", "app:1", Platform{"linux", "arm64", ""});
   EXPECT_EQ(img.manifest_descriptor.digest, arm64.digest) << "the index leads to each platform";
+  std::optional<PlatformIndex> tagged = TaggedIndex(out, "app:1");
+  ASSERT_TRUE(tagged.has_value());
+  EXPECT_EQ(tagged->descriptor.digest, id.digest);
+  ASSERT_EQ(tagged->entries.size(), 2u);
+  EXPECT_EQ(tagged->entries[1].digest, amd64.digest);
+  EXPECT_TRUE(TaggedIndex(out, "").has_value()) << "the only entry";
+  EXPECT_FALSE(TaggedIndex(out, "other").has_value());
 }
 
 TEST(WriteIndexTest, TwoManifestsForOnePlatformFail) {

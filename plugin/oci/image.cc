@@ -50,4 +50,14 @@ Descriptor FindTagged(const OciLayout& layout, const std::string& tag) {
   return found.front();
 }
 
+std::optional<PlatformIndex> TaggedIndex(const OciLayout& layout, const std::string& tag) {
+  std::vector<Descriptor> found = TaggedEntries(layout.ReadIndex(), tag);
+  if (found.size() != 1 || !IsIndexType(found.front().media_type)) return std::nullopt;
+  PlatformIndex index{found.front(), {}};
+  std::string name = tag.empty() ? layout.dir() : layout.dir() + ":" + tag;
+  std::string what = name + " index " + index.descriptor.digest.str();
+  index.entries = ParseIndex(layout.ReadSmallBlob(index.descriptor), what).manifests;
+  return index;
+}
+
 }  // namespace ocimake

@@ -68,5 +68,13 @@ TEST(PlatformTest, HostIsInTheTable) {
 #endif
 }
 
+TEST(PlatformTest, PlatformOfAConfig) {
+  ImageConfig config;
+  config.os = "linux";
+  config.architecture = "arm";
+  config.variant = "v7";
+  EXPECT_EQ(PlatformOf(config), (Platform{"linux", "arm", "v7"}));
+}
+
 }  // namespace
 }  // namespace ocimake
