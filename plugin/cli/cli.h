@@ -27,7 +27,6 @@ struct RegistryFlags {
 struct RegistryOptions;
 void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache = true);
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
-// "os/arch[/variant]" (--platform).
 
 }  // namespace ocimake
 

@@ -2,6 +2,8 @@
 #include "base/error.h"
 #include "cli/cli.h"
 #include "oci/image.h"
+#include "oci/oci_types.h"
+#include "source/image_source.h"
 #include "source/location.h"
 
 namespace ocimake {
@@ -9,21 +11,33 @@ namespace ocimake {
 int RunExport(const Args& args) {
   CLI::App app{
       "Writes one image of an OCI layout as a tarball: docker-archive (for\n"
-      "`docker load` and `podman load`; it is also a valid oci-archive) or oci-archive.\n\n"
+      "`docker load` and `podman load`; it is also a valid oci-archive) or oci-archive.\n"
+      "An archive holds one image: of a multi-platform image, --platform's (default:\n"
+      "the host's; an index without it is an error listing the platforms it has),\n"
+      "named by the index's tag unless --repo-tag is given.\n\n"
       "  ocimake export build/hello-image --output hello.tar\n"
-      "  ocimake export build/hello-image:hello:1.0 --format oci-archive --output hello.oci.tar",
+      "  ocimake export build/hello-image:hello:1.0 --format oci-archive --output hello.oci.tar\n"
+      "  ocimake export build/multi-image:app --platform linux/arm64 --output app-arm64.tar",
       "export"};
   std::string source, format = "docker-archive", output, repo_tag;
+  PlatformChoice platform;
   app.add_option("layout", source, "OCI layout dir[:tag]")->required();
   app.add_option("--format", format, "docker-archive (default) or oci-archive");
   app.add_option("--output,-o", output, "tarball to write (atomically)")->required();
   app.add_option("--repo-tag", repo_tag, "name for docker load (default: the image's tag)");
+  app.add_option("--platform", platform.flag,
+                 "OS/ARCH[/VARIANT] to take from a multi-platform image (default: the host's)");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   ArchiveFormat f = ParseArchiveFormat(format);
   SourceSpec spec = ParseSourceSpec(source);
   if (spec.kind != SourceSpec::kLayout) Fail("{}: expected an OCI layout directory", source);
-  LoadedImage image = LoadImage(spec.path, spec.tag, Platform{});
-  ExportArchive(image, f, repo_tag, output);
+  OpenedSource src = OpenForPlatform(spec, platform, spec.path);
+  if (repo_tag.empty() && src.index) {  // the index's tag names the image it was taken from
+    const auto& annotations = src.index->descriptor.annotations;
+    auto it = annotations.find(kRefNameAnnotation);
+    if (it != annotations.end()) repo_tag = it->second;
+  }
+  ExportArchive(src.image, f, repo_tag, output);
   return 0;
 }
 

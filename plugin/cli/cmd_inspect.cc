@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "layer/layer_reader.h"
 #include "oci/oci_json.h"
+#include "oci/platform.h"
 #include "source/image_source.h"
 
 namespace ocimake {
@@ -62,6 +63,15 @@ void PrintHuman(const LoadedImage& img) {
   for (const auto& p : c.exposed_ports) fmt::print("expose    {}\n", p);
   for (const auto& [k, v] : c.labels) fmt::print("label     {}={}\n", k, v);
   PrintLayers(img);
+}
+
+// The index of a multi-platform image: each platform with its manifest's
+// digest, '*' marking the one summarised below.
+void PrintPlatforms(const PlatformIndex& index, const Digest& shown) {
+  fmt::print("index     {}\nplatforms {}\n", index.descriptor.digest.str(), index.entries.size());
+  for (const auto& e : index.entries)
+    fmt::print("  {} {:<14} {}\n", e.digest == shown ? '*' : ' ',
+               e.platform ? PlatformString(*e.platform) : "(none)", e.digest.str());
 }
 
 // `text` with control characters as \xNN: a layer's names must not drive
@@ -123,7 +133,10 @@ void PrintFiles(const LoadedImage& img, bool json) {
 
 constexpr char kInspectHelp[] =
     "Summarises an image: digests, platform, config and its layers with sizes\n"
-    "(and each layer's history comment, when it has one).\n\n"
+    "(and each layer's history comment, when it has one). Of a multi-platform\n"
+    "image (a tag naming an index), first its index digest and a 'platforms'\n"
+    "block, one line per platform with its manifest digest, then the manifest\n"
+    "of --platform ('*' in the block; default: the host's, else the first).\n\n"
     "With --files, lists every entry of every layer instead, read from the\n"
     "layer blobs as they stream (nothing is unpacked): per layer a header line\n"
     "(index, short digest, uncompressed size: the sum of its entries' sizes,\n"
@@ -136,6 +149,7 @@ constexpr char kInspectHelp[] =
     "symlink, hardlink, char, block, fifo, socket, whiteout or opaque).\n\n"
     "  ocimake inspect build/hello-image\n"
     "  ocimake inspect build/hello-image:hello:1.0 --json\n"
+    "  ocimake inspect build/multi-image:app --platform linux/arm64\n"
     "  ocimake inspect --files build/hello-image\n"
     "  ocimake inspect --files --json build/hello-image | jq '.[] | select(.size > 1000000)'";
 
@@ -144,14 +158,18 @@ constexpr char kInspectHelp[] =
 int RunInspect(const Args& args) {
   CLI::App app{kInspectHelp, "inspect"};
   std::string source;
+  PlatformChoice platform{"", true};
   bool json = false, files = false;
   app.add_option("image", source, "OCI layout dir[:tag], oci-archive or docker-archive")
       ->required();
   app.add_flag("--files", files, "list every entry of every layer (with --json: a JSON array)");
   app.add_flag("--json", json, "print {\"digest\", \"manifest\", \"config\"} as JSON");
+  app.add_option("--platform", platform.flag,
+                 "OS/ARCH[/VARIANT] of a multi-platform image to summarise (default: the "
+                 "host's, else the first)");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   TempDir scratch("/tmp", "ocimake-inspect-");
-  OpenedSource src = OpenSource(ParseSourceSpec(source), Platform{}, scratch.path());
+  OpenedSource src = OpenForPlatform(ParseSourceSpec(source), platform, scratch.path());
   const LoadedImage& img = src.image;
   if (files) {
     PrintFiles(img, json);
@@ -159,6 +177,7 @@ int RunInspect(const Args& args) {
     fmt::print("{{\"config\":{},\"digest\":\"{}\",\"manifest\":{}}}\n", ToJson(img.config),
                img.manifest_descriptor.digest.str(), ToJson(img.manifest));
   } else {
+    if (src.index) PrintPlatforms(*src.index, img.manifest_descriptor.digest);
     PrintHuman(img);
   }
   return 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "oci/oci_json.h"
 #include "oci/oci_test_support.h"
 #include "oci/oci_layout.h"
+#include "oci/platform.h"
 
 namespace ocimake {
 namespace {
@@ -129,6 +131,57 @@ TEST(WriteImageTest, AnnotationsAndATagThatMoves) {
   EXPECT_NE(second.digest, first.digest);
   ASSERT_EQ(out.ReadIndex().manifests.size(), 1u) << "the tag replaced, not added";
   EXPECT_EQ(out.ReadIndex().manifests[0].digest, second.digest);
+}
+
+// One platform's image of a multi-platform one, its layer `app`: written
+// untagged into `out`.
+Descriptor WritePlatformImage(const OciLayout& out, const std::string& platform,
+                              const std::string& app = "app") {
+  ImageRequest r;
+  r.layers = {WriteLayer(out, app + " for " + platform, 1)};
+  r.platform = ParsePlatform(platform);
+  r.untagged = true;
+  return WriteImage(out, r);
+}
+
+TEST(WriteIndexTest, OneManifestPerPlatformInOrderTagged) {
+  testing::ScratchDir tmp;
+  OciLayout out = OciLayout::Create(tmp / "out");
+  Descriptor arm64 = WritePlatformImage(out, "linux/arm64");
+  Descriptor amd64 = WritePlatformImage(out, "linux/amd64");
+  EXPECT_TRUE(out.ReadIndex().manifests.empty()) << "untagged images leave index.json alone";
+  Descriptor id = WriteIndex(out, {arm64.digest, amd64.digest}, "app:1", false);
+  Index root = out.ReadIndex();
+  ASSERT_EQ(root.manifests.size(), 1u);
+  EXPECT_EQ(root.manifests[0].digest, id.digest);
+  EXPECT_EQ(root.manifests[0].media_type, media_type::kOciIndex);
+  EXPECT_EQ(root.manifests[0].annotations.at(kRefNameAnnotation), "app:1");
+  Index index = ParseIndex(out.ReadSmallBlob(id), "index");
+  ASSERT_EQ(index.manifests.size(), 2u);
+  EXPECT_EQ(index.manifests[0].digest, arm64.digest);
+  EXPECT_EQ(index.manifests[0].platform, (Platform{"linux", "arm64", ""}));
+  EXPECT_EQ(index.manifests[1].digest, amd64.digest);
+  EXPECT_EQ(index.manifests[1].platform, (Platform{"linux", "amd64", ""}));
+  EXPECT_EQ(index.manifests[1].size, amd64.size);
+  LoadedImage img = LoadImage(tmp / "out", "app:1", Platform{"linux", "arm64", ""});
+  EXPECT_EQ(img.manifest_descriptor.digest, arm64.digest) << "the index leads to each platform";
+  std::optional<PlatformIndex> tagged = TaggedIndex(out, "app:1");
+  ASSERT_TRUE(tagged.has_value());
+  EXPECT_EQ(tagged->descriptor.digest, id.digest);
+  ASSERT_EQ(tagged->entries.size(), 2u);
+  EXPECT_EQ(tagged->entries[1].digest, amd64.digest);
+  EXPECT_TRUE(TaggedIndex(out, "").has_value()) << "the only entry";
+  EXPECT_FALSE(TaggedIndex(out, "other").has_value());
+}
+
+TEST(WriteIndexTest, TwoManifestsForOnePlatformFail) {
+  testing::ScratchDir tmp;
+  OciLayout out = OciLayout::Create(tmp / "out");
+  Descriptor a = WritePlatformImage(out, "linux/arm64");
+  Descriptor b = WritePlatformImage(out, "linux/arm64", "another app");
+  EXPECT_EQ(testing::ErrorOf([&] { WriteIndex(out, {a.digest, b.digest}, "app", false); }),
+            "manifests " + a.digest.str() + " and " + b.digest.str() + " are both for linux/arm64");
+  EXPECT_TRUE(out.ReadIndex().manifests.empty()) << "nothing tagged";
 }
 
 }  // namespace

@@ -52,12 +52,22 @@ Descriptor FindTagged(const OciLayout& layout, const std::string& tag) {
 }
 
 void RequirePlatform(const LoadedImage& image, const Platform& want) {
-  Platform have{image.config.os, image.config.architecture, image.config.variant};
+  Platform have = PlatformOf(image.config);
   Platform loose = want;
   if (loose.architecture == "arm64" && loose.variant == "v8") loose.variant.clear();
   if (!PlatformMatches(have, loose))
     Fail("{}: an image for {} only, not {}", image.name, PlatformString(have),
          PlatformString(want));
+}
+
+std::optional<PlatformIndex> TaggedIndex(const OciLayout& layout, const std::string& tag) {
+  std::vector<Descriptor> found = TaggedEntries(layout.ReadIndex(), tag);
+  if (found.size() != 1 || !IsIndexType(found.front().media_type)) return std::nullopt;
+  PlatformIndex index{found.front(), {}};
+  std::string name = tag.empty() ? layout.dir() : layout.dir() + ":" + tag;
+  std::string what = name + " index " + index.descriptor.digest.str();
+  index.entries = ParseIndex(layout.ReadSmallBlob(index.descriptor), what).manifests;
+  return index;
 }
 
 }  // namespace ocimake

@@ -6,7 +6,9 @@
 #define OCIMAKE_OCI_IMAGE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "oci/oci_layout.h"
 #include "oci/oci_types.h"
@@ -34,6 +36,16 @@ void RequirePlatform(const LoadedImage& image, const Platform& want);
 // The index.json entry of `layout` tagged `tag` (a manifest or an index, not
 // descended into), or its only entry when `tag` is empty.
 Descriptor FindTagged(const OciLayout& layout, const std::string& tag);
+
+// A multi-platform image: the index a tag names and its entries.
+struct PlatformIndex {
+  Descriptor descriptor;
+  std::vector<Descriptor> entries;  // one per platform, in the index's order
+};
+// The index `tag` names in `layout` (its only entry when `tag` is empty),
+// read and verified; nullopt when that is an image manifest or when not
+// exactly one entry is tagged so.
+std::optional<PlatformIndex> TaggedIndex(const OciLayout& layout, const std::string& tag);
 
 }  // namespace ocimake
 

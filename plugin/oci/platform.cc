@@ -34,6 +34,10 @@ Platform ParsePlatform(const std::string& text) {
   return p;
 }
 
+Platform PlatformOf(const ImageConfig& config) {
+  return Platform{config.os, config.architecture, config.variant};
+}
+
 Platform PlatformInfo::platform() const { return ParsePlatform(name); }
 
 const std::vector<PlatformInfo>& KnownPlatforms() {

@@ -22,6 +22,8 @@ std::string PlatformString(const Platform& p);
 // The inverse of PlatformString; fails naming `text` when it is not
 // OS/ARCH[/VARIANT].
 Platform ParsePlatform(const std::string& text);
+// The platform an image's config states (os, architecture, variant).
+Platform PlatformOf(const ImageConfig& config);
 
 // One row of the platform table.
 struct PlatformInfo {

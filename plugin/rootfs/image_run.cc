@@ -9,6 +9,8 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "closure/root_path.h"
+#include "oci/platform.h"
 
 namespace ocimake {
 
@@ -33,7 +35,59 @@ std::string LookUp(const std::string& file, const std::string& name, int field) 
   return "";
 }
 
+bool IsExecutableFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+// `program` as a path qemu-user can open inside the sandbox: itself when it
+// holds a '/', else the first executable file of that name on the PATH of
+// `env`, looked up in `rootfs` (its symlinks resolved inside it).
+std::string ProgramPath(const std::string& rootfs,
+                        const std::vector<std::pair<std::string, std::string>>& env,
+                        const std::string& program) {
+  if (program.find('/') != std::string::npos) return program;
+  std::string path_var;
+  for (const auto& [name, value] : env)
+    if (name == "PATH") path_var = value;
+  std::istringstream in(path_var);
+  for (std::string dir; std::getline(in, dir, ':');) {
+    if (dir.empty() || dir[0] != '/') continue;
+    std::string candidate = (dir.back() == '/' ? dir : dir + "/") + program;
+    RootResolution found;
+    if (ResolveInRoot(rootfs, candidate, &found) &&
+        IsExecutableFile(HostPath(rootfs, found.path)))
+      return candidate;
+  }
+  Fail("{}: not found on the image's PATH '{}' (qemu-user needs the program's path)", program,
+       path_var);
+}
+
+// Runs the command of `spec` under `emulator`, bound read-only into the
+// sandbox at kEmulatorDir.
+void UnderEmulator(const std::string& emulator, SandboxSpec* spec) {
+  std::string inside = std::string(kEmulatorDir) + "/" + emulator.substr(emulator.rfind('/') + 1);
+  spec->binds.push_back({emulator, inside, true});
+  const std::string& argv0 = spec->command.front();
+  std::vector<std::string> command = {inside, "-0", argv0,
+                                      ProgramPath(spec->rootfs, spec->env, argv0)};
+  command.insert(command.end(), spec->command.begin() + 1, spec->command.end());
+  spec->command = command;
+}
+
 }  // namespace
+
+std::string EmulatorFor(const Platform& image, const Platform& host, const std::string& bin_dir) {
+  if (image.architecture.empty() || PlatformMatches(image, host)) return "";
+  const PlatformInfo& info = PlatformInfoOf(image);
+  if (&info == &PlatformInfoOf(host)) return "";
+  std::string qemu = JoinPath(bin_dir, fmt::format("qemu-{}-static", info.qemu));
+  if (!IsExecutableFile(qemu))
+    Fail("{}: missing, needed to run a {} image on this {} host (install the Debian package "
+         "qemu-user-static)",
+         qemu, info.name, PlatformString(host));
+  return qemu;
+}
 
 void ResolveUser(const std::string& rootfs, const std::string& user, int* uid, int* gid) {
   *uid = 0;
@@ -85,6 +139,7 @@ std::vector<std::string> PodmanCommand(const std::string& runtime, const std::st
     argv.push_back("--network=none");
   }
   if (r.interactive) argv.push_back("-i");
+  if (!r.platform.empty()) argv.insert(argv.end(), {"--platform", r.platform});
   for (const auto& kv : r.env) argv.insert(argv.end(), {"--env", kv});
   for (const auto& text : r.binds) {
     Bind b = ParseBind(text);
@@ -130,6 +185,7 @@ std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunReq
   spec.ids = std::make_pair(uid, gid);
   for (const auto& text : r.binds) spec.binds.push_back(ParseBind(text));
   spec.share_net = r.share_net;
+  if (!r.emulator.empty()) UnderEmulator(r.emulator, &spec);
   return SandboxArgv(spec);
 }
 
