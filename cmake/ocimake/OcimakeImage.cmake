@@ -84,13 +84,18 @@ function(_ocimake_add_image name)
       set(platform "")
     endif()
     set(platform_work "${work}")
+    set(image_layout "${layout}")
     if(platform_count GREATER 1)
+      # Each platform's manifest goes into a layout of the work directory;
+      # the index edge brings them into the image's layout, which so appears
+      # only when every platform built.
       _ocimake_platform_debian("${platform}" debian)
       set(platform_work "${work}/${debian}")
+      set(image_layout "${work}/platforms")
       list(APPEND digests "${platform_work}/image.digest")
     endif()
     _ocimake_write_settings("${name}" "${platform_work}/settings.json" ${settings})
-    _ocimake_add_layer_edges("${name}" "${platform_work}" "${layout}" "${base}"
+    _ocimake_add_layer_edges("${name}" "${platform_work}" "${image_layout}" "${base}"
       "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${platform}" ${platform_count})
     _ocimake_add_platform_stage_edge("${name}" "${platform_work}" "${platform}")
   endforeach()
@@ -198,7 +203,8 @@ function(_ocimake_add_index_edge name work layout tag digests)
     list(APPEND manifests --manifest "${digest}")
   endforeach()
   add_custom_command(OUTPUT "${work}/image.digest" "${layout}/index.json"
-    COMMAND ocimake::ocimake index --layout "${layout}" ${manifests} --tag "${tag}" --prune
+    COMMAND ocimake::ocimake index --layout "${layout}" --from "${work}/platforms" ${manifests}
+      --tag "${tag}" --prune
       --digest-file "${work}/image.digest"
     DEPENDS ocimake::ocimake ${digests}
     COMMENT "Writing the multi-platform index of image ${name}"

@@ -35,9 +35,7 @@ std::set<std::string> BaseFiles(const std::string& base, const Platform& platfor
   SourceSpec spec = ParseSourceSpec(base);
   if (spec.kind == SourceSpec::kScratch) return {};
   RegistryOptions options = MakeRegistryOptions(registry);
-  OpenedSource src = WithContext("base " + base, [&] {
-    return OpenSource(spec, platform, DirName(AbsolutePath(output)), &options);
-  });
+  OpenedSource src = OpenSource(spec, platform, DirName(AbsolutePath(output)), &options);
   if (strict) RequirePlatform(src.image, platform);
   return ListImageFiles(src.image);
 }

@@ -20,16 +20,19 @@ Digest ReadDigestFile(const std::string& path) {
 
 int RunIndex(const Args& args) {
   CLI::App app{
-      "Writes an image index of the given platform manifests (made in the layout by\n"
-      "`ocimake image --untagged`, one per platform), tags it in index.json and prints\n"
-      "its digest: a multi-platform image.\n\n"
-      "  ocimake index --layout out/ --manifest amd64/image.digest \\\n"
+      "Writes an image index of the given platform manifests (made in the --from\n"
+      "layout by `ocimake image --untagged`, one per platform) into --layout with\n"
+      "their blobs, tags it in index.json and prints its digest: a multi-platform\n"
+      "image. The output layout is created only when every manifest is good.\n\n"
+      "  ocimake index --layout out/ --from platforms/ --manifest amd64/image.digest \\\n"
       "      --manifest arm64/image.digest --tag greeter:latest --prune",
       "index"};
-  std::string layout_dir, tag, digest_file;
+  std::string layout_dir, from_dir, tag, digest_file;
   std::vector<std::string> manifests;
   bool prune = false;
-  app.add_option("--layout", layout_dir, "the OCI layout the manifests are in")->required();
+  app.add_option("--layout", layout_dir, "the OCI layout to write (created when missing)")
+      ->required();
+  app.add_option("--from", from_dir, "the OCI layout the manifests are in (default: --layout)");
   app.add_option("--manifest", manifests,
                  "file holding a manifest digest, one per platform (repeatable, in order)")
       ->required();
@@ -41,7 +44,8 @@ int RunIndex(const Args& args) {
 
   std::vector<Digest> digests;
   for (const auto& m : manifests) digests.push_back(ReadDigestFile(m));
-  Descriptor index = WriteIndex(OciLayout::Open(layout_dir), digests, tag, prune);
+  OciLayout from = OciLayout::Open(from_dir.empty() ? layout_dir : from_dir);
+  Descriptor index = WriteIndex(OciLayout::Create(layout_dir), from, digests, tag, prune);
   if (!digest_file.empty()) WriteFileIfChanged(digest_file, index.digest.str() + "\n");
   std::cout << index.digest.str() << "\n";
   return 0;

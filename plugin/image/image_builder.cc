@@ -150,27 +150,47 @@ Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
   return out.Tag(md, r.settings.tag, r.prune);
 }
 
-Descriptor WriteIndex(const OciLayout& out, const std::vector<Digest>& manifests,
-                      const std::string& tag, bool prune) {
+namespace {
+
+// The descriptor of a manifest of `from` (size from its blob), with the
+// platform its config states.
+Descriptor PlatformManifest(const OciLayout& from, const Digest& digest, Manifest* manifest) {
+  Descriptor md;
+  md.media_type = media_type::kOciManifest;
+  md.digest = digest;
+  std::string what = from.BlobPath(digest);
+  struct stat st;
+  if (!from.HasBlob(digest) || stat(what.c_str(), &st) != 0)
+    Fail("manifest {}: not in the layout {}", digest.str(), from.dir());
+  md.size = st.st_size;
+  *manifest = ParseManifest(from.ReadSmallBlob(md), what);
+  ImageConfig config = ParseImageConfig(from.ReadSmallBlob(manifest->config),
+                                        from.BlobPath(manifest->config.digest));
+  md.platform = PlatformOf(config);
+  return md;
+}
+
+}  // namespace
+
+Descriptor WriteIndex(const OciLayout& out, const OciLayout& from,
+                      const std::vector<Digest>& manifests, const std::string& tag, bool prune) {
   Index index;
+  std::vector<std::pair<Descriptor, Manifest>> images;
   for (const auto& digest : manifests) {
-    Descriptor md;
-    md.media_type = media_type::kOciManifest;
-    md.digest = digest;
-    std::string what = out.BlobPath(digest);
-    if (!out.HasBlob(digest)) Fail("manifest {}: not in the layout {}", digest.str(), out.dir());
-    struct stat st;
-    if (stat(what.c_str(), &st) != 0) FailErrno("reading " + what);
-    md.size = st.st_size;
-    Manifest manifest = ParseManifest(out.ReadSmallBlob(md), what);
-    ImageConfig config = ParseImageConfig(out.ReadSmallBlob(manifest.config),
-                                          out.BlobPath(manifest.config.digest));
-    md.platform = Platform{config.os, config.architecture, config.variant};
+    Manifest manifest;
+    Descriptor md = PlatformManifest(from, digest, &manifest);
     for (const auto& other : index.manifests)
       if (*other.platform == *md.platform)
         Fail("manifests {} and {} are both for {}", other.digest.str(), digest.str(),
              PlatformString(*md.platform));
     index.manifests.push_back(md);
+    images.emplace_back(md, manifest);
+  }
+  // Every platform checked first: a bad one leaves `out` untouched.
+  for (const auto& [md, manifest] : images) {
+    for (const auto& l : manifest.layers) out.LinkBlobFrom(from, l);
+    out.LinkBlobFrom(from, manifest.config);
+    out.LinkBlobFrom(from, md);
   }
   Descriptor id = out.WriteBlob(ToJson(index), media_type::kOciIndex);
   return out.Tag(id, tag, prune);

@@ -55,12 +55,14 @@ struct ImageRequest {
 // the manifest descriptor.
 Descriptor WriteImage(const OciLayout& out, const ImageRequest& request);
 
-// Writes an image index of `manifests` (image manifests already in `out`,
-// each given the platform of its config), in this order, and tags it as
-// WriteImage tags a manifest. Fails when two manifests have one platform.
-// Returns the index descriptor.
-Descriptor WriteIndex(const OciLayout& out, const std::vector<Digest>& manifests,
-                      const std::string& tag, bool prune);
+// Writes an image index of `manifests` (image manifests in `from`, the
+// layout `ocimake image --untagged` wrote them into; each given the platform
+// of its config), in this order, into `out` with their blobs (hard links
+// where it can), and tags it as WriteImage tags a manifest. Fails, leaving
+// `out` as it was, when two manifests have one platform. Returns the index
+// descriptor.
+Descriptor WriteIndex(const OciLayout& out, const OciLayout& from,
+                      const std::vector<Digest>& manifests, const std::string& tag, bool prune);
 
 // Copies every blob of `image` into `out` (verified) and tags its manifest
 // `tag` there (replacing an entry of that tag; "" tags none). Returns the

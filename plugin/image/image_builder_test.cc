@@ -150,7 +150,7 @@ TEST(WriteIndexTest, OneManifestPerPlatformInOrderTagged) {
   Descriptor arm64 = WritePlatformImage(out, "linux/arm64");
   Descriptor amd64 = WritePlatformImage(out, "linux/amd64");
   EXPECT_TRUE(out.ReadIndex().manifests.empty()) << "untagged images leave index.json alone";
-  Descriptor id = WriteIndex(out, {arm64.digest, amd64.digest}, "app:1", false);
+  Descriptor id = WriteIndex(out, out, {arm64.digest, amd64.digest}, "app:1", false);
   Index root = out.ReadIndex();
   ASSERT_EQ(root.manifests.size(), 1u);
   EXPECT_EQ(root.manifests[0].digest, id.digest);
@@ -179,7 +179,7 @@ TEST(WriteIndexTest, TwoManifestsForOnePlatformFail) {
   OciLayout out = OciLayout::Create(tmp / "out");
   Descriptor a = WritePlatformImage(out, "linux/arm64");
   Descriptor b = WritePlatformImage(out, "linux/arm64", "another app");
-  EXPECT_EQ(testing::ErrorOf([&] { WriteIndex(out, {a.digest, b.digest}, "app", false); }),
+  EXPECT_EQ(testing::ErrorOf([&] { WriteIndex(out, out, {a.digest, b.digest}, "app", false); }),
             "manifests " + a.digest.str() + " and " + b.digest.str() + " are both for linux/arm64");
   EXPECT_TRUE(out.ReadIndex().manifests.empty()) << "nothing tagged";
 }
