@@ -40,6 +40,11 @@ std::set<std::string> BaseFiles(const std::string& base, const Platform& platfor
   return ListImageFiles(src.image);
 }
 
+// The first line of `text`, without its newline.
+std::string FirstLine(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
 }  // namespace
 
 int RunClosure(const Args& args) {
@@ -50,9 +55,8 @@ int RunClosure(const Args& args) {
       "  ocimake closure --stage stage/ --output libs.txt\n"
       "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt",
       "closure"};
-  std::string stage, root = "/", base = "scratch", output, depfile;
+  std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
   app.add_option("--stage", stage, "the staged install tree")->required();
-  std::string root_file;
   auto* root_opt =
       app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
   app.add_option("--root-file", root_file, "file holding the root directory's path")
@@ -61,7 +65,6 @@ int RunClosure(const Args& args) {
   app.add_option("--output", output, "entries file to write (rewritten only on change)")
       ->required();
   app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
-  std::string platform;
   app.add_option("--platform", platform,
                  "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
                  "base's manifest to take)");
@@ -69,10 +72,7 @@ int RunClosure(const Args& args) {
   AddRegistryFlags(app, &registry);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
-  if (!root_file.empty()) {
-    root = ReadFile(root_file);
-    root = root.substr(0, root.find('\n'));
-  }
+  if (!root_file.empty()) root = FirstLine(ReadFile(root_file));
   Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
   ClosureRequest request{stage, root, BaseFiles(base, want, !platform.empty(), registry, output)};
   if (!platform.empty()) request.platform = &PlatformInfoOf(want);

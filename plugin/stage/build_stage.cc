@@ -213,18 +213,21 @@ void FailIfOutsideSource(const BuildStage& s) {
        std::filesystem::path(host).lexically_normal().string());
 }
 
+// The configure step, its output kept too, for the hint on a failure.
+std::string ConfigureScript(const BuildStage& s) {
+  std::string log = kConfigureLog;
+  return "step configure\n{ status=0; " + ShellLine(ConfigureCommand(s)) +
+         " 2>&1 || status=$?; echo $status >" + log + ".status; } | tee " + log +
+         "\nstatus=$(cat " + log + ".status)\n[ \"$status\" = 0 ] || exit \"$status\"\n";
+}
+
 // Each step writes its name to /build/.ocimake-step first, so a failure is
 // reported by what failed; output goes to the terminal, except ctest's and
 // the install's, kept in a log and shown on failure (ctest's always).
 std::string BuildScript(const BuildStage& s, bool configure) {
   std::string sh = "set -e\ncd /build\nstep() { echo \"$1\" >/build/" + std::string(kStepFile) +
                    "; }\n";
-  // The configure's output is kept too, for the hint on a failure.
-  if (configure)
-    sh += "step configure\n{ status=0; " + ShellLine(ConfigureCommand(s)) +
-          " 2>&1 || status=$?; echo $status >" + kConfigureLog + ".status; } | tee " +
-          kConfigureLog + "\nstatus=$(cat " + kConfigureLog +
-          ".status)\n[ \"$status\" = 0 ] || exit \"$status\"\n";
+  if (configure) sh += ConfigureScript(s);
   sh += "step build\n";
   if (s.test) {
     sh += "ninja -C /build\n";
