@@ -8,11 +8,16 @@
 #                 Dockerfile (library paths made arm64's) built by
 #                 `buildah build --platform linux/arm64`, its build stage an
 #                 arm64 bookworm rootfs (made with mmdebstrap) run under qemu
-# Cold builds (a fresh build directory; toolchains and base images made
-# before, untimed) are hyperfine medians of RUNS (default 5); then the no-op
+# Cold builds (a fresh build directory, buildah's --no-cache with an empty
+# cache mount; toolchains and base images made before, untimed) are
+# hyperfine medians of RUNS (default 5); then the no-op
 # of the two-platform image against the one-platform one (medians of 10).
 # Needs root for the peer: it registers qemu-aarch64 with binfmt_misc (flag
 # F) when no handler is registered, and removes what it registered at exit.
+# The peer's cache mount has an id of its own (id=peer-arm64), emptied before
+# each cold run: without one, buildah shares /var/tmp/buildah-cache/build with
+# peer-buildah.sh's amd64 builds, and the arm64 build reuses an amd64
+# CMakeCache.txt (it then fails to find fmt), a trap of Docker's cache mounts.
 #   bench/multiplatform.sh OCIMAKE_BUILD_DIR [SHARED_BENCH_DIR]
 set -euo pipefail
 ocimake_dir=$(realpath "$1")
@@ -84,7 +89,7 @@ fi
 cat >"$work/peer-app/Dockerfile" <<DF
 FROM $tc AS build
 COPY . /src
-RUN --mount=type=cache,target=/build cmake -G Ninja -S /src -B /build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build /build && DESTDIR=/out cmake --install /build --prefix /usr/local >/dev/null
+RUN --mount=type=cache,id=peer-arm64,target=/build cmake -G Ninja -S /src -B /build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build /build && DESTDIR=/out cmake --install /build --prefix /usr/local >/dev/null
 FROM scratch
 COPY --from=build /out/ /
 COPY --from=build /lib/aarch64-linux-gnu/libfmt.so.9 /lib/aarch64-linux-gnu/libstdc++.so.6 /lib/aarch64-linux-gnu/libc.so.6 /lib/aarch64-linux-gnu/libm.so.6 /lib/aarch64-linux-gnu/libgcc_s.so.1 /lib/aarch64-linux-gnu/
@@ -93,9 +98,9 @@ ENTRYPOINT ["/usr/local/bin/benchapp"]
 DF
 grep -q 'FROM.*AS build' "$peer/peer-buildah.sh" || { echo "peer-buildah.sh changed: re-check the Dockerfile" >&2; exit 1; }
 hyperfine --runs "$runs" --export-json "$work/peer.json" \
-  --prepare "buildah rmi -f localhost/peer-app-arm64:latest >/dev/null 2>&1; buildah prune -af >/dev/null 2>&1; true" \
+  --prepare "buildah rmi -f localhost/peer-app-arm64:latest >/dev/null 2>&1; buildah prune -af >/dev/null 2>&1; rm -rf /var/tmp/buildah-cache/peer-arm64; true" \
   -n buildah_emulated_cold \
-  "buildah build --isolation chroot --platform linux/arm64 --layers -t localhost/peer-app-arm64:latest $work/peer-app"
+  "buildah build --no-cache --isolation chroot --platform linux/arm64 --layers -t localhost/peer-app-arm64:latest $work/peer-app"
 
 python3 - "$work" <<'PY'
 import json, os, sys
