@@ -3,7 +3,8 @@
 include_guard(GLOBAL)
 
 # _ocimake_platform_rows(<out>): the table's rows, each a ;-list of its
-# columns (platform debian multiarch triplet processor elf qemu suites).
+# columns (platform debian multiarch triplet processor elf qemu, then the
+# suites, one item each).
 function(_ocimake_platform_rows out)
   file(STRINGS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/platforms.txt" lines REGEX "^linux/")
   set(rows "")
@@ -14,20 +15,37 @@ function(_ocimake_platform_rows out)
   set("${out}" "${rows}" PARENT_SCOPE)
 endfunction()
 
-# _ocimake_platform_debian(<platform> <out>): Debian's architecture of an OCI
-# platform, or "" when the table has no such platform (linux/arm64/v8 is
-# linux/arm64).
-function(_ocimake_platform_debian platform out)
+# _ocimake_normal_platform(<platform> <out>): the table's name of <platform>
+# (linux/arm64/v8 is linux/arm64, as OCI's platform rules say).
+function(_ocimake_normal_platform platform out)
   string(REGEX REPLACE "^linux/arm64/v8$" "linux/arm64" platform "${platform}")
+  set("${out}" "${platform}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_platform_row(<platform> <out>): the columns of <platform>'s row,
+# or "" when the table has none.
+function(_ocimake_platform_row platform out)
+  _ocimake_normal_platform("${platform}" platform)
   _ocimake_platform_rows(rows)
-  set(debian "")
+  set(found "")
   foreach(row IN LISTS rows)
     string(REPLACE "," ";" fields "${row}")
     list(GET fields 0 name)
     if(name STREQUAL platform)
-      list(GET fields 1 debian)
+      set(found "${fields}")
     endif()
   endforeach()
+  set("${out}" "${found}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_platform_debian(<platform> <out>): Debian's architecture of an OCI
+# platform, or "" when the table has no such platform.
+function(_ocimake_platform_debian platform out)
+  _ocimake_platform_row("${platform}" fields)
+  set(debian "")
+  if(fields)
+    list(GET fields 1 debian)
+  endif()
   set("${out}" "${debian}" PARENT_SCOPE)
 endfunction()
 
@@ -51,45 +69,43 @@ function(_ocimake_host_platform out)
   set("${out}" "${host}" PARENT_SCOPE)
 endfunction()
 
-# _ocimake_check_platforms(<command> <name> <suite> <platform>...)
-# Fails naming the accepted platforms when one is not in the table, or not
-# shipped by the Debian <suite> ("" or a suite the table does not name, such
-# as sid: every platform).
-function(_ocimake_check_platforms command name suite)
+# _ocimake_platforms_of_suite(<suite> <out>): the platforms the Debian <suite>
+# ships, or every platform for a suite no row names (sid, a derivative).
+function(_ocimake_platforms_of_suite suite out)
   _ocimake_platform_rows(rows)
-  set(names "")
-  set(known_suites "")
+  set(all "")
+  set(shipped "")
   foreach(row IN LISTS rows)
     string(REPLACE "," ";" fields "${row}")
-    list(GET fields 0 platform)
-    list(APPEND names "${platform}")
+    list(GET fields 0 name)
     list(SUBLIST fields 7 -1 suites)
-    list(APPEND known_suites ${suites})
+    list(APPEND all "${name}")
+    if(suite IN_LIST suites)
+      list(APPEND shipped "${name}")
+    endif()
   endforeach()
-  list(JOIN names ", " accepted)
+  if(NOT shipped)
+    set(shipped "${all}")
+  endif()
+  set("${out}" "${shipped}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_check_platforms(<command> <name> <suite> <platform>...)
+# Fails naming the accepted platforms when one is not in the table, or not
+# shipped by the Debian <suite> ("": any suite).
+function(_ocimake_check_platforms command name suite)
+  _ocimake_platforms_of_suite("" known)
+  _ocimake_platforms_of_suite("${suite}" shipped)
+  list(JOIN known ", " accepted)
+  list(JOIN shipped ", " shipped_text)
   foreach(platform IN LISTS ARGN)
-    string(REGEX REPLACE "^linux/arm64/v8$" "linux/arm64" plain "${platform}")
-    list(FIND names "${plain}" at)
-    if(at EQUAL -1)
+    _ocimake_normal_platform("${platform}" plain)
+    if(NOT plain IN_LIST known)
       message(FATAL_ERROR "${command}(${name}): PLATFORMS ${platform}: not a platform ocimake "
         "builds for (expected one of ${accepted})")
-    endif()
-    list(GET rows ${at} row)
-    string(REPLACE "," ";" fields "${row}")
-    list(SUBLIST fields 7 -1 suites)
-    if(suite IN_LIST known_suites AND NOT suite IN_LIST suites)
-      set(shipped "")
-      foreach(other IN LISTS rows)
-        string(REPLACE "," ";" other_fields "${other}")
-        list(SUBLIST other_fields 7 -1 other_suites)
-        if(suite IN_LIST other_suites)
-          list(GET other_fields 0 other_name)
-          list(APPEND shipped "${other_name}")
-        endif()
-      endforeach()
-      list(JOIN shipped ", " shipped)
+    elseif(NOT plain IN_LIST shipped)
       message(FATAL_ERROR "${command}(${name}): PLATFORMS ${platform}: Debian ${suite} does "
-        "not ship it (it ships ${shipped})")
+        "not ship it (it ships ${shipped_text})")
     endif()
   endforeach()
 endfunction()
