@@ -53,9 +53,7 @@ Descriptor FindTagged(const OciLayout& layout, const std::string& tag) {
 
 void RequirePlatform(const LoadedImage& image, const Platform& want) {
   Platform have = PlatformOf(image.config);
-  Platform loose = want;
-  if (loose.architecture == "arm64" && loose.variant == "v8") loose.variant.clear();
-  if (!PlatformMatches(have, loose))
+  if (!PlatformMatches(NormalPlatform(have), NormalPlatform(want)))
     Fail("{}: an image for {} only, not {}", image.name, PlatformString(have),
          PlatformString(want));
 }

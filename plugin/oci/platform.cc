@@ -47,9 +47,13 @@ const std::vector<PlatformInfo>& KnownPlatforms() {
   return kTable;
 }
 
-const PlatformInfo& PlatformInfoOf(const Platform& want) {
-  Platform p = want;
+Platform NormalPlatform(Platform p) {
   if (p.architecture == "arm64" && p.variant == "v8") p.variant.clear();
+  return p;
+}
+
+const PlatformInfo& PlatformInfoOf(const Platform& want) {
+  Platform p = NormalPlatform(want);
   std::string names;
   for (const auto& info : KnownPlatforms()) {
     if (info.platform() == p) return info;

@@ -19,6 +19,8 @@ Platform HostPlatform();
 bool PlatformMatches(const Platform& have, const Platform& want);
 // "os/architecture[/variant]", as --platform takes it and messages show it.
 std::string PlatformString(const Platform& p);
+// `p` as the platform table names it: arm64's implied variant "v8" dropped.
+Platform NormalPlatform(Platform p);
 // The inverse of PlatformString; fails naming `text` when it is not
 // OS/ARCH[/VARIANT].
 Platform ParsePlatform(const std::string& text);
