@@ -24,8 +24,8 @@ ocimake_dir=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 peer=$(realpath "${2:-$here/../../shared/bench}")
 runs=${RUNS:-5}
-for tool in hyperfine buildah podman mmdebstrap qemu-aarch64-static; do
-  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine buildah podman mmdebstrap qemu-user-static)" >&2; exit 2; }
+for tool in hyperfine buildah podman mmdebstrap arch-test qemu-aarch64-static; do
+  command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install hyperfine buildah podman mmdebstrap arch-test qemu-user-static)" >&2; exit 2; }
 done
 work=$(mktemp -d /var/tmp/ocimake-bench-multi.XXXXXX)
 binfmt=/proc/sys/fs/binfmt_misc
