@@ -2,17 +2,37 @@
 # in too), the host's platform, and the configure-time checks of PLATFORMS.
 include_guard(GLOBAL)
 
-# _ocimake_platform_rows(<out>): the table's rows, each a ;-list of its
+# _ocimake_platform_rows(<out>): the table's rows, each a ,-list of its
 # columns (platform debian multiarch triplet processor elf qemu, then the
-# suites, one item each).
+# suites, one item each). Read once per configure.
 function(_ocimake_platform_rows out)
-  file(STRINGS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/platforms.txt" lines REGEX "^linux/")
-  set(rows "")
-  foreach(line IN LISTS lines)
-    string(REGEX REPLACE "[ \t]+" "," row "${line}")
-    list(APPEND rows "${row}")
-  endforeach()
+  get_property(rows GLOBAL PROPERTY _OCIMAKE_PLATFORM_ROWS)
+  get_property(read GLOBAL PROPERTY _OCIMAKE_PLATFORM_ROWS SET)
+  if(NOT read)
+    file(STRINGS "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/platforms.txt" lines REGEX "^linux/")
+    set(rows "")
+    foreach(line IN LISTS lines)
+      string(REGEX REPLACE "[ \t]+" "," row "${line}")
+      list(APPEND rows "${row}")
+    endforeach()
+    set_property(GLOBAL PROPERTY _OCIMAKE_PLATFORM_ROWS "${rows}")
+  endif()
   set("${out}" "${rows}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_platform_find(<column> <value> <out>): the columns (a ;-list) of
+# the row whose <column> (0 platform, 4 processor, ...) is <value>, or "".
+function(_ocimake_platform_find column value out)
+  _ocimake_platform_rows(rows)
+  set(found "")
+  foreach(row IN LISTS rows)
+    string(REPLACE "," ";" fields "${row}")
+    list(GET fields ${column} cell)
+    if(cell STREQUAL value)
+      set(found "${fields}")
+    endif()
+  endforeach()
+  set("${out}" "${found}" PARENT_SCOPE)
 endfunction()
 
 # _ocimake_normal_platform(<platform> <out>): the table's name of <platform>
@@ -26,16 +46,8 @@ endfunction()
 # or "" when the table has none.
 function(_ocimake_platform_row platform out)
   _ocimake_normal_platform("${platform}" platform)
-  _ocimake_platform_rows(rows)
-  set(found "")
-  foreach(row IN LISTS rows)
-    string(REPLACE "," ";" fields "${row}")
-    list(GET fields 0 name)
-    if(name STREQUAL platform)
-      set(found "${fields}")
-    endif()
-  endforeach()
-  set("${out}" "${found}" PARENT_SCOPE)
+  _ocimake_platform_find(0 "${platform}" fields)
+  set("${out}" "${fields}" PARENT_SCOPE)
 endfunction()
 
 # _ocimake_platform_debian(<platform> <out>): Debian's architecture of an OCI
@@ -57,15 +69,11 @@ function(_ocimake_host_platform out)
   elseif(machine STREQUAL "arm64")
     set(machine aarch64)
   endif()
-  _ocimake_platform_rows(rows)
+  _ocimake_platform_find(4 "${machine}" fields)
   set(host "linux/${machine}")
-  foreach(row IN LISTS rows)
-    string(REPLACE "," ";" fields "${row}")
-    list(GET fields 4 processor)
-    if(processor STREQUAL machine)
-      list(GET fields 0 host)
-    endif()
-  endforeach()
+  if(fields)
+    list(GET fields 0 host)
+  endif()
   set("${out}" "${host}" PARENT_SCOPE)
 endfunction()
 

@@ -35,4 +35,8 @@ std::vector<std::string> Split(std::string_view s, char sep) {
   }
 }
 
+std::string FirstLine(std::string_view s) {
+  return std::string(s.substr(0, s.find('\n')));
+}
+
 }  // namespace ocimake

@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "cli/cli.h"
 #include "closure/base_files.h"
 #include "closure/closure.h"
@@ -38,11 +39,6 @@ std::set<std::string> BaseFiles(const std::string& base, const Platform& platfor
   OpenedSource src = OpenSource(spec, platform, DirName(AbsolutePath(output)), &options);
   if (strict) RequirePlatform(src.image, platform);
   return ListImageFiles(src.image);
-}
-
-// The first line of `text`, without its newline.
-std::string FirstLine(const std::string& text) {
-  return text.substr(0, text.find('\n'));
 }
 
 }  // namespace

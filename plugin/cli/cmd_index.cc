@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "cli/cli.h"
 #include "image/image_builder.h"
 #include "oci/oci_layout.h"
@@ -13,7 +14,7 @@ namespace {
 // A digest file of `ocimake image --digest-file`: "sha256:<hex>\n".
 Digest ReadDigestFile(const std::string& path) {
   std::string text = ReadFile(path, 1024);
-  return WithContext(path, [&] { return Digest::Parse(text.substr(0, text.find('\n'))); });
+  return WithContext(path, [&] { return Digest::Parse(FirstLine(text)); });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/progress.h"
+#include "base/strings.h"
 #include "cli/cli.h"
 #include "layer/layer_writer.h"
 #include "oci/oci_json.h"
@@ -94,7 +95,7 @@ int RunLayer(const Args& args) {
   d.created_by = c.created_by;
   if (!c.comment_file.empty()) {
     std::string text = ReadFile(c.comment_file, 1 << 20);
-    d.comment = text.substr(0, text.find('\n'));
+    d.comment = FirstLine(text);
   }
   d.entries = static_cast<int64_t>(entries.size());
   WriteDescriptor(c.output, d, layout);

@@ -7,6 +7,7 @@
 #include "base/digest.h"
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "base/subprocess.h"
 #include "cli/cli.h"
 #include "layer/layer_entries.h"
@@ -123,7 +124,7 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   if (s.source_dir.empty() || s.inner_build_dir.empty() || s.module_dir.empty())
     Fail("--rootfs-file needs --source-dir, --inner-build-dir and --module-dir");
   std::string rootfs = ReadFile(c.rootfs_file);
-  s.rootfs = rootfs.substr(0, rootfs.find('\n'));
+  s.rootfs = FirstLine(rootfs);
   if (s.sandbox.empty()) s.sandbox = FindSandbox();
   s.prefix = c.prefix;
   s.components = c.components;

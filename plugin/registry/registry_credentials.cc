@@ -135,7 +135,7 @@ std::optional<Credentials> RunCredentialHelper(const std::string& helper,
     ProcessResult r = RunProcessWithInput({program, "get"}, server);
     if (r.status != 0) {
       if (r.output.find("credentials not found") != std::string::npos) return std::nullopt;
-      std::string line = r.output.substr(0, r.output.find('\n'));
+      std::string line = FirstLine(r.output);
       Fail("exit {}: {}", r.status, line.substr(0, 200));
     }
     Credentials c = ParseCredentialHelperReply(r.output, "its reply");

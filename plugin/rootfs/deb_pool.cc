@@ -11,6 +11,7 @@
 #include "base/digest.h"
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "base/subprocess.h"
 
 namespace ocimake {
@@ -19,7 +20,7 @@ namespace {
 
 std::string HostDebianArch() {
   ProcessResult r = RunProcess({"dpkg", "--print-architecture"}, {}, true);
-  std::string arch = r.output.substr(0, r.output.find('\n'));
+  std::string arch = FirstLine(r.output);
   if (r.status != 0 || arch.empty())
     Fail("cannot tell the host's Debian architecture (dpkg --print-architecture failed); "
          "give ARCH");

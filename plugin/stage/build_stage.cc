@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "base/subprocess.h"
 #include "oci/platform.h"
 #include "rootfs/sandbox_command.h"
@@ -283,7 +284,7 @@ void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::stri
   // can leave the inner cache broken while the arguments still match.
   RemoveFileIfExists(JoinPath(s.inner_build_dir, kConfigArgsFile));
   std::string step = PathExists(step_file) ? ReadFile(step_file) : "";
-  step = step.substr(0, step.find('\n'));
+  step = FirstLine(step);
   if (step == "configure" && r.status == 127)
     Fail("the toolchain has no cmake: add cmake and ninja-build to its packages");
   if (step == "configure") FailIfOutsideSource(s);
