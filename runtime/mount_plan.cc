@@ -11,6 +11,7 @@ MountStep::Kind StepKind(MountRequest::Kind kind) {
     case MountRequest::Kind::kReadOnlyBind:
       return MountStep::Kind::kReadOnlyBind;
     case MountRequest::Kind::kTmpfs: return MountStep::Kind::kTmpfs;
+    case MountRequest::Kind::kOverlay: return MountStep::Kind::kOverlay;
   }
   return MountStep::Kind::kTmpfs;
 }

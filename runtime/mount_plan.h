@@ -17,6 +17,8 @@ struct MountStep {
     kProc,          // procfs of the sandbox's pid namespace.
     kTmp,           // The always-present /tmp tmpfs (mode 1777).
     kTmpfs,         // A --tmpfs (mode 0755, owned by --uid/--gid).
+    kOverlay,       // An --overlay: the rootfs's directory, made writable
+                    // by an overlayfs whose upper layer is a tmpfs.
     kBind,          // --bind: read-write, nosuid, nodev.
     kReadOnlyBind,  // --ro-bind: read-only, nosuid, nodev.
   };

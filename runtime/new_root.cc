@@ -182,6 +182,36 @@ bool MountBind(const MountStep& step) {
   return true;
 }
 
+// The rootfs's directory DESTINATION made writable for the command: an
+// overlayfs over it whose upper and work directories are on a tmpfs of
+// their own, made in the staging root (gone with it; the overlay keeps what
+// it needs). The upper directory takes the lower one's mode and belongs to
+// --uid/--gid (whether the sandbox runs as root or in a user namespace), so
+// the directory looks as the image has it, owned by the command's user.
+bool MountOverlay(const MountStep& step, const SandboxOptions& options) {
+  static int count = 0;
+  ScopedFd lower(OpenInNewRoot(step.destination, O_PATH | O_DIRECTORY | O_CLOEXEC));
+  struct stat st;
+  if (!lower.valid() || fstat(lower.get(), &st) != 0) {
+    return SyscallFailed("--overlay %s: open in the rootfs", step.destination.c_str());
+  }
+  std::string scratch = "/overlay." + std::to_string(count++);
+  char data[64];
+  snprintf(data, sizeof(data), "mode=0755,uid=%u,gid=%u", options.uid, options.gid);
+  if (mkdir(scratch.c_str(), 0755) != 0 ||
+      mount("tmpfs", scratch.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, data) != 0 ||
+      mkdir((scratch + "/upper").c_str(), st.st_mode & 07777) != 0 ||
+      chown((scratch + "/upper").c_str(), options.uid, options.gid) != 0 ||
+      mkdir((scratch + "/work").c_str(), 0700) != 0) {
+    return SyscallFailed("--overlay %s: the tmpfs at %s", step.destination.c_str(),
+                         scratch.c_str());
+  }
+  std::string overlay = "lowerdir=" + FdPath(lower.get()) + ",upperdir=" + scratch +
+                        "/upper,workdir=" + scratch + "/work,userxattr";
+  return MountOn("overlay", "overlay", lower.get(), "overlay", MS_NOSUID | MS_NODEV,
+                 overlay.c_str(), step.destination);
+}
+
 bool PerformStep(const MountStep& step, const SandboxOptions& options) {
   switch (step.kind) {
     case MountStep::Kind::kDev:
@@ -199,6 +229,8 @@ bool PerformStep(const MountStep& step, const SandboxOptions& options) {
       return MountFileSystem("tmpfs", step.destination, MS_NOSUID | MS_NODEV,
                              data);
     }
+    case MountStep::Kind::kOverlay:
+      return MountOverlay(step, options);
     case MountStep::Kind::kBind:
     case MountStep::Kind::kReadOnlyBind:
       return MountBind(step);

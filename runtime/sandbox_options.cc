@@ -24,6 +24,7 @@ struct RawOptions {
   StringPairs binds;
   StringPairs read_only_binds;
   std::vector<std::string> tmpfs;
+  std::vector<std::string> overlays;
   std::string working_directory = "/";
   StringPairs environment;
   bool share_network = false;
@@ -38,6 +39,7 @@ struct MountOptions {
   CLI::Option* bind;
   CLI::Option* read_only_bind;
   CLI::Option* tmpfs;
+  CLI::Option* overlay;
 };
 
 constexpr char kFooter[] =
@@ -77,6 +79,12 @@ MountOptions DefineOptions(CLI::App* app, RawOptions* raw) {
                                  "tmpfs at DST (/tmp always is one)")
                      ->type_name("DST")
                      ->allow_extra_args(false);
+  mounts.overlay =
+      app->add_option("--overlay", raw->overlays,
+                      "Writable private copy of the rootfs's directory DST "
+                      "(overlayfs; changes are gone when the sandbox exits)")
+          ->type_name("DST")
+          ->allow_extra_args(false);
   app->add_option("--chdir", raw->working_directory,
                   "Working directory inside (default /)")
       ->type_name("DIR");
@@ -108,6 +116,10 @@ std::vector<MountRequest> OrderedMounts(const CLI::App& app,
     size_t index = taken[option]++;
     if (option == options.tmpfs && index < raw.tmpfs.size()) {
       mounts.push_back({MountRequest::Kind::kTmpfs, "", raw.tmpfs[index]});
+      continue;
+    }
+    if (option == options.overlay && index < raw.overlays.size()) {
+      mounts.push_back({MountRequest::Kind::kOverlay, "", raw.overlays[index]});
       continue;
     }
     bool read_only = option == options.read_only_bind;
@@ -151,6 +163,7 @@ const char* OptionName(MountRequest::Kind kind) {
     case MountRequest::Kind::kBind: return "--bind";
     case MountRequest::Kind::kReadOnlyBind: return "--ro-bind";
     case MountRequest::Kind::kTmpfs: return "--tmpfs";
+    case MountRequest::Kind::kOverlay: return "--overlay";
   }
   return "?";
 }
@@ -167,7 +180,10 @@ bool CheckMount(const MountRequest& request, MountRequest* checked) {
     Error("%s: destination cannot be / (the root is --rootfs)", name);
     return false;
   }
-  if (request.kind == MountRequest::Kind::kTmpfs) return true;
+  if (request.kind == MountRequest::Kind::kTmpfs ||
+      request.kind == MountRequest::Kind::kOverlay) {
+    return true;
+  }
   return ResolveHostPath(name, request.source, &checked->source);
 }
 

@@ -15,12 +15,12 @@
 
 namespace ocimake::sandbox {
 
-// A mount asked for with --bind, --ro-bind or --tmpfs.
+// A mount asked for with --bind, --ro-bind, --tmpfs or --overlay.
 struct MountRequest {
-  enum class Kind { kBind, kReadOnlyBind, kTmpfs };
+  enum class Kind { kBind, kReadOnlyBind, kTmpfs, kOverlay };
   Kind kind;
   std::string source;       // Host path, absolute, symlinks resolved; empty
-                            // for kTmpfs.
+                            // for kTmpfs and kOverlay.
   std::string destination;  // Path inside, absolute and normalized.
 };
 

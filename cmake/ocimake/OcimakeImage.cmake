@@ -46,6 +46,12 @@ function(_ocimake_add_image name)
     message(FATAL_ERROR "add_container_image(${name}): PREFIX ${arg_PREFIX}: expected an "
       "absolute path inside the image")
   endif()
+  foreach(dir IN LISTS arg_WRITABLE)
+    if(NOT dir MATCHES "^/." OR dir MATCHES "(^|/)\\.\\.(/|$)")
+      message(FATAL_ERROR "add_container_image(${name}): WRITABLE ${dir}: expected an "
+        "absolute directory inside the image")
+    endif()
+  endforeach()
   _ocimake_warn_command_keywords("${name}" ENTRYPOINT ${arg_ENTRYPOINT})
   _ocimake_warn_command_keywords("${name}" CMD ${arg_CMD})
 
@@ -96,7 +102,8 @@ function(_ocimake_add_image name)
     endif()
     _ocimake_write_settings("${name}" "${platform_work}/settings.json" ${settings})
     _ocimake_add_layer_edges("${name}" "${platform_work}" "${image_layout}" "${base}"
-      "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${platform}" ${platform_count})
+      "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${arg_WRITABLE}" "${platform}"
+      ${platform_count})
     _ocimake_add_platform_stage_edge("${name}" "${platform_work}" "${platform}")
   endforeach()
   if(platform_count GREATER 1)
@@ -242,15 +249,17 @@ function(_ocimake_check_image_arguments name toolchain test_stage secrets cache_
 endfunction()
 
 # _ocimake_add_layer_edges(<name> <work> <layout> <base> <base-depends>
-#     <toolchain-root-file> <compression> <platform> <platform-count>)
-# The closure, the two layers and the image assembly, each one Ninja edge.
+#     <toolchain-root-file> <compression> <writable> <platform> <platform-count>)
+# The closure, the layers and the image assembly, each one Ninja edge. The
+# layers, bottom up: the closure's libraries, the install tree, the runtime
+# user's files (on top, so its ownership of WRITABLE directories wins).
 # The closure is resolved where the program was built: the toolchain's
 # rootfs (whose path <toolchain-root-file> holds), or the host. With a
 # <platform> ("": the host's), every staged ELF file must be that platform's
 # and the base gives that platform's manifest; with several platforms the
 # image is written untagged, for the index edge to tag.
 function(_ocimake_add_layer_edges name work layout base base_depends root_file compression
-    platform platform_count)
+    writable platform platform_count)
   _ocimake_cache_args(cache_args)
   set(store "${work}/store")
   set(tool ocimake::ocimake)
@@ -294,15 +303,51 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     DEPENDS ${tool} "${work}/stage.stamp"
     COMMENT "Packing the application layer of image ${name}${for}"
     VERBATIM)
+  _ocimake_add_user_layer_edges("${name}" "${work}" "${base}" "${base_depends}"
+    "${compression}" "${writable}" "${platform}")
   add_custom_command(OUTPUT ${image_outputs}
     COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
       --layer "${work}/libs.layer.json" --layer "${work}/app.layer.json"
+      --layer "${work}/user.layer.json"
       --settings "${settings}" ${epoch} ${tagging} ${cache_args} ${platform_args}
       --check-stage "${work}/stage" --check-libs "${work}/libs.txt"
       --digest-file "${work}/image.digest"
     DEPENDS ${tool} "${work}/libs.layer.json" "${work}/app.layer.json"
-      "${settings}" ${base_depends}
+      "${work}/user.layer.json" "${settings}" ${base_depends}
     COMMENT "Assembling image ${name}${for}"
+    VERBATIM)
+endfunction()
+
+# _ocimake_add_user_layer_edges(<name> <work> <base> <base-depends> <compression>
+#                               <writable> <platform>)
+# The runtime user's files (`ocimake user`: accounts merged with the base's,
+# the home, /tmp, the WRITABLE directories owned by the user) and their layer.
+function(_ocimake_add_user_layer_edges name work base base_depends compression writable
+    platform)
+  _ocimake_cache_args(cache_args)
+  set(args "")
+  foreach(dir IN LISTS writable)
+    list(APPEND args --writable "${dir}")
+  endforeach()
+  set(for "")
+  if(platform)
+    list(APPEND args --platform "${platform}")
+    set(for " for ${platform}")
+  endif()
+  add_custom_command(OUTPUT "${work}/user.txt"
+    COMMAND ocimake::ocimake user --base "${base}" --settings "${work}/settings.json" ${args}
+      --tree "${work}/user" --output "${work}/user.txt" ${cache_args}
+    DEPENDS ocimake::ocimake "${work}/settings.json" ${base_depends}
+    COMMENT "Writing the runtime user's files of image ${name}${for}"
+    VERBATIM)
+  add_custom_command(OUTPUT "${work}/user.layer.json"
+    COMMAND ocimake::ocimake layer --entries "${work}/user.txt" --layout "${work}/store"
+      --output "${work}/user.layer.json" --depfile "${work}/user.layer.d"
+      --created-by "ocimake: runtime user, /tmp and WRITABLE directories"
+      --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}" --compression "${compression}"
+    DEPENDS ocimake::ocimake "${work}/user.txt"
+    DEPFILE "${work}/user.layer.d"
+    COMMENT "Packing the runtime-user layer of image ${name}${for}"
     VERBATIM)
 endfunction()
 

@@ -39,4 +39,8 @@ std::string FirstLine(std::string_view s) {
   return std::string(s.substr(0, s.find('\n')));
 }
 
+bool IsDecimal(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 }  // namespace ocimake

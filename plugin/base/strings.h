@@ -21,6 +21,8 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 // The pieces of `s` between `sep`s, empty ones included: "a,,b" -> {"a", "", "b"},
 // "" -> {""}.
 std::vector<std::string> Split(std::string_view s, char sep);
+// True when `s` is a non-empty run of the digits 0-9.
+bool IsDecimal(std::string_view s);
 // `s` up to its first newline (all of it when it has none).
 std::string FirstLine(std::string_view s);
 

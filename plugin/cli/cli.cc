@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "oci/oci_types.h"
+#include "oci/platform.h"
 #include "registry/registry_client.h"
 
 namespace ocimake {
@@ -46,6 +47,19 @@ RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
   for (const auto& i : flags.insecure) options.insecure.push_back(i);
   options.cache_dir = flags.cache_dir;
   return options;
+}
+
+std::optional<OpenedSource> OpenBase(const std::string& base, const std::string& platform,
+                                     const RegistryFlags& registry, const std::string& near) {
+  SourceSpec spec = ParseSourceSpec(base);
+  if (spec.kind == SourceSpec::kScratch) return std::nullopt;
+  Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
+  RegistryOptions options = MakeRegistryOptions(registry);
+  OpenedSource source = WithContext("base " + base, [&] {
+    return OpenSource(spec, want, DirName(AbsolutePath(near)), &options);
+  });
+  if (!platform.empty()) WithContext("base " + base, [&] { RequirePlatform(source.image, want); });
+  return source;
 }
 
 int64_t DefaultEpoch() {

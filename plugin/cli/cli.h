@@ -2,12 +2,14 @@
 #ifndef OCIMAKE_CLI_CLI_H_
 #define OCIMAKE_CLI_CLI_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "source/image_source.h"
 
 namespace ocimake {
 
@@ -27,6 +29,12 @@ struct RegistryFlags {
 struct RegistryOptions;
 void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache = true);
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
+
+// A build step's --base (scratch: none) for --platform `platform`: the
+// host's when empty, else that platform's manifest, which the base must
+// have. `near` is a file the step writes (a pulled base is cached beside).
+std::optional<OpenedSource> OpenBase(const std::string& base, const std::string& platform,
+                                     const RegistryFlags& registry, const std::string& near);
 
 }  // namespace ocimake
 

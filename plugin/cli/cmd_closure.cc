@@ -29,18 +29,6 @@ std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
   return lines;
 }
 
-// The paths the base image has ("scratch": none): its manifest for
-// `platform`, which must be that platform's when `strict`.
-std::set<std::string> BaseFiles(const std::string& base, const Platform& platform, bool strict,
-                                const RegistryFlags& registry, const std::string& output) {
-  SourceSpec spec = ParseSourceSpec(base);
-  if (spec.kind == SourceSpec::kScratch) return {};
-  RegistryOptions options = MakeRegistryOptions(registry);
-  OpenedSource src = OpenSource(spec, platform, DirName(AbsolutePath(output)), &options);
-  if (strict) RequirePlatform(src.image, platform);
-  return ListImageFiles(src.image);
-}
-
 }  // namespace
 
 int RunClosure(const Args& args) {
@@ -69,12 +57,15 @@ int RunClosure(const Args& args) {
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   if (!root_file.empty()) root = FirstLine(ReadFile(root_file));
-  Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
-  ClosureRequest request{stage, root, BaseFiles(base, want, !platform.empty(), registry, output)};
-  if (!platform.empty()) request.platform = &PlatformInfoOf(want);
+  ClosureRequest request;
+  request.stage = stage;
+  request.root = root;
+  if (auto opened = OpenBase(base, platform, registry, output))
+    request.provided = ListImageFiles(opened->image);
+  if (!platform.empty()) request.platform = &PlatformInfoOf(ParsePlatform(platform));
   ClosureResult result = ComputeClosure(request);
   std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
-  for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";
+  for (const auto& e : result.entries) text += EntryLine(e);
   text += WriteLoaderLinks(result.loader_links, AbsolutePath(output) + ".links");
   WriteFileIfChanged(output, text);
   if (!depfile.empty()) WriteDepfile(depfile, output, result.inputs);

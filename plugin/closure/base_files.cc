@@ -1,6 +1,7 @@
 #include "closure/base_files.h"
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "layer/layer_reader.h"
 #include "oci/image.h"
 
@@ -33,7 +34,43 @@ void MergeLayerPaths(const OciLayout& layout, const Descriptor& d, std::set<std:
   });
 }
 
+// True when `path` ("etc/passwd") is `dir` or below it ("" is the root).
+bool IsAtOrBelow(const std::string& path, const std::string& dir) {
+  return dir.empty() || path == dir || path.rfind(dir + "/", 0) == 0;
+}
+
+// What layer `d` does to `path`: its new content, or none when it removes
+// it or puts something other than a regular file there; `content` is left
+// alone when the layer does not touch it.
+void ApplyLayerToFile(const OciLayout& layout, const Descriptor& d, const std::string& path,
+                      int64_t max_bytes, std::optional<std::string>* content) {
+  std::string what = "layer " + d.digest.str();
+  if (!layout.VerifyBlob(d)) Fail("{}: missing or does not match its digest", what);
+  LayerReader reader(layout.BlobPath(d.digest), what);
+  LayerTarEntry e;
+  while (reader.Next(&e)) {
+    bool hides = (e.type == LayerTarEntry::kWhiteout && IsAtOrBelow(path, e.path)) ||
+                 (e.type == LayerTarEntry::kOpaque && IsAtOrBelow(path, e.path) && path != e.path);
+    if (hides || (e.path == path && e.type != LayerTarEntry::kFile)) content->reset();
+    if (e.path != path || e.type != LayerTarEntry::kFile) continue;
+    if (e.size > max_bytes) Fail("/{}: {} bytes, more than the {} expected", path, e.size, max_bytes);
+    std::string data;
+    reader.ReadContent([&](const char* p, size_t n) { data.append(p, n); });
+    *content = std::move(data);
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> ReadImageFile(const LoadedImage& image, const std::string& path,
+                                         int64_t max_bytes) {
+  std::string relative = Trim(path, "/");
+  std::optional<std::string> content;
+  for (const auto& l : image.manifest.layers)
+    WithContext(image.name,
+                [&] { ApplyLayerToFile(*image.layout, l, relative, max_bytes, &content); });
+  return content;
+}
 
 std::set<std::string> ListImageFiles(const LoadedImage& image) {
   std::set<std::string> files;

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "base/error.h"
+#include "image/runtime_user.h"
 #include "oci/image.h"
 #include "oci/oci_json.h"
 #include "oci/platform.h"
@@ -56,7 +57,7 @@ ImageConfig WithSettings(ImageConfig config, const ImageSettings& s, int64_t epo
   }
   if (s.cmd) c.cmd = s.cmd;
   if (!s.workdir.empty()) c.working_dir = s.workdir;
-  if (!s.user.empty()) c.user = s.user;
+  c.user = RuntimeUser(s.user, c.user);  // non-root unless USER or the base says otherwise
   if (!s.stop_signal.empty()) c.stop_signal = s.stop_signal;
   // As Docker and distroless: a PATH unless the base or ENV set one.
   bool has_path = std::any_of(c.env.begin(), c.env.end(),

@@ -25,7 +25,9 @@ std::string FormatEpoch(int64_t epoch);
 
 // The base's config with the user's settings applied (Docker's rules: ENV
 // replaces by key, a new ENTRYPOINT clears an inherited CMD, ports, volumes
-// and labels merge), PATH, os and architecture defaulted, created = epoch.
+// and labels merge), PATH, os and architecture defaulted, the user too
+// (nonroot, 65532:65532, unless USER or the base names one: RuntimeUser),
+// created = epoch.
 ImageConfig WithSettings(ImageConfig config, const ImageSettings& settings, int64_t epoch,
                          const Platform& host);
 // Appends a layer: its diff_id to rootfs and one history entry.

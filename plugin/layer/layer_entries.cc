@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 
 namespace ocimake {
 
@@ -40,6 +41,27 @@ std::vector<LayerEntry> EntriesFromTree(const std::string& dir) {
   return out;
 }
 
+namespace {
+
+// "UID:GID:MODE", MODE octal and at most 07777.
+EntryOwner ParseEntryOwner(const std::string& text, const std::string& where) {
+  std::vector<std::string> parts = Split(text, ':');
+  EntryOwner owner;
+  unsigned long mode = 0;
+  char* end = nullptr;
+  bool ok = parts.size() == 3 && IsDecimal(parts[0]) && IsDecimal(parts[1]) && !parts[2].empty();
+  if (ok) mode = std::strtoul(parts[2].c_str(), &end, 8);
+  if (!ok || *end != '\0' || mode > 07777)
+    Fail("{}: owner '{}': expected UID:GID:MODE (MODE in octal, e.g. 65532:65532:0755)", where,
+         text);
+  owner.uid = std::stoll(parts[0]);
+  owner.gid = std::stoll(parts[1]);
+  owner.mode = static_cast<unsigned>(mode);
+  return owner;
+}
+
+}  // namespace
+
 std::vector<LayerEntry> EntriesFromListFile(const std::string& list_file) {
   std::istringstream in(ReadFile(list_file));
   std::vector<LayerEntry> out;
@@ -48,15 +70,23 @@ std::vector<LayerEntry> EntriesFromListFile(const std::string& list_file) {
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line[0] == '#') continue;
-    auto tab = line.find('\t');
-    if (tab == std::string::npos || tab == 0 || tab + 1 == line.size())
-      Fail("{}:{}: expected DEST<TAB>SOURCE", list_file, number);
-    std::string dest = line.substr(0, tab);
-    out.push_back({WithContext(fmt::format("{}:{}", list_file, number),
-                               [&] { return NormalizeLayerPath(dest); }),
-                   line.substr(tab + 1)});
+    std::vector<std::string> fields = Split(line, '\t');
+    std::string where = fmt::format("{}:{}", list_file, number);
+    if (fields.size() < 2 || fields.size() > 3 || fields[0].empty() || fields[1].empty())
+      Fail("{}: expected DEST<TAB>SOURCE[<TAB>UID:GID:MODE]", where);
+    LayerEntry entry{WithContext(where, [&] { return NormalizeLayerPath(fields[0]); }),
+                     fields[1]};
+    if (fields.size() == 3) entry.owner = ParseEntryOwner(fields[2], where);
+    out.push_back(std::move(entry));
   }
   return out;
+}
+
+std::string EntryLine(const LayerEntry& entry) {
+  std::string line = entry.path + "\t" + entry.source;
+  if (entry.owner)
+    line += fmt::format("\t{}:{}:{:04o}", entry.owner->uid, entry.owner->gid, entry.owner->mode);
+  return line + "\n";
 }
 
 std::vector<LayerEntry> CompleteAndSort(std::vector<LayerEntry> entries) {

@@ -4,14 +4,30 @@
 #ifndef OCIMAKE_LAYER_LAYER_ENTRIES_H_
 #define OCIMAKE_LAYER_LAYER_ENTRIES_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ocimake {
 
+// Who owns an entry and its permission bits, when the layer states them
+// instead of the normalisation rule (layer_writer.h): the runtime user's home
+// and WRITABLE directories, /tmp's 1777.
+struct EntryOwner {
+  int64_t uid = 0;
+  int64_t gid = 0;
+  unsigned mode = 0755;  // permission bits, sticky included
+};
+
 struct LayerEntry {
+  LayerEntry() = default;
+  LayerEntry(std::string p, std::string s, std::optional<EntryOwner> o = std::nullopt)
+      : path(std::move(p)), source(std::move(s)), owner(o) {}
   std::string path;    // in the layer: relative, '/'-separated, no "." or ".."
   std::string source;  // host path, lstat()ed; empty for an implied directory
+  std::optional<EntryOwner> owner;  // none: root, mode by the normalisation rule
 };
 
 // Normalises a path for a layer: strips leading '/' and "./", folds "//" and
@@ -21,8 +37,11 @@ std::string NormalizeLayerPath(const std::string& path);
 // Every file, directory and symlink below `dir` (not `dir` itself).
 std::vector<LayerEntry> EntriesFromTree(const std::string& dir);
 
-// An entries file: one "DEST<TAB>SOURCE" per line ('#' starts a comment).
+// An entries file: one "DEST<TAB>SOURCE[<TAB>UID:GID:MODE]" per line ('#'
+// starts a comment); MODE is octal ("65532:65532:0755", "0:0:1777").
 std::vector<LayerEntry> EntriesFromListFile(const std::string& list_file);
+// One line of an entries file, "\n" included.
+std::string EntryLine(const LayerEntry& entry);
 
 // Adds the parent directories every entry needs, rejects duplicate paths and
 // sorts by path bytes: the order of a layer never depends on the file

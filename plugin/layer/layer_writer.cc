@@ -35,12 +35,17 @@ mode_t NormalizedMode(mode_t st_mode) {
 }
 
 // The one place an entry's metadata is decided.
-void NormalizeEntry(archive_entry* e, const std::string& path, mode_t st_mode,
+void NormalizeEntry(archive_entry* e, const LayerEntry& entry, mode_t st_mode,
                     const LayerOptions& o) {
-  archive_entry_set_pathname(e, path.c_str());
+  archive_entry_set_pathname(e, entry.path.c_str());
   archive_entry_set_mode(e, NormalizedMode(st_mode));
   archive_entry_set_uid(e, o.uid);
   archive_entry_set_gid(e, o.gid);
+  if (entry.owner && !S_ISLNK(st_mode)) {  // stated by the entry: kept as it is
+    archive_entry_set_mode(e, (st_mode & S_IFMT) | (entry.owner->mode & 07777));
+    archive_entry_set_uid(e, entry.owner->uid);
+    archive_entry_set_gid(e, entry.owner->gid);
+  }
   archive_entry_set_mtime(e, o.mtime, 0);
   archive_entry_unset_atime(e);
   archive_entry_unset_ctime(e);
@@ -96,13 +101,13 @@ class TarWriter {
       ~Free() { archive_entry_free(e); }
     } free_entry{e};
     if (entry.source.empty()) {  // an implied parent directory
-      NormalizeEntry(e, entry.path, S_IFDIR | 0755, options_);
+      NormalizeEntry(e, entry, S_IFDIR | 0755, options_);
       Check(archive_write_header(archive_, e), "writing header");
       return;
     }
     struct stat st;
     if (lstat(entry.source.c_str(), &st) != 0) FailErrno("lstat " + entry.source);
-    NormalizeEntry(e, entry.path, st.st_mode, options_);
+    NormalizeEntry(e, entry, st.st_mode, options_);
     if (S_ISDIR(st.st_mode)) {
       Check(archive_write_header(archive_, e), "writing header");
     } else if (S_ISLNK(st.st_mode)) {

@@ -4,7 +4,9 @@
 // chunk buffers whatever the size of the tree.
 //
 // The normalisation rule, for every entry (NormalizeEntry in the .cc):
-//   - uid/gid 0 (or the given ones), no user or group names;
+//   - uid/gid 0 (or the given ones), no user or group names; an entry that
+//     states its owner (LayerEntry::owner) keeps that owner and those
+//     permission bits, sticky bit included (/tmp's 1777);
 //   - mtime = the epoch given (SOURCE_DATE_EPOCH, 0 when unset); no atime,
 //     ctime, xattrs, ACLs or file flags;
 //   - mode: directories 0755; regular files 0755 when the owner may execute

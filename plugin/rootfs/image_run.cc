@@ -11,29 +11,11 @@
 #include "base/fs_util.h"
 #include "closure/root_path.h"
 #include "oci/platform.h"
+#include "rootfs/rootfs_unpacker.h"
 
 namespace ocimake {
 
 namespace {
-
-bool IsNumber(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
-// Looks NAME up in a passwd- or group-format file; returns field `field`.
-std::string LookUp(const std::string& file, const std::string& name, int field) {
-  if (!PathExists(file)) return "";
-  std::istringstream in(ReadFile(file, 16 << 20));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cols;
-    std::istringstream l(line);
-    std::string c;
-    while (std::getline(l, c, ':')) cols.push_back(c);
-    if (cols.size() > static_cast<size_t>(field) && cols[0] == name) return cols[field];
-  }
-  return "";
-}
 
 bool IsExecutableFile(const std::string& path) {
   struct stat st;
@@ -89,31 +71,13 @@ std::string EmulatorFor(const Platform& image, const Platform& host, const std::
   return qemu;
 }
 
-void ResolveUser(const std::string& rootfs, const std::string& user, int* uid, int* gid) {
-  *uid = 0;
-  *gid = 0;
-  if (user.empty()) return;
-  std::string u = user.substr(0, user.find(':'));
-  std::string g = user.find(':') == std::string::npos ? "" : user.substr(user.find(':') + 1);
-  std::string passwd = JoinPath(rootfs, "etc/passwd"), group = JoinPath(rootfs, "etc/group");
-  if (IsNumber(u)) {
-    *uid = std::stoi(u);
-  } else {
-    std::string id = LookUp(passwd, u, 2);
-    if (!IsNumber(id)) Fail("USER {}: no user '{}' in the image's /etc/passwd", user, u);
-    *uid = std::stoi(id);
-    std::string primary = LookUp(passwd, u, 3);
-    if (IsNumber(primary)) *gid = std::stoi(primary);
-  }
-  if (!g.empty()) {
-    if (IsNumber(g)) {
-      *gid = std::stoi(g);
-    } else {
-      std::string id = LookUp(group, g, 2);
-      if (!IsNumber(id)) Fail("USER {}: no group '{}' in the image's /etc/group", user, g);
-      *gid = std::stoi(id);
-    }
-  }
+UserIds ResolveImageUser(const std::string& rootfs, const std::string& user) {
+  if (user.empty()) return {};
+  auto read = [&](const char* path) {
+    std::string file = JoinPath(rootfs, path);
+    return PathExists(file) ? ReadFile(file, 16 << 20) : std::string();
+  };
+  return ResolveUser(user, read("etc/passwd"), read("etc/group"), "the image's /etc/passwd");
 }
 
 std::string FindSandbox() {
@@ -180,9 +144,9 @@ std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunReq
   for (const auto& kv : r.env) SetEnv(&env, kv);
   spec.env = EnvPairs(env);
   spec.chdir = r.config.working_dir;
-  int uid = 0, gid = 0;
-  ResolveUser(r.rootfs, r.config.user, &uid, &gid);
-  spec.ids = std::make_pair(uid, gid);
+  UserIds ids = ResolveImageUser(r.rootfs, r.config.user);
+  spec.ids = std::make_pair(static_cast<int>(ids.uid), static_cast<int>(ids.gid));
+  spec.overlays = OwnedDirectories(r.rootfs, ids.uid);
   for (const auto& text : r.binds) spec.binds.push_back(ParseBind(text));
   spec.share_net = r.share_net;
   if (!r.emulator.empty()) UnderEmulator(r.emulator, &spec);

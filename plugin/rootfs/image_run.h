@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "image/runtime_user.h"
 #include "oci/oci_types.h"
 #include "rootfs/sandbox_command.h"
 
@@ -62,9 +63,9 @@ void RedirectStdin(const std::string& file);
 // The ocimake-sandbox next to this executable, else from PATH.
 std::string FindSandbox();
 
-// "1000", "1000:100", "app" or "app:grp" against the rootfs's /etc/passwd
-// and /etc/group (read as files, never through NSS).
-void ResolveUser(const std::string& rootfs, const std::string& user, int* uid, int* gid);
+// The ids of the image's user ("1000", "1000:100", "app" or "app:grp";
+// "": root) in the rootfs's /etc/passwd and /etc/group (ResolveUser).
+UserIds ResolveImageUser(const std::string& rootfs, const std::string& user);
 
 }  // namespace ocimake
 

@@ -17,6 +17,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "layer/layer_reader.h"
 
 namespace ocimake {
@@ -215,6 +216,8 @@ void RootfsUnpacker::MakeDir(const Slot& s, const LayerTarEntry& e, bool exists)
   // Directories stay owner-writable so later layers can add to them.
   fchmod(dir.get(), e.mode | 0700);
   Chown(dir.get(), nullptr, e);
+  if (e.uid != 0 || e.gid != 0) owned_dirs_[e.path] = fmt::format("{}:{}", e.uid, e.gid);
+  else owned_dirs_.erase(e.path);
 }
 
 void RootfsUnpacker::MakeSymlink(const Slot& s, const LayerTarEntry& e) {
@@ -304,7 +307,24 @@ void UnpackImage(const LoadedImage& image, const std::string& dest, uint64_t max
     image.layout->ReadBlob(l, [](const char*, size_t) {});  // verified first
     unpacker.ApplyLayer(image.layout->BlobPath(l.digest), what);
   }
+  std::string owners;
+  for (const auto& [path, ids] : unpacker.owned_dirs()) owners += ids + " /" + path + "\n";
+  WriteFileAtomic(dest + ".owners", owners);
   if (rename(root.c_str(), dest.c_str()) != 0) FailErrno("renaming " + root + " to " + dest);
+}
+
+std::vector<std::string> OwnedDirectories(const std::string& rootfs, int64_t uid) {
+  std::vector<std::string> dirs;
+  std::string file = rootfs + ".owners";
+  if (uid == 0 || !PathExists(file)) return dirs;
+  std::string prefix = std::to_string(uid) + ":";
+  for (const auto& line : Split(ReadFile(file), '\n')) {
+    size_t space = line.find(' ');
+    if (!StartsWith(line, prefix) || space == std::string::npos) continue;
+    std::string path = line.substr(space + 1);
+    if (IsDirectory(JoinPath(rootfs, path))) dirs.push_back(path);
+  }
+  return dirs;
 }
 
 std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir) {

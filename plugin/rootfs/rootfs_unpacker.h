@@ -17,8 +17,10 @@
 #define OCIMAKE_ROOTFS_ROOTFS_UNPACKER_H_
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "layer/layer_reader.h"
 #include "oci/image.h"
@@ -40,6 +42,10 @@ class RootfsUnpacker {
   // The content bytes of the layers applied so far (counted against
   // max_bytes).
   uint64_t bytes_written() const { return bytes_; }
+  // The directories the layers give to someone other than root, as the
+  // last layer to state each left it: path ("var/lib/api") -> "uid:gid".
+  // Recorded whether or not the unpack could chown (only root can).
+  const std::map<std::string, std::string>& owned_dirs() const { return owned_dirs_; }
 
  private:
   struct Slot;
@@ -59,6 +65,7 @@ class RootfsUnpacker {
   uint64_t max_bytes_;
   uint64_t bytes_ = 0;
   std::set<std::string> layer_paths_;  // created by the layer being applied
+  std::map<std::string, std::string> owned_dirs_;
   bool as_root_;
 };
 
@@ -70,7 +77,13 @@ void UnpackImage(const LoadedImage& image, const std::string& dest,
 
 // The rootfs of `image` in the cache (<cache>/rootfs/<manifest hex>),
 // unpacked on first use under a lock; concurrent callers wait and share it.
+// Beside it, <hex>.owners lists owned_dirs(), one "UID:GID /PATH" a line
+// (OwnedDirectories reads it).
 std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir);
+
+// The directories of a cached rootfs that belong to `uid` (not root), from
+// its .owners file: absolute paths inside the image, sorted.
+std::vector<std::string> OwnedDirectories(const std::string& rootfs, int64_t uid);
 
 }  // namespace ocimake
 

@@ -22,6 +22,7 @@ std::vector<std::string> SandboxArgv(const SandboxSpec& s) {
   std::vector<std::string> argv = {s.sandbox, "--rootfs", s.rootfs};
   for (const auto& b : s.binds)
     argv.insert(argv.end(), {b.read_only ? "--ro-bind" : "--bind", b.source, b.target});
+  for (const auto& dir : s.overlays) argv.insert(argv.end(), {"--overlay", dir});
   for (const auto& [name, value] : s.env) argv.insert(argv.end(), {"--setenv", name, value});
   if (!s.chdir.empty()) argv.insert(argv.end(), {"--chdir", s.chdir});
   if (s.ids)

@@ -22,6 +22,9 @@ struct SandboxSpec {
   std::string sandbox;  // the ocimake-sandbox executable
   std::string rootfs;   // becomes /
   std::vector<Bind> binds;
+  // Directories of the rootfs the command may write to, each a private
+  // copy (the sandbox's --overlay): those the image gives to its user.
+  std::vector<std::string> overlays;
   std::vector<std::pair<std::string, std::string>> env;  // (name, value), in order
   std::string chdir;
   std::optional<std::pair<int, int>> ids;  // uid, gid inside; default the sandbox's
