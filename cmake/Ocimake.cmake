@@ -35,6 +35,7 @@ Commands
       [PUSH_TO <host/repository[:tag]>]
       [ENTRYPOINT <arg>...] [CMD <arg>...]
       [ENV <KEY=value>...] [WORKDIR <dir>] [USER <user[:group]>]
+      [WRITABLE <dir>...]
       [EXPOSE <port[/proto]>...] [VOLUMES <dir>...]
       [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
       [COMPONENTS <component>...] [PREFIX <dir>] [DEPENDS <target>...]
@@ -64,7 +65,11 @@ Commands
      ``BASE`` already has;
   3. the application: what the install rules of the calling directory and
      its subdirectories install (``cmake --install`` into a staging tree),
-     runtime files only (see ``KEEP_DEVELOPMENT_FILES``).
+     runtime files only (see ``KEEP_DEVELOPMENT_FILES``);
+  4. the runtime user's files: ``/etc/passwd`` and ``/etc/group`` (the
+     base's, with the accounts ``root``, ``nonroot`` (65532) and ``nobody``
+     added where the base has none of that name), ``/home/nonroot``, ``/tmp``
+     (mode 1777) and the ``WRITABLE`` directories, owned by the runtime user.
 
   An edit re-packs only the layers it touched; a build with no change runs
   no command.
@@ -128,6 +133,26 @@ Commands
     ``/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin``),
     ``EXPOSE`` (``8080`` means ``8080/tcp``), ``VOLUMES`` and ``LABELS``
     merge.
+
+  ``USER``
+    The user the image runs as. Without ``USER``, and with none inherited
+    from ``BASE``, the image runs as ``65532:65532`` (``nonroot``, as
+    distroless and ko images do). ``USER root`` (or any other user) opts
+    out; a named user that neither ``BASE``'s ``/etc/passwd`` nor ocimake's
+    accounts have fails the build, naming it.
+
+  ``WRITABLE``
+    Directories (absolute, inside the image) created owned by the runtime
+    user, mode 0755, in the runtime user's layer (on top, so its ownership
+    wins over a directory the install rules made). ``/tmp`` (1777) always
+    is. :command:`add_container_test` and ``<name>-run`` run as the image's
+    user on a read-only root in which exactly the directories the image
+    gives to its user are writable (each a private copy, discarded after
+    the run), so a test proves the service can write where it needs to::
+
+      add_container_image(api
+        WRITABLE /var/cache/api /var/lib/api
+        ENTRYPOINT /usr/local/bin/api)
 
   ``ANNOTATIONS``
     ``key=value`` annotations of the image manifest.

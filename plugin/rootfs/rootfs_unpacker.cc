@@ -295,7 +295,8 @@ void RootfsUnpacker::ApplyLayer(const std::string& tar_path, const std::string& 
   bytes_ += static_cast<uint64_t>(reader.stats().content_bytes);
 }
 
-void UnpackImage(const LoadedImage& image, const std::string& dest, uint64_t max_bytes) {
+std::map<std::string, std::string> UnpackImage(const LoadedImage& image, const std::string& dest,
+                                               uint64_t max_bytes) {
   if (PathExists(dest)) Fail("{}: already exists", dest);
   TempDir temp(DirName(AbsolutePath(dest)), ".unpack-");
   std::string root = JoinPath(temp.path(), "rootfs");
@@ -307,10 +308,8 @@ void UnpackImage(const LoadedImage& image, const std::string& dest, uint64_t max
     image.layout->ReadBlob(l, [](const char*, size_t) {});  // verified first
     unpacker.ApplyLayer(image.layout->BlobPath(l.digest), what);
   }
-  std::string owners;
-  for (const auto& [path, ids] : unpacker.owned_dirs()) owners += ids + " /" + path + "\n";
-  WriteFileAtomic(dest + ".owners", owners);
   if (rename(root.c_str(), dest.c_str()) != 0) FailErrno("renaming " + root + " to " + dest);
+  return unpacker.owned_dirs();
 }
 
 std::vector<std::string> OwnedDirectories(const std::string& rootfs, int64_t uid) {
@@ -333,7 +332,15 @@ std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir)
   std::string dest = JoinPath(dir, image.manifest_descriptor.digest.hex());
   if (IsDirectory(dest)) return dest;
   FileLock lock(dest + ".lock");
-  if (!IsDirectory(dest)) UnpackImage(image, dest);
+  if (IsDirectory(dest)) return dest;
+  // Unpacked beside, its owners written, then renamed: the rootfs is there
+  // only with its .owners file.
+  std::string fresh = dest + ".new";
+  RemoveTree(fresh);  // left by a run that was killed
+  std::string owners;
+  for (const auto& [path, ids] : UnpackImage(image, fresh)) owners += ids + " /" + path + "\n";
+  WriteFileAtomic(dest + ".owners", owners);
+  if (rename(fresh.c_str(), dest.c_str()) != 0) FailErrno("renaming " + fresh + " to " + dest);
   return dest;
 }
 

@@ -71,9 +71,9 @@ class RootfsUnpacker {
 
 // Unpacks `image` (its blobs verified first) into a new directory `dest`
 // (created through a temp directory and a rename: it exists complete or not
-// at all).
-void UnpackImage(const LoadedImage& image, const std::string& dest,
-                 uint64_t max_bytes = kDefaultMaxUnpackBytes);
+// at all). Returns the unpacker's owned_dirs().
+std::map<std::string, std::string> UnpackImage(const LoadedImage& image, const std::string& dest,
+                                               uint64_t max_bytes = kDefaultMaxUnpackBytes);
 
 // The rootfs of `image` in the cache (<cache>/rootfs/<manifest hex>),
 // unpacked on first use under a lock; concurrent callers wait and share it.

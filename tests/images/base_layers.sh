@@ -20,8 +20,8 @@ base_layers=$("$OCIMAKE" inspect --json "$T/base/greeter-image" |
 layers=$("$OCIMAKE" inspect --json "$T/build/layered" |
   python3 -c 'import json,sys; print(" ".join(l["digest"] for l in json.load(sys.stdin)["manifest"]["layers"]))')
 set -- $layers
-assert_eq 3 $# "layer count (base 2 + app; the libraries layer is empty and left out)"
-assert_eq "$base_layers" "$1 $2" "the base's layers come first, unchanged"
+assert_eq 5 $# "layer count (base 3 + app + user; the libraries layer is empty and left out)"
+assert_eq "$base_layers" "$1 $2 $3" "the base's layers come first, unchanged"
 assert_eq "" "$(grep -v '^#' "$T/build/CMakeFiles/layered.ocimake/libs.txt")" "closure over the base"
 env=$("$OCIMAKE" inspect "$T/build/layered")
 assert_contains "$env" "GREETING=hello" "config inherits the base's ENV"
@@ -37,5 +37,5 @@ CM
 "$CMAKE_COMMAND" "$T/build" >/dev/null && "$CMAKE_COMMAND" --build "$T/build" --target on-layered >/dev/null
 n=$("$OCIMAKE" inspect --json "$T/build/on-layered" |
   python3 -c 'import json,sys; print(len(json.load(sys.stdin)["manifest"]["layers"]))')
-assert_eq 4 "$n" "layers of an image on an image on an image (3 + its app layer)"
+assert_eq 7 "$n" "layers of an image on an image on an image (5 + its app and user layers)"
 echo "ok: base layers kept, closure empty, image runs"

@@ -23,14 +23,27 @@ skopeo copy -q "oci:$layout:$tag" "oci-archive:$T/copy.oci.tar:$tag"
 skopeo inspect "docker-archive:$T/copy.docker.tar" >/dev/null
 skopeo inspect "oci-archive:$T/copy.oci.tar" >/dev/null
 
-note "umoci unpack: the files are the staged tree plus the closure"
+note "umoci unpack: the files are the staged tree, the closure and the runtime user's"
 umoci unpack --rootless --image "$layout:$tag" "$T/bundle" >/dev/null 2>&1 || fail "umoci unpack"
 (cd "$T/bundle/rootfs" && find . -mindepth 1 ! -type d | sed 's|^\./||' | sort) >"$T/unpacked"
 work="$T/build/CMakeFiles/$image.ocimake"
 # (libs.txt holds only files and symlinks: the closure never adds a directory.)
 { (cd "$work/stage" && find . -mindepth 1 ! -type d | sed 's|^\./||')
-  grep -v '^#' "$work/libs.txt" | cut -f1; } | sort -u >"$T/expected"
-diff -u "$T/expected" "$T/unpacked" || fail "unpacked files differ from staged + closure"
+  grep -v '^#' "$work/libs.txt" | cut -f1
+  printf '%s\n' etc/passwd etc/group; } | sort -u >"$T/expected"
+diff -u "$T/expected" "$T/unpacked" || fail "unpacked files differ from staged + closure + user"
+# The runtime user's directories, with their owners and modes, as the layer
+# tars hold them.
+for d in tmp:1777:0 home/nonroot:700:65532; do
+  IFS=: read -r path mode uid <<<"$d"
+  got=$(python3 -c 'import sys,tarfile,json,glob
+for f in sorted(glob.glob(sys.argv[1]+"/blobs/sha256/*")):
+    try: t=tarfile.open(f)
+    except Exception: continue
+    for m in t.getmembers():
+        if m.name.rstrip("/")==sys.argv[2]: print("%o:%d" % (m.mode, m.uid))' "$layout" "$path")
+  assert_eq "$mode:$uid" "$got" "/$path mode and owner in the layer"
+done
 [ -x "$T/bundle/rootfs$bin" ] || fail "$bin is not executable in the image"
 
 note "buildah run prints the greeting"
@@ -46,5 +59,7 @@ loaded=$(podman load -i "$T/build/$image.tar" 2>&1) || fail "podman load: $loade
 assert_contains "$loaded" "$tag"
 id=$(podman image inspect "$tag" --format '{{.Digest}}') || fail "podman does not know $tag"
 assert_eq "$digest" "$id" "podman's digest of the loaded image"
+assert_eq "65532:65532" "$(podman image inspect "$tag" --format '{{.Config.User}}')" \
+  "podman sees the image's non-root user"
 podman rmi -f "$tag" >/dev/null 2>&1 || true
 echo "ok: $example image accepted by skopeo, umoci, buildah, podman"

@@ -6,6 +6,11 @@
 cp -r "$OCIMAKE_TESTS_DIR/module/filter" "$T/src"
 chmod -R u+w "$T/src"
 build_example "$T/src" "$T/b"
+# The image runs as nonroot (65532). Run by root (CI), the sandbox gives the
+# command that real uid, so, as with `docker run --user`, the host files it
+# may write must let it: the data file (which the read-only bind must then
+# protect) and the :rw output directory.
+chmod a+w "$T/src/data/table.txt" "$T/b/out"
 run_test() {  # run_test NAME: runs one test of the project, which must pass
   out=$(ctest --test-dir "$T/b" -R "^$1\$" --output-on-failure 2>&1) || fail "$1: $out"
   printf '%s\n' "$out" | grep -Eq "Test +#[0-9]+: $1 \.+ +Passed" || fail "$1 did not pass: $out"
