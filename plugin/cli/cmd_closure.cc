@@ -1,13 +1,18 @@
 #include <unistd.h>
 
+#include <optional>
+
+#include "base/cache_dir.h"
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
 #include "cli/cli.h"
+#include "closure/abi_check.h"
 #include "closure/base_files.h"
 #include "closure/closure.h"
 #include "oci/platform.h"
 #include "registry/registry_client.h"
+#include "rootfs/rootfs_unpacker.h"
 #include "source/image_source.h"
 
 namespace ocimake {
@@ -29,16 +34,29 @@ std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
   return lines;
 }
 
-// The paths the base image has ("scratch": none): its manifest for
-// `platform`, which must be that platform's when `strict`.
-std::set<std::string> BaseFiles(const std::string& base, const Platform& platform, bool strict,
-                                const RegistryFlags& registry, const std::string& output) {
+// The base image (none for "scratch"): its manifest for `platform`, which
+// must be that platform's when `strict`.
+std::optional<OpenedSource> OpenBase(const std::string& base, const Platform& platform,
+                                     bool strict, const RegistryFlags& registry,
+                                     const std::string& output) {
   SourceSpec spec = ParseSourceSpec(base);
-  if (spec.kind == SourceSpec::kScratch) return {};
+  if (spec.kind == SourceSpec::kScratch) return std::nullopt;
   RegistryOptions options = MakeRegistryOptions(registry);
   OpenedSource src = OpenSource(spec, platform, DirName(AbsolutePath(output)), &options);
   if (strict) RequirePlatform(src.image, platform);
-  return ListImageFiles(src.image);
+  return src;
+}
+
+// Fails with the first symbol version an image's file needs from a base
+// library that lacks it; unpacks the base (once, into the cache) only when
+// some file needs a library of it.
+void CheckAbi(const ClosureResult& result, const std::optional<OpenedSource>& base,
+              const std::string& cache_dir) {
+  if (!base || !NeedsBaseLibraries(result.objects)) return;
+  std::string rootfs =
+      CachedRootfs(base->image, cache_dir.empty() ? DefaultCacheDir() : cache_dir);
+  std::string error = FindAbiMismatch(result.objects, rootfs);
+  if (!error.empty()) Fail("{}", error);
 }
 
 }  // namespace
@@ -47,11 +65,15 @@ int RunClosure(const Args& args) {
   CLI::App app{
       "Lists the shared libraries (and the dynamic loader) that the ELF files of a\n"
       "staged tree need, resolved in ROOT as ld.so would, as DEST<TAB>SOURCE lines\n"
-      "for `ocimake layer --entries`. Libraries the base image has are left out.\n\n"
+      "for `ocimake layer --entries`. Libraries the base image has are left out,\n"
+      "and every symbol version (GLIBC_2.34, GLIBCXX_3.4.30, ...) the image's files\n"
+      "need from them must be defined by the base's library (the ABI check).\n\n"
       "  ocimake closure --stage stage/ --output libs.txt\n"
-      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt",
+      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt\n"
+      "  ocimake closure --stage stage/ --base old-base.tar --no-abi-check --output libs.txt",
       "closure"};
   std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
+  bool no_abi_check = false;
   app.add_option("--stage", stage, "the staged install tree")->required();
   auto* root_opt =
       app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
@@ -64,15 +86,21 @@ int RunClosure(const Args& args) {
   app.add_option("--platform", platform,
                  "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
                  "base's manifest to take)");
+  app.add_flag("--no-abi-check", no_abi_check,
+               "do not check the symbol versions needed from the base's libraries");
   RegistryFlags registry;
   AddRegistryFlags(app, &registry);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   if (!root_file.empty()) root = FirstLine(ReadFile(root_file));
   Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
-  ClosureRequest request{stage, root, BaseFiles(base, want, !platform.empty(), registry, output)};
+  std::optional<OpenedSource> base_image =
+      OpenBase(base, want, !platform.empty(), registry, output);
+  ClosureRequest request{stage, root, {}};
+  if (base_image) request.provided = ListImageFiles(base_image->image);
   if (!platform.empty()) request.platform = &PlatformInfoOf(want);
   ClosureResult result = ComputeClosure(request);
+  if (!no_abi_check) CheckAbi(result, base_image, registry.cache_dir);
   std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
   for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";
   text += WriteLoaderLinks(result.loader_links, AbsolutePath(output) + ".links");
