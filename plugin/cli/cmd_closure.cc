@@ -59,6 +59,30 @@ void CheckAbi(const ClosureResult& result, const std::optional<OpenedSource>& ba
   if (!error.empty()) Fail("{}", error);
 }
 
+struct ClosureFlags {
+  std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
+  bool no_abi_check = false;
+  RegistryFlags registry;
+};
+
+void AddClosureFlags(CLI::App& app, ClosureFlags* f) {
+  app.add_option("--stage", f->stage, "the staged install tree")->required();
+  auto* root_opt = app.add_option("--root", f->root,
+                                  "root directory the libraries are resolved in (default /)");
+  app.add_option("--root-file", f->root_file, "file holding the root directory's path")
+      ->excludes(root_opt);
+  app.add_option("--base", f->base, "base image whose files are not repeated (default scratch)");
+  app.add_option("--output", f->output, "entries file to write (rewritten only on change)")
+      ->required();
+  app.add_option("--depfile", f->depfile, "depfile listing the root's files that were read");
+  app.add_option("--platform", f->platform,
+                 "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
+                 "base's manifest to take)");
+  app.add_flag("--no-abi-check", f->no_abi_check,
+               "do not check the symbol versions the files need from the base's libraries");
+  AddRegistryFlags(app, &f->registry);
+}
+
 }  // namespace
 
 int RunClosure(const Args& args) {
@@ -72,40 +96,24 @@ int RunClosure(const Args& args) {
       "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt\n"
       "  ocimake closure --stage stage/ --base old-base.tar --no-abi-check --output libs.txt",
       "closure"};
-  std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
-  bool no_abi_check = false;
-  app.add_option("--stage", stage, "the staged install tree")->required();
-  auto* root_opt =
-      app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
-  app.add_option("--root-file", root_file, "file holding the root directory's path")
-      ->excludes(root_opt);
-  app.add_option("--base", base, "base image whose files are not repeated (default scratch)");
-  app.add_option("--output", output, "entries file to write (rewritten only on change)")
-      ->required();
-  app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
-  app.add_option("--platform", platform,
-                 "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
-                 "base's manifest to take)");
-  app.add_flag("--no-abi-check", no_abi_check,
-               "do not check the symbol versions needed from the base's libraries");
-  RegistryFlags registry;
-  AddRegistryFlags(app, &registry);
+  ClosureFlags f;
+  AddClosureFlags(app, &f);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
-  if (!root_file.empty()) root = FirstLine(ReadFile(root_file));
-  Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
+  if (!f.root_file.empty()) f.root = FirstLine(ReadFile(f.root_file));
+  Platform want = f.platform.empty() ? HostPlatform() : ParsePlatform(f.platform);
   std::optional<OpenedSource> base_image =
-      OpenBase(base, want, !platform.empty(), registry, output);
-  ClosureRequest request{stage, root, {}};
+      OpenBase(f.base, want, !f.platform.empty(), f.registry, f.output);
+  ClosureRequest request{f.stage, f.root, {}};
   if (base_image) request.provided = ListImageFiles(base_image->image);
-  if (!platform.empty()) request.platform = &PlatformInfoOf(want);
+  if (!f.platform.empty()) request.platform = &PlatformInfoOf(want);
   ClosureResult result = ComputeClosure(request);
-  if (!no_abi_check) CheckAbi(result, base_image, registry.cache_dir);
-  std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
+  if (!f.no_abi_check) CheckAbi(result, base_image, f.registry.cache_dir);
+  std::string text = "# shared-library closure of " + f.stage + " in " + f.root + "\n";
   for (const auto& e : result.entries) text += e.path + "\t" + e.source + "\n";
-  text += WriteLoaderLinks(result.loader_links, AbsolutePath(output) + ".links");
-  WriteFileIfChanged(output, text);
-  if (!depfile.empty()) WriteDepfile(depfile, output, result.inputs);
+  text += WriteLoaderLinks(result.loader_links, AbsolutePath(f.output) + ".links");
+  WriteFileIfChanged(f.output, text);
+  if (!f.depfile.empty()) WriteDepfile(f.depfile, f.output, result.inputs);
   return 0;
 }
 

@@ -74,8 +74,8 @@ TEST_F(AbiCheckTest, TheClosureRecordsWhatTheBaseProvides) {
   ASSERT_EQ(r.objects.size(), 1u);  // the loader and libv are the base's
   EXPECT_EQ(r.objects[0].image_path, "/usr/local/bin/app");
   EXPECT_TRUE(r.objects[0].staged);
-  EXPECT_EQ(r.objects[0].from_base,
-            (std::map<std::string, std::string>{{"libv.so.6", "/usr/lib/x86_64-linux-gnu/libv.so.6"}}));
+  std::map<std::string, std::string> want{{"libv.so.6", "/usr/lib/x86_64-linux-gnu/libv.so.6"}};
+  EXPECT_EQ(r.objects[0].from_base, want);
   EXPECT_TRUE(NeedsBaseLibraries(r.objects));
 }
 

@@ -55,4 +55,7 @@ note "a base with the host's own libc.so.6"
 build_example "$T/src" "$T/build" -DBASE="$T/hostbase:base" -DABI=ON
 libs=$(grep -v '^#' "$T/build/CMakeFiles/app-image.ocimake/libs.txt" | cut -f1)
 assert_not_contains "$libs" "libc.so.6" "the closure over a base with libc.so.6"
+digest=$(layout_digest "$T/hostbase")
+[ -f "$OCIMAKE_CACHE_DIR/rootfs/${digest#sha256:}/$libdir/libc.so.6" ] ||
+  fail "the base's rootfs was not unpacked into the cache for the check"
 echo "ok: the older base fails with one line; ABI_CHECK OFF and a matching base build"
