@@ -2,7 +2,8 @@
 # whose libc.so.6 defines only GLIBC_2.2.5 (a crafted library with that one
 # version), fails the build with one line naming the program, libc.so.6, the
 # newest GLIBC_ version it needs (read here with readelf) and GLIBC_2.2.5;
-# ABI_CHECK OFF builds it; a base holding the host's own libc.so.6 builds.
+# ABI_CHECK OFF builds it (and ld.so refuses to start it, as the check
+# said); a base holding the host's own libc.so.6 builds.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need readelf binutils
 multiarch=$(cc -print-multiarch)
@@ -50,6 +51,9 @@ echo "  $error" >&2
 note "the same with ABI_CHECK OFF"
 build_example "$T/src" "$T/build" -DABI=OFF
 [ -f "$T/build/app-image/index.json" ] || fail "no image with ABI_CHECK OFF"
+# ...and it does not start, as the check said.
+expect_failure ran "$OCIMAKE" run "$T/build/app-image"
+assert_contains "$ran" "version \`$newest' not found" "running the image built with ABI_CHECK OFF"
 
 note "a base with the host's own libc.so.6"
 build_example "$T/src" "$T/build" -DBASE="$T/hostbase:base" -DABI=ON
