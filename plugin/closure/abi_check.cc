@@ -62,15 +62,14 @@ class BaseDefinitions {
 std::string Mismatch(const ShippedElf& o, const std::string& lib, const std::string& version,
                      const std::vector<std::string>& defined) {
   std::string newest = NewestOfFamily(defined, version);
-  std::string has = newest.empty() ? "does not define it"
-                                   : "has at most " + newest;
+  std::string has = newest.empty() ? "does not define it" : "has at most " + newest;
   return fmt::format("{} needs {} of {}, but the base's {} {} (build with an older "
                      "toolchain, use a newer base, or ABI_CHECK OFF)",
                      o.image_path, version, lib, lib, has);
 }
 
-// The newest version `o` needs from each base library that it lacks, in
-// library name order; "" when all are there.
+// The error for the first base library (by name) that lacks a version `o`
+// needs from it, naming the newest such version; "" when none lacks any.
 std::string CheckObject(const ShippedElf& o, BaseDefinitions* base) {
   std::map<std::string, std::vector<std::string>> missing;  // library -> versions
   for (const auto& need : ReadElfVersions(o.host_path).needs) {
@@ -80,15 +79,14 @@ std::string CheckObject(const ShippedElf& o, BaseDefinitions* base) {
     if (std::find(defined.begin(), defined.end(), need.version) == defined.end())
       missing[need.file].push_back(need.version);
   }
-  for (auto& [lib, versions] : missing) {
-    // The newest numbered one (GLIBC_2.34 tells more than GLIBC_PRIVATE).
-    std::sort(versions.begin(), versions.end(), [](const std::string& x, const std::string& y) {
-      bool nx = !SplitVersion(x).second.empty(), ny = !SplitVersion(y).second.empty();
-      return nx != ny ? ny : VersionLess(x, y);
-    });
-    return Mismatch(o, lib, versions.back(), base->Of(o.from_base.at(lib)));
-  }
-  return "";
+  if (missing.empty()) return "";
+  auto& [lib, versions] = *missing.begin();
+  // The newest numbered one (GLIBC_2.34 tells more than GLIBC_PRIVATE).
+  std::sort(versions.begin(), versions.end(), [](const std::string& x, const std::string& y) {
+    bool nx = !SplitVersion(x).second.empty(), ny = !SplitVersion(y).second.empty();
+    return nx != ny ? ny : VersionLess(x, y);
+  });
+  return Mismatch(o, lib, versions.back(), base->Of(o.from_base.at(lib)));
 }
 
 }  // namespace
