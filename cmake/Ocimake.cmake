@@ -40,7 +40,7 @@ Commands
       [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
       [COMPONENTS <component>...] [PREFIX <dir>] [DEPENDS <target>...]
       [KEEP_DEVELOPMENT_FILES <bool>] [EXCLUDE <glob>...]
-      [COMPRESSION <gzip|zstd|none>]
+      [COMPRESSION <gzip|zstd|none>] [ABI_CHECK <bool>]
       [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
                              [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]]
@@ -190,6 +190,19 @@ Commands
 
   ``COMPRESSION``
     ``gzip`` (default), ``zstd`` or ``none`` for the layers written.
+
+  ``ABI_CHECK``
+    ``ON`` (default): when ``BASE`` provides a library an image's ELF file
+    needs (the C library, ``libstdc++``), every symbol version the file needs
+    from it (``GLIBC_2.34``, ``GLIBCXX_3.4.30``, ``CXXABI_1.3.13``; weak ones
+    aside) must be one the base's library defines, else the build fails with
+    one line naming the file, the library, the version and the newest of its
+    kind the base has: a program built with a newer toolchain than the base's
+    C library would not start in the image. Checked for the installed files
+    and the libraries the closure ships, each against the base's manifest of
+    its platform (the base's root filesystem is unpacked once into the
+    cache, only when it provides some such library). ``OFF`` skips the
+    check.
 
   ``OS``, ``ARCH``
     The platform in the image config. Default: the base's, else the host's.

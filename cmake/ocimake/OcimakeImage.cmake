@@ -33,7 +33,7 @@ function(_ocimake_add_image name)
   _ocimake_check_image_arguments("${name}" "${arg_TOOLCHAIN}" "${arg_TEST_STAGE}"
     "${arg_SECRETS}" "${arg_CACHE_VARIABLES}")
   foreach(pair IN ITEMS "BASE;scratch" "TAG;${name}:latest" "PREFIX;/usr/local"
-      "COMPRESSION;gzip")
+      "COMPRESSION;gzip" "ABI_CHECK;ON")
     list(GET pair 0 keyword)
     list(GET pair 1 default)
     if(NOT DEFINED arg_${keyword})
@@ -103,7 +103,7 @@ function(_ocimake_add_image name)
     _ocimake_write_settings("${name}" "${platform_work}/settings.json" ${settings})
     _ocimake_add_layer_edges("${name}" "${platform_work}" "${image_layout}" "${base}"
       "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${arg_WRITABLE}" "${platform}"
-      ${platform_count})
+      ${platform_count} "${arg_ABI_CHECK}")
     _ocimake_add_platform_stage_edge("${name}" "${platform_work}" "${platform}")
   endforeach()
   if(platform_count GREATER 1)
@@ -249,7 +249,8 @@ function(_ocimake_check_image_arguments name toolchain test_stage secrets cache_
 endfunction()
 
 # _ocimake_add_layer_edges(<name> <work> <layout> <base> <base-depends>
-#     <toolchain-root-file> <compression> <writable> <platform> <platform-count>)
+#     <toolchain-root-file> <compression> <writable> <platform> <platform-count>
+#     <abi-check>)
 # The closure, the layers and the image assembly, each one Ninja edge. The
 # layers, bottom up: the closure's libraries, the install tree, the runtime
 # user's files (on top, so its ownership of WRITABLE directories wins).
@@ -257,9 +258,11 @@ endfunction()
 # rootfs (whose path <toolchain-root-file> holds), or the host. With a
 # <platform> ("": the host's), every staged ELF file must be that platform's
 # and the base gives that platform's manifest; with several platforms the
-# image is written untagged, for the index edge to tag.
+# image is written untagged, for the index edge to tag. With <abi-check>
+# false the closure does not check the symbol versions the image's files
+# need from the base's libraries.
 function(_ocimake_add_layer_edges name work layout base base_depends root_file compression
-    writable platform platform_count)
+    writable platform platform_count abi_check)
   _ocimake_cache_args(cache_args)
   set(store "${work}/store")
   set(tool ocimake::ocimake)
@@ -274,6 +277,10 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     set(platform_args --platform "${platform}")
     set(for " for ${platform}")
   endif()
+  set(abi_args "")
+  if(NOT abi_check)
+    set(abi_args --no-abi-check)
+  endif()
   set(settings "${work}/settings.json")
   set(image_outputs "${work}/image.digest" "${layout}/index.json")
   set(tagging --prune)
@@ -283,7 +290,7 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
   endif()
   add_custom_command(OUTPUT "${work}/libs.txt"
     COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
-      ${platform_args} --output "${work}/libs.txt" --depfile "${work}/libs.d"
+      ${platform_args} ${abi_args} --output "${work}/libs.txt" --depfile "${work}/libs.d"
     DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_file}
     DEPFILE "${work}/libs.d"
     COMMENT "Resolving the shared libraries of image ${name}${for}"

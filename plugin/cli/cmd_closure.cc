@@ -1,13 +1,18 @@
 #include <unistd.h>
 
+#include <optional>
+
+#include "base/cache_dir.h"
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
 #include "cli/cli.h"
+#include "closure/abi_check.h"
 #include "closure/base_files.h"
 #include "closure/closure.h"
 #include "oci/platform.h"
 #include "registry/registry_client.h"
+#include "rootfs/rootfs_unpacker.h"
 #include "source/image_source.h"
 
 namespace ocimake {
@@ -29,46 +34,73 @@ std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
   return lines;
 }
 
+// Fails with the first symbol version an image's file needs from a base
+// library that lacks it; unpacks the base (once, into the cache) only when
+// some file needs a library of it.
+void CheckAbi(const ClosureResult& result, const std::optional<OpenedSource>& base,
+              const std::string& cache_dir) {
+  if (!base || !NeedsBaseLibraries(result.objects)) return;
+  std::string rootfs =
+      CachedRootfs(base->image, cache_dir.empty() ? DefaultCacheDir() : cache_dir);
+  std::string error = FindAbiMismatch(result.objects, rootfs);
+  if (!error.empty()) Fail("{}", error);
+}
+
+struct ClosureFlags {
+  std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
+  bool no_abi_check = false;
+  RegistryFlags registry;
+};
+
+void AddClosureFlags(CLI::App& app, ClosureFlags* f) {
+  app.add_option("--stage", f->stage, "the staged install tree")->required();
+  auto* root_opt = app.add_option("--root", f->root,
+                                  "root directory the libraries are resolved in (default /)");
+  app.add_option("--root-file", f->root_file, "file holding the root directory's path")
+      ->excludes(root_opt);
+  app.add_option("--base", f->base, "base image whose files are not repeated (default scratch)");
+  app.add_option("--output", f->output, "entries file to write (rewritten only on change)")
+      ->required();
+  app.add_option("--depfile", f->depfile, "depfile listing the root's files that were read");
+  app.add_option("--platform", f->platform,
+                 "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
+                 "base's manifest to take)");
+  app.add_flag("--no-abi-check", f->no_abi_check,
+               "do not check the symbol versions the files need from the base's libraries");
+  AddRegistryFlags(app, &f->registry);
+}
+
 }  // namespace
 
 int RunClosure(const Args& args) {
   CLI::App app{
       "Lists the shared libraries (and the dynamic loader) that the ELF files of a\n"
       "staged tree need, resolved in ROOT as ld.so would, as DEST<TAB>SOURCE lines\n"
-      "for `ocimake layer --entries`. Libraries the base image has are left out.\n\n"
+      "for `ocimake layer --entries`. Libraries the base image has are left out,\n"
+      "and every symbol version (GLIBC_2.34, GLIBCXX_3.4.30, ...) the image's files\n"
+      "need from them must be defined by the base's library (the ABI check).\n\n"
       "  ocimake closure --stage stage/ --output libs.txt\n"
-      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt",
+      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt\n"
+      "  ocimake closure --stage stage/ --base old-base.tar --no-abi-check --output libs.txt",
       "closure"};
-  std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
-  app.add_option("--stage", stage, "the staged install tree")->required();
-  auto* root_opt =
-      app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
-  app.add_option("--root-file", root_file, "file holding the root directory's path")
-      ->excludes(root_opt);
-  app.add_option("--base", base, "base image whose files are not repeated (default scratch)");
-  app.add_option("--output", output, "entries file to write (rewritten only on change)")
-      ->required();
-  app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
-  app.add_option("--platform", platform,
-                 "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
-                 "base's manifest to take)");
-  RegistryFlags registry;
-  AddRegistryFlags(app, &registry);
+  ClosureFlags f;
+  AddClosureFlags(app, &f);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
-  if (!root_file.empty()) root = FirstLine(ReadFile(root_file));
+  if (!f.root_file.empty()) f.root = FirstLine(ReadFile(f.root_file));
+  std::optional<OpenedSource> base_image = OpenBase(f.base, f.platform, f.registry, f.output);
   ClosureRequest request;
-  request.stage = stage;
-  request.root = root;
-  if (auto opened = OpenBase(base, platform, registry, output))
-    request.provided = ListImageFiles(opened->image);
-  if (!platform.empty()) request.platform = &PlatformInfoOf(ParsePlatform(platform));
+  request.stage = f.stage;
+  request.root = f.root;
+  if (base_image) request.provided = ListImageFiles(base_image->image);
+  if (!f.platform.empty()) request.platform = &PlatformInfoOf(ParsePlatform(f.platform));
   ClosureResult result = ComputeClosure(request);
-  std::string text = "# shared-library closure of " + stage + " in " + root + "\n";
+  if (!f.no_abi_check) CheckAbi(result, base_image, f.registry.cache_dir);
+  std::string text = "# shared-library closure of " + f.stage + " in " + f.root + "\n";
   for (const auto& e : result.entries) text += EntryLine(e);
-  text += WriteLoaderLinks(result.loader_links, AbsolutePath(output) + ".links");
-  WriteFileIfChanged(output, text);
-  if (!depfile.empty()) WriteDepfile(depfile, output, result.inputs);
+  text += WriteLoaderLinks(result.loader_links, AbsolutePath(f.output) + ".links");
+  WriteFileIfChanged(f.output, text);
+  if (!f.depfile.empty()) WriteDepfile(f.depfile, f.output, result.inputs);
   return 0;
 }
 

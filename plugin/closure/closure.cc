@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "base/error.h"
 #include "base/fs_util.h"
@@ -23,6 +24,8 @@ constexpr int kMaxIncludeDepth = 8;
 
 struct Object {
   std::string image_path;  // "/usr/local/bin/app"
+  std::string host_path;
+  bool staged;
   ElfInfo info;
 };
 
@@ -104,6 +107,10 @@ class ClosureWalker {
     std::sort(result_.inputs.begin(), result_.inputs.end());
     result_.inputs.erase(std::unique(result_.inputs.begin(), result_.inputs.end()),
                          result_.inputs.end());
+    std::sort(result_.objects.begin(), result_.objects.end(),
+              [](const ShippedElf& a, const ShippedElf& b) {
+                return std::tie(b.staged, a.image_path) < std::tie(a.staged, b.image_path);
+              });
     return result_;
   }
 
@@ -137,7 +144,7 @@ class ClosureWalker {
     if (!seen_.insert(image_path).second) return;
     std::string host = HostPath(from_stage ? req_.stage : req_.root, image_path);
     if (!from_stage) result_.inputs.push_back(host);
-    queue_.push_back({image_path, ReadElfInfo(host)});
+    queue_.push_back({image_path, host, from_stage, ReadElfInfo(host)});
   }
 
   void Visit(const Object& o) {
@@ -155,10 +162,14 @@ class ClosureWalker {
       dirs.push_back(d);
       uncached.insert(d);
     }
+    ShippedElf shipped{o.image_path, o.host_path, o.staged, {}};
     for (const auto& name : o.info.needed) {
-      std::string found = Resolve(o, name, dirs);
+      std::string base_path;
+      std::string found = Resolve(o, name, dirs, &base_path);
       if (!found.empty() && !uncached.count(DirName(found))) AddLoaderLink(o.info, name, found);
+      if (!base_path.empty()) shipped.from_base[name] = base_path;
     }
+    result_.objects.push_back(std::move(shipped));
   }
 
   void AddInterpreter(const Object& o) {
@@ -193,28 +204,30 @@ class ClosureWalker {
   }
 
   // The directory-joined path the library was found at ("" when the base
-  // provides it), or fails naming what was searched.
+  // provides it, or when it was resolved before), or fails naming what was
+  // searched. *base_path: the base's path of it ("" when the image ships it).
   std::string Resolve(const Object& o, const std::string& name,
-                      const std::vector<std::string>& dirs) {
+                      const std::vector<std::string>& dirs, std::string* base_path) {
     std::string key = fmt::format("{}:{}:{}", o.info.elf_class, o.info.machine, name);
-    if (resolved_.count(key)) return "";
+    if (auto it = resolved_.find(key); it != resolved_.end()) return *base_path = it->second, "";
     std::vector<std::string> candidates;
     if (name.find('/') != std::string::npos) candidates.push_back(name);
     else
       for (const auto& d : dirs) candidates.push_back(d + "/" + name);
     for (const auto& c : candidates) {
       if (c.empty() || c[0] != '/') continue;
-      if (req_.provided.count(c)) return Done(key), "";
+      // The stage's file first: the image's layer hides the base's.
       RootResolution r;
       if (ResolveInRoot(req_.stage, c, &r) && Compatible(req_.stage, r.path, o.info)) {
         Enqueue(r.path, true);
-        return Done(key), c;
+        return Done(key, ""), c;
       }
+      if (req_.provided.count(c)) return *base_path = Done(key, c), "";
       if (ResolveInRoot(req_.root, c, &r) && Compatible(req_.root, r.path, o.info)) {
-        if (req_.provided.count(r.path)) return Done(key), "";
+        if (req_.provided.count(r.path)) return *base_path = Done(key, r.path), "";
         Emit(r);
         Enqueue(r.path, false);
-        return Done(key), c;
+        return Done(key, ""), c;
       }
     }
     std::string searched;
@@ -222,7 +235,9 @@ class ClosureWalker {
     Fail("library {} not found in {} (searched {})", name, req_.root, searched);
   }
 
-  void Done(const std::string& key) { resolved_.insert(key); }
+  std::string Done(const std::string& key, const std::string& base_path) {
+    return resolved_[key] = base_path;
+  }
 
   static bool Compatible(const std::string& root, const std::string& path, const ElfInfo& want) {
     std::string host = HostPath(root, path);
@@ -243,7 +258,7 @@ class ClosureWalker {
   std::vector<std::string> conf_dirs_;
   std::deque<Object> queue_;
   std::set<std::string> seen_;
-  std::set<std::string> resolved_;
+  std::map<std::string, std::string> resolved_;  // key -> base path ("": shipped)
   ClosureResult result_;
 };
 

@@ -27,12 +27,23 @@ struct ClosureRequest {
   const PlatformInfo* platform = nullptr;
 };
 
+// An ELF file the image ships (staged, or a library of the closure), and
+// the base image's path of each library it needs that the base provides.
+struct ShippedElf {
+  std::string image_path;  // "/usr/local/bin/app"
+  std::string host_path;   // where its bytes are read
+  bool staged = false;
+  std::map<std::string, std::string> from_base;  // DT_NEEDED name -> base path
+};
+
 struct ClosureResult {
   std::vector<LayerEntry> entries;  // what the runtime-libraries layer holds
   std::vector<std::string> inputs;  // host files read, for a Ninja depfile
   // Symlinks the image needs so that ld.so, with no ld.so.cache, finds a
   // library the closure found through ld.so.conf: link path -> target.
   std::map<std::string, std::string> loader_links;
+  // Every ELF file read: the staged ones first, each group by image path.
+  std::vector<ShippedElf> objects;
 };
 
 ClosureResult ComputeClosure(const ClosureRequest& request);

@@ -92,6 +92,66 @@ void ReadDynamic(const ElfHandle& h, ElfInfo* info) {
   }
 }
 
+// The section of `type` (its header in *sh), or nullptr.
+Elf_Scn* FindSection(const ElfHandle& h, uint32_t type, GElf_Shdr* sh) {
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(h.get(), scn)) != nullptr)
+    if (gelf_getshdr(scn, sh) && sh->sh_type == type) return scn;
+  return nullptr;
+}
+
+std::string StringAt(const ElfHandle& h, const GElf_Shdr& sh, size_t offset,
+                     const std::string& path) {
+  const char* s = elf_strptr(h.get(), sh.sh_link, offset);
+  if (!s) Fail("{}: bad string offset in a symbol version section", path);
+  return s;
+}
+
+void ReadVersionNeeds(const ElfHandle& h, const std::string& path, ElfVersions* out) {
+  GElf_Shdr sh;
+  Elf_Scn* scn = FindSection(h, SHT_GNU_verneed, &sh);
+  Elf_Data* data = scn ? elf_getdata(scn, nullptr) : nullptr;
+  if (!data) return;
+  size_t offset = 0;
+  for (size_t i = 0; i < sh.sh_info; ++i) {
+    GElf_Verneed vn;
+    if (!gelf_getverneed(data, static_cast<int>(offset), &vn))
+      Fail("{}: bad SHT_GNU_verneed section", path);
+    std::string file = StringAt(h, sh, vn.vn_file, path);
+    size_t aux = offset + vn.vn_aux;
+    for (size_t j = 0; j < vn.vn_cnt; ++j) {
+      GElf_Vernaux vna;
+      if (!gelf_getvernaux(data, static_cast<int>(aux), &vna))
+        Fail("{}: bad SHT_GNU_verneed entry", path);
+      out->needs.push_back({file, StringAt(h, sh, vna.vna_name, path),
+                            (vna.vna_flags & VER_FLG_WEAK) != 0});
+      if (vna.vna_next == 0) break;
+      aux += vna.vna_next;
+    }
+    if (vn.vn_next == 0) break;
+    offset += vn.vn_next;
+  }
+}
+
+void ReadVersionDefinitions(const ElfHandle& h, const std::string& path, ElfVersions* out) {
+  GElf_Shdr sh;
+  Elf_Scn* scn = FindSection(h, SHT_GNU_verdef, &sh);
+  Elf_Data* data = scn ? elf_getdata(scn, nullptr) : nullptr;
+  if (!data) return;
+  size_t offset = 0;
+  for (size_t i = 0; i < sh.sh_info; ++i) {
+    GElf_Verdef vd;
+    GElf_Verdaux vda;
+    if (!gelf_getverdef(data, static_cast<int>(offset), &vd) ||
+        !gelf_getverdaux(data, static_cast<int>(offset + vd.vd_aux), &vda))
+      Fail("{}: bad SHT_GNU_verdef section", path);
+    if (!(vd.vd_flags & VER_FLG_BASE))
+      out->defined.push_back(StringAt(h, sh, vda.vda_name, path));
+    if (vd.vd_next == 0) break;
+    offset += vd.vd_next;
+  }
+}
+
 }  // namespace
 
 bool IsElfFile(const std::string& path) {
@@ -114,6 +174,14 @@ ElfInfo ReadElfInfo(const std::string& path) {
   info.interpreter = ReadInterpreter(h, path);
   ReadDynamic(h, &info);
   return info;
+}
+
+ElfVersions ReadElfVersions(const std::string& path) {
+  ElfHandle h(path);
+  ElfVersions versions;
+  ReadVersionNeeds(h, path, &versions);
+  ReadVersionDefinitions(h, path, &versions);
+  return versions;
 }
 
 }  // namespace ocimake

@@ -20,11 +20,26 @@ struct ElfInfo {
   }
 };
 
+// The symbol versions an ELF file needs (SHT_GNU_verneed) and defines
+// (SHT_GNU_verdef, without the entry that only names the file itself).
+struct VersionNeed {
+  std::string file;     // the DT_NEEDED name it is needed from ("libc.so.6")
+  std::string version;  // "GLIBC_2.34"
+  bool weak = false;    // VER_FLG_WEAK: ld.so does not insist on it
+};
+struct ElfVersions {
+  std::vector<VersionNeed> needs;
+  std::vector<std::string> defined;
+};
+
 // True when the file starts with the ELF magic.
 bool IsElfFile(const std::string& path);
 // Reads an ELF file's dynamic information; fails naming the file when it is
 // not a readable ELF object.
 ElfInfo ReadElfInfo(const std::string& path);
+// Reads an ELF file's version needs and definitions (none: empty lists);
+// fails naming the file when it is not a readable ELF object.
+ElfVersions ReadElfVersions(const std::string& path);
 
 }  // namespace ocimake
 
