@@ -417,6 +417,7 @@ include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeImage.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeStage.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeToolchain.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeTest.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeReproducible.cmake")
 
 # Where this module lives: bound read-only into toolchain build stages.
 set(OCIMAKE_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "ocimake's CMake module")
