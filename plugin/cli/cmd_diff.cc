@@ -1,3 +1,7 @@
+#include <cstdio>
+#include <optional>
+#include <string>
+
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "cli/cli.h"

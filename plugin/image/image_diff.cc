@@ -32,7 +32,8 @@ Found JsonWalk(const json& a, const json& b, const std::string& path,
         return path + "." + (ia++).key() + " only in A";
       if (ia == a.end() || ib.key() < ia.key()) return path + "." + (ib++).key() + " only in B";
       if (Found f = JsonWalk(*ia, *ib, path + "." + ia.key(), ignore)) return f;
-      ++ia, ++ib;
+      ++ia;
+      ++ib;
     }
     return std::nullopt;
   }

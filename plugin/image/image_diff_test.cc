@@ -29,10 +29,10 @@ std::string LayerOf(const std::string& dir, const std::string& tar, int64_t mtim
 struct TwoTrees {
   ScratchDir tmp;
   TwoTrees() {
-    for (const char* side : {"a", "b"}) {
-      WriteTestFile(tmp / side / "usr/local/bin/app", "program", 0755);
-      WriteTestFile(tmp / side / "etc/app.conf", "x=1\n");
-      MakeSymlink("app", tmp / side / "usr/local/bin/app-link");
+    for (std::string side : {"a/", "b/"}) {
+      WriteTestFile(tmp / (side + "usr/local/bin/app"), "program", 0755);
+      WriteTestFile(tmp / (side + "etc/app.conf"), "x=1\n");
+      MakeSymlink("app", tmp / (side + "usr/local/bin/app-link"));
     }
   }
   std::optional<std::string> Diff(int64_t mtime_b = 0) {
