@@ -14,7 +14,11 @@ function(_ocimake_add_reproducible_test name enabled layout tag toolchain)
   if(NOT enabled OR NOT OCIMAKE_CONTAINER_TESTS)
     return()
   endif()
-  enable_testing()
+  # enable_testing() sets a variable of the scope it runs in: deferred, it
+  # runs in this directory's scope and the top one's, so that `ctest` (in
+  # either) finds the test even if the project did not enable testing.
+  cmake_language(DEFER CALL enable_testing)
+  cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL enable_testing)
   set(file "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${name}.ocimake/reproducible.cmake")
   _ocimake_write_reproducible_settings("${name}" "${layout}" "${tag}" "${file}")
 
