@@ -263,8 +263,8 @@ Commands
 
   ``CHECK_REPRODUCIBLE``
     ``ON`` adds a CTest test ``<name>.reproducible`` (labelled
-    ``reproducible``; also ``slow`` with ``TOOLCHAIN``, whose build stage
-    runs again) that builds the image a second time and compares: it copies
+    ``reproducible``) that builds the image a second time and compares (with
+    ``TOOLCHAIN``, the whole build stage runs again, from scratch): it copies
     the source tree of the nearest ``project()`` (without ``.git`` and
     without this build directory, when that is inside) to a fresh directory
     under ``$TMPDIR`` (default ``/tmp``), dates every copied file

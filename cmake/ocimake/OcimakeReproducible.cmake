@@ -6,11 +6,10 @@ include_guard(GLOBAL)
 
 set(_OCIMAKE_REPRODUCIBLE_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/reproducible-check.cmake")
 
-# _ocimake_add_reproducible_test(<name> <enabled> <layout> <tag> <toolchain>)
+# _ocimake_add_reproducible_test(<name> <enabled> <layout> <tag>)
 # Does nothing unless <enabled>, and, as add_container_test, when
-# OCIMAKE_CONTAINER_TESTS is OFF. Labelled "reproducible" (and "slow" for an
-# image built in a toolchain, whose whole build stage runs again).
-function(_ocimake_add_reproducible_test name enabled layout tag toolchain)
+# OCIMAKE_CONTAINER_TESTS is OFF. Labelled "reproducible".
+function(_ocimake_add_reproducible_test name enabled layout tag)
   if(NOT enabled OR NOT OCIMAKE_CONTAINER_TESTS)
     return()
   endif()
@@ -26,12 +25,8 @@ function(_ocimake_add_reproducible_test name enabled layout tag toolchain)
   add_test(NAME "${name}.reproducible"
     COMMAND "${CMAKE_COMMAND}" "-DSETTINGS=${file}" "-DOCIMAKE=$<TARGET_FILE:ocimake::ocimake>"
       -P "${_OCIMAKE_REPRODUCIBLE_SCRIPT}")
-  set(labels reproducible)
-  if(toolchain)
-    list(APPEND labels slow)  # the whole build stage runs again in the toolchain
-  endif()
   set_tests_properties("${name}.reproducible" PROPERTIES FIXTURES_REQUIRED "${fixture}"
-    LABELS "${labels}")
+    LABELS reproducible)
 endfunction()
 
 # _ocimake_write_reproducible_settings(<name> <layout> <tag> <file>): what
