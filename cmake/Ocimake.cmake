@@ -45,6 +45,7 @@ Commands
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
                              [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]]
       [PLATFORMS <os/arch[/variant]>...]
+      [CHECK_REPRODUCIBLE <bool>]
       [ALL])
 
   Declares the image ``<name>``: a target of that name that builds the OCI
@@ -298,6 +299,39 @@ Commands
     configured at ``/src/build/cmake``. A configure that fails reading such a
     file says so, naming the directory.
 
+  ``CHECK_REPRODUCIBLE``
+    ``ON`` adds a CTest test ``<name>.reproducible`` (labelled
+    ``reproducible``) that builds the image a second time and compares (with
+    ``TOOLCHAIN``, the whole build stage runs again, from scratch): it copies
+    the source tree of the nearest ``project()`` (without ``.git`` and
+    without this build directory, when that is inside) to a fresh directory
+    under ``$TMPDIR`` (default ``/tmp``), dates every copied file
+    2001-02-03, and configures and builds the image's target there under
+    ``umask 077`` with ``SOURCE_DATE_EPOCH`` unset in the environment (so a
+    compiler does not hide ``__DATE__``/``__TIME__``). The fresh configure
+    gets this build's generator; ``ocimake_DIR``, ``CMAKE_BUILD_TYPE``, the
+    C and C++ compilers and their ``CMAKE_*_FLAGS``, the linker flags,
+    ``CMAKE_TOOLCHAIN_FILE``, ``CMAKE_PREFIX_PATH``, ``CMAKE_MAKE_PROGRAM``,
+    :variable:`OCIMAKE_CACHE_DIR`, :variable:`OCIMAKE_SOURCE_DATE_EPOCH` and
+    :variable:`OCIMAKE_IMAGE_TARGET` as this configure saw them; from
+    ``CMakeCache.txt`` when the test runs, the project's own settings
+    (non-advanced ``BOOL``, ``STRING``, ``PATH``, ``FILEPATH`` and untyped
+    entries) and package locations (``*_DIR``, ``*_ROOT``), leaving out
+    CMake's, its modules' and ocimake's own entries (``CMAKE_*``,
+    ``CPACK_*``, ``CTEST_*``, ``DART_*``, ``MEMORYCHECK_*``, ``COVERAGE_*``,
+    ``FETCHCONTENT_*``, ``OCIMAKE_*``, ``SITE``, ``BUILDNAME``), a
+    ``*-NOTFOUND`` and any value inside this build directory (found anew); a
+    path inside the source tree is moved to the copy's. A dependency that
+    ``FetchContent`` put into this build is read from there
+    (``FETCHCONTENT_SOURCE_DIR_<NAME>``), never downloaded again; ocimake
+    itself used through ``add_subdirectory()`` is built again in the copy.
+    Then ``ocimake diff`` compares the two images: the same digest passes,
+    and otherwise the test fails printing the first difference (the file,
+    and what differs), keeping the rebuild and printing where it is. The
+    test's fixture builds this build's image first; this build and the
+    source tree are only read. Registered only when
+    :variable:`OCIMAKE_CONTAINER_TESTS` is on. Default: ``OFF``.
+
   ``ALL``
     Build the image as part of the default build target.
 
@@ -429,7 +463,8 @@ Variables
 
 .. variable:: OCIMAKE_CONTAINER_TESTS
 
-  Whether :command:`add_container_test` registers tests. Default: ``ON``.
+  Whether :command:`add_container_test` registers tests, and
+  ``CHECK_REPRODUCIBLE`` its test. Default: ``ON``.
 
 .. variable:: OCIMAKE_IN_BUILD_STAGE
 
@@ -442,7 +477,8 @@ Reproducibility
 The same sources, compiler and base give the same manifest digest on any
 machine and in any build directory: layer entries are sorted, owned by 0:0,
 dated :variable:`OCIMAKE_SOURCE_DATE_EPOCH`, with one fixed mode rule, and all
-JSON is canonical. See ``docs/reproducibility.md``.
+JSON is canonical. See ``docs/reproducibility.md``. ``CHECK_REPRODUCIBLE``
+checks a project's own part, the compiler's output, with a CTest test.
 #]=======================================================================]
 
 include_guard(GLOBAL)
@@ -455,6 +491,7 @@ include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeImage.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeStage.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeToolchain.cmake")
 include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeTest.cmake")
+include("${CMAKE_CURRENT_LIST_DIR}/ocimake/OcimakeReproducible.cmake")
 
 # Where this module lives: bound read-only into toolchain build stages.
 set(OCIMAKE_MODULE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "ocimake's CMake module")

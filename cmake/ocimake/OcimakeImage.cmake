@@ -109,6 +109,7 @@ function(_ocimake_add_image name)
   if(platform_count GREATER 1)
     _ocimake_add_index_edge("${name}" "${work}" "${layout}" "${arg_TAG}" "${digests}")
   endif()
+  _ocimake_add_reproducible_test("${name}" "${arg_CHECK_REPRODUCIBLE}" "${layout}" "${arg_TAG}")
 endfunction()
 
 # _ocimake_add_platform_stage_edge(<name> <work> <platform>)

@@ -26,6 +26,19 @@ function(_ocimake_test_binds name items out_var)
   set("${out_var}" "${out}" PARENT_SCOPE)
 endfunction()
 
+# _ocimake_image_build_fixture(<image> <out-var>): the fixture whose setup
+# test, ocimake.<image>.build, builds the image before the tests that
+# require it run (one per image); its name in <out-var>.
+function(_ocimake_image_build_fixture image out)
+  set(fixture "ocimake.${image}")
+  if(NOT TEST "${fixture}.build")
+    add_test(NAME "${fixture}.build"
+      COMMAND "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target "${image}")
+    set_tests_properties("${fixture}.build" PROPERTIES FIXTURES_SETUP "${fixture}" RUN_SERIAL TRUE)
+  endif()
+  set("${out}" "${fixture}" PARENT_SCOPE)
+endfunction()
+
 function(_ocimake_add_test name)
   _ocimake_cache_args(cache_args)
   _ocimake_keywords(add_container_test options one_value multi_value)
@@ -62,13 +75,7 @@ function(_ocimake_add_test name)
   elseif(DEFINED arg_ARGS)
     list(APPEND run -- ${arg_ARGS})
   endif()
-  # One fixture per image builds it before its tests run.
-  set(fixture "ocimake.${arg_IMAGE}")
-  if(NOT TEST "${fixture}.build")
-    add_test(NAME "${fixture}.build"
-      COMMAND "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target "${arg_IMAGE}")
-    set_tests_properties("${fixture}.build" PROPERTIES FIXTURES_SETUP "${fixture}" RUN_SERIAL TRUE)
-  endif()
+  _ocimake_image_build_fixture("${arg_IMAGE}" fixture)
 
   # A test per platform of a multi-platform image (<name>.linux-arm64,
   # labelled linux/arm64); a platform other than the host's runs under qemu.

@@ -24,16 +24,6 @@ std::string HumanSize(int64_t bytes) {
   return fmt::format("{:.1f} MiB", bytes / 1048576.0);
 }
 
-// The history entry of each layer (entries marked empty_layer describe no
-// layer); nullptr where the history is shorter than the layer list.
-std::vector<const HistoryEntry*> LayerHistory(const ImageConfig& config, size_t layers) {
-  std::vector<const HistoryEntry*> out;
-  for (const auto& h : config.history)
-    if (!h.empty_layer && out.size() < layers) out.push_back(&h);
-  out.resize(layers, nullptr);
-  return out;
-}
-
 void PrintLayers(const LoadedImage& img) {
   const auto& layers = img.manifest.layers;
   std::vector<const HistoryEntry*> history = LayerHistory(img.config, layers.size());

@@ -16,6 +16,7 @@ const std::vector<Command>& AllCommands() {
       {"unpack", "unpack an image's layers safely into a directory", RunUnpack},
       {"run", "run a command inside an image, in ocimake-sandbox", RunRun},
       {"inspect", "summarise an image (layers, sizes, config)", RunInspect},
+      {"diff", "print the first difference between two images (exit 1), or 0", RunDiff},
       {"push", "push an image of a layout to a registry", RunPush},
       {"pull", "pull an image from a registry into a layout", RunPull},
       {"login", "check and store credentials for a registry", RunLogin},

@@ -24,6 +24,7 @@ int RunImage(const Args& args);
 int RunIndex(const Args& args);
 int RunExport(const Args& args);
 int RunInspect(const Args& args);
+int RunDiff(const Args& args);
 int RunCopy(const Args& args);
 int RunStage(const Args& args);
 int RunUnpack(const Args& args);

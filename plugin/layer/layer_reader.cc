@@ -75,6 +75,7 @@ LayerTarEntry ToEntry(archive_entry* ae, std::string path) {
   e.size = archive_entry_size(ae);
   e.uid = archive_entry_uid(ae);
   e.gid = archive_entry_gid(ae);
+  e.mtime = archive_entry_mtime(ae);
   if (e.type == LayerTarEntry::kHardlink) e.link = NormalizeLayerPath(archive_entry_hardlink(ae));
   if (e.type == LayerTarEntry::kSymlink) {
     const char* target = archive_entry_symlink(ae);

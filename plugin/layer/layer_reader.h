@@ -40,6 +40,7 @@ struct LayerTarEntry {
   // `path` is.
   std::string link;
   int64_t uid = 0, gid = 0;
+  int64_t mtime = 0;  // seconds since 1970
 };
 
 struct LayerStats {

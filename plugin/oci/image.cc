@@ -68,4 +68,12 @@ std::optional<PlatformIndex> TaggedIndex(const OciLayout& layout, const std::str
   return index;
 }
 
+std::vector<const HistoryEntry*> LayerHistory(const ImageConfig& config, size_t layers) {
+  std::vector<const HistoryEntry*> out;
+  for (const auto& h : config.history)
+    if (!h.empty_layer && out.size() < layers) out.push_back(&h);
+  out.resize(layers, nullptr);
+  return out;
+}
+
 }  // namespace ocimake

@@ -37,6 +37,10 @@ void RequirePlatform(const LoadedImage& image, const Platform& want);
 // descended into), or its only entry when `tag` is empty.
 Descriptor FindTagged(const OciLayout& layout, const std::string& tag);
 
+// The history entry of each of `layers` layers (entries marked empty_layer
+// describe no layer); nullptr where the history is shorter than that.
+std::vector<const HistoryEntry*> LayerHistory(const ImageConfig& config, size_t layers);
+
 // A multi-platform image: the index a tag names and its entries.
 struct PlatformIndex {
   Descriptor descriptor;
