@@ -2,8 +2,8 @@
 // reader of one: a layout's index.json, an oci-archive's, a registry's index
 // or manifest list, and a push that sends a whole tree.
 //
-// - PickEntry chooses one entry of an index: by tag (the ref-name annotation,
-//   only in a layout's index.json), then by platform: the entries whose
+// - PickEntry chooses one entry of an index: by tag (only in a layout's
+//   index.json; matched as oci/ref_name.h says), then by platform: the entries whose
 //   platform matches `want`, or, when none does, the entries that name no
 //   platform. None left: an error naming the tag or the platforms offered.
 //   More than one left in index.json with no tag asked for: ambiguous, an
@@ -30,10 +30,6 @@ inline constexpr int kMaxIndexDepth = 4;
 
 // An OCI image index or a Docker manifest list.
 bool IsIndexType(const std::string& media_type);
-
-// The entries of `index` whose ref name is `tag`; every entry when `tag` is
-// empty.
-std::vector<Descriptor> TaggedEntries(const Index& index, const std::string& tag);
 
 struct IndexQuery {
   std::string tag;    // root only; empty: any
