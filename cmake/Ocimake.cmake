@@ -111,8 +111,14 @@ Commands
     Credentials, CAs and insecure registries: see ``docs/registries.md``.
 
   ``TAG``
-    The name the image is tagged with: the ``org.opencontainers.image.ref.name``
-    annotation in ``index.json`` and the name ``docker load`` gives it.
+    The image's name, ``NAME:TAG`` (``hello:1.0``,
+    ``registry.example.com/team/api:2``), written in ``index.json`` as moby
+    and containerd write it: the tag alone in
+    ``org.opencontainers.image.ref.name`` (what ``skopeo``'s ``oci:DIR:1.0``
+    and ``umoci``'s ``DIR:1.0`` look up) and the name normalised as docker
+    does in ``io.containerd.image.name`` (``docker.io/library/hello:1.0``);
+    also the name ``docker load`` gives it. ``ocimake`` finds it by either
+    (``build/hello-image:hello:1.0`` or ``build/hello-image:1.0``).
     Default: ``<name>:latest``.
 
   ``PUSH_TO``

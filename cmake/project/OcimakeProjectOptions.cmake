@@ -7,7 +7,8 @@ if(PROJECT_IS_TOP_LEVEL AND NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYP
 endif()
 
 option(OCIMAKE_DEVELOPER_MODE "Warnings as errors, sanitizers off" OFF)
-option(OCIMAKE_BUILD_EXAMPLES "Build the examples (and their images) with the project" ON)
+option(OCIMAKE_BUILD_EXAMPLES
+  "Configure the examples with the project (built on demand: --target image; never installed)" ON)
 
 add_compile_options(-Wall -Wextra)
 if(OCIMAKE_DEVELOPER_MODE)

@@ -5,6 +5,7 @@
 #include "layer/layer_writer.h"
 #include "oci/image.h"
 #include "oci/oci_json.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 
@@ -32,7 +33,7 @@ namespace {
 std::string ArchiveIndexJson(const LoadedImage& image, const std::string& tag) {
   Descriptor md = image.manifest_descriptor;
   md.annotations.clear();
-  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
+  SetRefName(&md, tag);
   Index index;
   index.manifests.push_back(md);
   return ToJson(index);
@@ -42,7 +43,9 @@ std::string ArchiveIndexJson(const LoadedImage& image, const std::string& tag) {
 std::string DockerManifestJson(const LoadedImage& image, const std::string& tag) {
   DockerArchiveImage d;
   d.config = "blobs/sha256/" + image.config_descriptor.digest.hex();
-  if (!tag.empty()) d.repo_tags.push_back(DockerRepoTag(tag));
+  // RepoTags name a tag: a reference pinned by digest alone gives none.
+  if (!tag.empty() && tag.find('@') == std::string::npos)
+    d.repo_tags.push_back(FamiliarName(DockerRepoTag(tag)));
   for (const auto& l : image.manifest.layers) d.layers.push_back("blobs/sha256/" + l.digest.hex());
   return ToJson(std::vector<DockerArchiveImage>{d});
 }
@@ -65,11 +68,7 @@ void ExportArchive(const LoadedImage& image, ArchiveFormat format, const std::st
       Fail("{}: blob {} is missing or does not match its digest", src.dir(), d.digest.str());
     entries.push_back({"blobs/sha256/" + d.digest.hex(), src.BlobPath(d.digest)});
   };
-  std::string tag = repo_tag;
-  if (tag.empty()) {
-    auto it = image.manifest_descriptor.annotations.find(kRefNameAnnotation);
-    if (it != image.manifest_descriptor.annotations.end()) tag = it->second;
-  }
+  std::string tag = repo_tag.empty() ? RefNameText(image.manifest_descriptor) : repo_tag;
   add_blob(image.manifest_descriptor);
   add_blob(image.config_descriptor);
   for (const auto& l : image.manifest.layers) add_blob(l);

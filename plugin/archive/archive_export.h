@@ -17,7 +17,9 @@ enum class ArchiveFormat { kDocker, kOci };
 ArchiveFormat ParseArchiveFormat(const std::string& name);  // docker-archive, oci-archive
 
 // Writes `image` to `file` atomically. `repo_tag` names it for docker load
-// (defaults to the image's ref name; ":latest" is added when it has no tag).
+// (defaults to the image's name, oci/ref_name.h; ":latest" is added when it
+// has no tag). The archive's index.json names it as a layout does; its
+// RepoTags in docker's short form ("hello:1.0", not "docker.io/library/..").
 void ExportArchive(const LoadedImage& image, ArchiveFormat format, const std::string& repo_tag,
                    const std::string& file);
 

@@ -12,6 +12,7 @@
 #include "layer/layer_reader.h"
 #include "oci/oci_json.h"
 #include "oci/oci_types.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 
@@ -109,7 +110,8 @@ void ImportDockerArchive(const std::string& raw, const OciLayout& dst, const std
     m.layers.push_back(d);
   }
   Descriptor md = dst.WriteBlob(ToJson(m), media_type::kOciManifest);
-  if (!entry.repo_tags.empty()) md.annotations[kRefNameAnnotation] = entry.repo_tags.front();
+  if (!entry.repo_tags.empty())
+    WithContext(file + " RepoTags", [&] { SetRefName(&md, entry.repo_tags.front()); });
   Index index;
   index.manifests.push_back(md);
   WriteFileAtomic(JoinPath(dst.dir(), "index.json"), ToJson(index));

@@ -10,6 +10,7 @@
 #include "image/image_builder.h"
 #include "oci/image_reference.h"
 #include "oci/oci_json.h"
+#include "oci/ref_name.h"
 #include "registry/registry_cache.h"
 #include "registry/registry_client.h"
 #include "registry/registry_push.h"
@@ -33,11 +34,8 @@ namespace {
 // an archive's name; a registry source's cache reference is no tag here).
 Descriptor CopyToLayout(const OpenedSource& source, const SourceSpec& src, const SourceSpec& dst) {
   std::string tag = dst.tag;
-  if (tag.empty() && src.kind != SourceSpec::kRegistry) {
-    const auto& annotations = source.image.manifest_descriptor.annotations;
-    auto it = annotations.find(kRefNameAnnotation);
-    if (it != annotations.end()) tag = it->second;
-  }
+  if (tag.empty() && src.kind != SourceSpec::kRegistry)
+    tag = RefNameText(source.image.manifest_descriptor);
   return CopyImage(source.image, OciLayout::Create(dst.path), tag);
 }
 

@@ -2,7 +2,7 @@
 #include "base/error.h"
 #include "cli/cli.h"
 #include "oci/image.h"
-#include "oci/oci_types.h"
+#include "oci/ref_name.h"
 #include "source/image_source.h"
 #include "source/location.h"
 
@@ -32,11 +32,8 @@ int RunExport(const Args& args) {
   SourceSpec spec = ParseSourceSpec(source);
   if (spec.kind != SourceSpec::kLayout) Fail("{}: expected an OCI layout directory", source);
   OpenedSource src = OpenForPlatform(spec, platform, spec.path);
-  if (repo_tag.empty() && src.index) {  // the index's tag names the image it was taken from
-    const auto& annotations = src.index->descriptor.annotations;
-    auto it = annotations.find(kRefNameAnnotation);
-    if (it != annotations.end()) repo_tag = it->second;
-  }
+  if (repo_tag.empty() && src.index)  // the index's name names the image it was taken from
+    repo_tag = RefNameText(src.index->descriptor);
   ExportArchive(src.image, f, repo_tag, output);
   return 0;
 }

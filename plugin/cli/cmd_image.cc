@@ -33,7 +33,7 @@ void AddImageOptions(CLI::App& app, ImageCommand* c) {
   app.add_option("--layer-store", c->layer_store,
                  "OCI layout the layers were written into (default: --layout)");
   app.add_option("--settings", c->settings_file, "image settings JSON");
-  app.add_option("--tag", c->tag, "tag (org.opencontainers.image.ref.name); overrides the settings'");
+  app.add_option("--tag", c->tag, "name NAME:TAG (or a bare TAG) in index.json; overrides the settings'");
   app.add_option("--epoch", c->epoch, "created time (default: $SOURCE_DATE_EPOCH or 0)");
   app.add_flag("--prune", c->prune,
                "the layout is the build's own: keep only this image and its blobs");

@@ -37,7 +37,7 @@ int RunIndex(const Args& args) {
   app.add_option("--manifest", manifests,
                  "file holding a manifest digest, one per platform (repeatable, in order)")
       ->required();
-  app.add_option("--tag", tag, "tag of the index (org.opencontainers.image.ref.name)");
+  app.add_option("--tag", tag, "name of the index in index.json (NAME:TAG or a bare TAG)");
   app.add_flag("--prune", prune,
                "the layout is the build's own: keep only this index and its blobs");
   app.add_option("--digest-file", digest_file, "write the index digest here (on change)");

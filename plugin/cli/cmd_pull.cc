@@ -28,7 +28,8 @@ int RunPull(const Args& args) {
   RegistryFlags flags;
   app.add_option("reference", source, "[HOST[:PORT]/]REPOSITORY[:TAG][@DIGEST]")->required();
   app.add_option("layout", destination,
-                 "OCI layout DIR[:TAG] to copy it into (default TAG: the reference's tag)")
+                 "OCI layout DIR[:TAG] to copy it into (default: named as the reference, found by\n"
+                 "its tag or in full)")
       ->required();
   app.add_option("--platform", platform, "OS/ARCH[/VARIANT] to take from an index");
   AddRegistryFlags(app, &flags);
@@ -36,7 +37,7 @@ int RunPull(const Args& args) {
 
   ImageReference ref = ParseImageReference(source);
   auto [dir, dest_tag] = SplitNewLayoutTag(destination);
-  std::string tag = dest_tag.value_or(ref.tag);
+  std::string tag = dest_tag.value_or(ref.str());  // tag 1.0, full name host/repo:1.0
   RegistryOptions options = MakeRegistryOptions(flags);
   Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);
   SourceSpec spec{SourceSpec::kRegistry, ref.str(), "", ""};

@@ -45,7 +45,7 @@ int RunPush(const Args& args) {
   std::string source, destination, digest_file;
   std::vector<std::string> extra_tags;
   RegistryFlags flags;
-  app.add_option("layout", source, "OCI layout DIR[:TAG] (TAG: its ref name in index.json)")
+  app.add_option("layout", source, "OCI layout DIR[:TAG] (TAG: NAME:TAG or its tag alone)")
       ->required();
   app.add_option("reference", destination, "HOST[:PORT]/REPOSITORY[:TAG][@DIGEST]")->required();
   app.add_option("--tag", extra_tags, "push under this tag too (repeatable)");

@@ -14,6 +14,7 @@
 #include "oci/oci_test_support.h"
 #include "oci/oci_layout.h"
 #include "oci/platform.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 namespace {
@@ -155,7 +156,8 @@ TEST(WriteIndexTest, OneManifestPerPlatformInOrderTagged) {
   ASSERT_EQ(root.manifests.size(), 1u);
   EXPECT_EQ(root.manifests[0].digest, id.digest);
   EXPECT_EQ(root.manifests[0].media_type, media_type::kOciIndex);
-  EXPECT_EQ(root.manifests[0].annotations.at(kRefNameAnnotation), "app:1");
+  EXPECT_EQ(root.manifests[0].annotations.at(kRefNameAnnotation), "1");
+  EXPECT_EQ(root.manifests[0].annotations.at(kImageNameAnnotation), "docker.io/library/app:1");
   Index index = ParseIndex(out.ReadSmallBlob(id), "index");
   ASSERT_EQ(index.manifests.size(), 2u);
   EXPECT_EQ(index.manifests[0].digest, arm64.digest);

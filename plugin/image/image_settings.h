@@ -24,7 +24,7 @@ struct ImageSettings {
   std::string os;            // default: the base's, else linux
   std::string architecture;  // default: the base's, else the host's
   std::string variant;
-  std::string tag;           // org.opencontainers.image.ref.name
+  std::string tag;           // its name in index.json (oci/ref_name.h)
   std::string author;
   std::string stop_signal;
 };

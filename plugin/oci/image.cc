@@ -4,6 +4,7 @@
 #include "oci/index_walk.h"
 #include "oci/oci_json.h"
 #include "oci/platform.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 
@@ -39,7 +40,7 @@ LoadedImage LoadImage(const std::string& layout_dir, const std::string& tag,
 }
 
 Descriptor FindTagged(const OciLayout& layout, const std::string& tag) {
-  std::vector<Descriptor> found = TaggedEntries(layout.ReadIndex(), tag);
+  std::vector<Descriptor> found = FindNamed(layout.ReadIndex(), tag, layout.dir());
   if (found.empty()) {
     if (tag.empty()) Fail("{}: holds no image", layout.dir());
     Fail("{}: no image tagged '{}'", layout.dir(), tag);
@@ -59,7 +60,7 @@ void RequirePlatform(const LoadedImage& image, const Platform& want) {
 }
 
 std::optional<PlatformIndex> TaggedIndex(const OciLayout& layout, const std::string& tag) {
-  std::vector<Descriptor> found = TaggedEntries(layout.ReadIndex(), tag);
+  std::vector<Descriptor> found = FindNamed(layout.ReadIndex(), tag, layout.dir());
   if (found.size() != 1 || !IsIndexType(found.front().media_type)) return std::nullopt;
   PlatformIndex index{found.front(), {}};
   std::string name = tag.empty() ? layout.dir() : layout.dir() + ":" + tag;

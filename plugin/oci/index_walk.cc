@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "oci/oci_json.h"
 #include "oci/platform.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 
@@ -38,18 +39,8 @@ bool IsIndexType(const std::string& media_type) {
   return media_type == media_type::kOciIndex || media_type == media_type::kDockerManifestList;
 }
 
-std::vector<Descriptor> TaggedEntries(const Index& index, const std::string& tag) {
-  if (tag.empty()) return index.manifests;
-  std::vector<Descriptor> found;
-  for (const auto& m : index.manifests) {
-    auto it = m.annotations.find(kRefNameAnnotation);
-    if (it != m.annotations.end() && it->second == tag) found.push_back(m);
-  }
-  return found;
-}
-
 Descriptor PickEntry(const Index& index, const IndexQuery& query, const std::string& what) {
-  std::vector<Descriptor> tagged = query.root ? TaggedEntries(index, query.tag) : index.manifests;
+  std::vector<Descriptor> tagged = query.root ? FindNamed(index, query.tag, what) : index.manifests;
   if (tagged.empty()) {
     if (query.root && !query.tag.empty()) Fail("{}: no image tagged '{}'", what, query.tag);
     if (query.root) Fail("{}: holds no image", what);

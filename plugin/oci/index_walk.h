@@ -2,12 +2,13 @@
 // reader of one: a layout's index.json, an oci-archive's, a registry's index
 // or manifest list, and a push that sends a whole tree.
 //
-// - PickEntry chooses one entry of an index: by tag (the ref-name annotation,
-//   only in a layout's index.json), then by platform: the entries whose
-//   platform matches `want`, or, when none does, the entries that name no
-//   platform. None left: an error naming the tag or the platforms offered.
-//   More than one left in index.json with no tag asked for: ambiguous, an
-//   error; anywhere else the first is taken.
+// - PickEntry chooses one entry of an index: by name or tag (only in a
+//   layout's index.json, matched as oci/ref_name.h says: a tag alone that two
+//   names share is an error naming both), then by platform: the entries
+//   whose platform matches `want`, or, when none does, the entries that name
+//   no platform. None left: an error naming the tag or the platforms
+//   offered. More than one left in index.json with no tag asked for:
+//   ambiguous, an error; anywhere else the first is taken.
 // - WalkToManifest descends from a descriptor through nested indexes, each
 //   read by a callback, to the one manifest for `want`.
 // - VisitTree reads a descriptor and, when it names an index, everything
@@ -30,10 +31,6 @@ inline constexpr int kMaxIndexDepth = 4;
 
 // An OCI image index or a Docker manifest list.
 bool IsIndexType(const std::string& media_type);
-
-// The entries of `index` whose ref name is `tag`; every entry when `tag` is
-// empty.
-std::vector<Descriptor> TaggedEntries(const Index& index, const std::string& tag);
 
 struct IndexQuery {
   std::string tag;    // root only; empty: any

@@ -6,6 +6,7 @@
 
 #include "base/test_support.h"
 #include "oci/oci_json.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 namespace {
@@ -20,7 +21,7 @@ class Store {
     d.digest = Digest::Of(body);
     d.size = static_cast<int64_t>(body.size());
     d.platform = platform;
-    if (!tag.empty()) d.annotations[kRefNameAnnotation] = tag;
+    SetRefName(&d, tag);
     docs_[d.digest.str()] = body;
     return d;
   }
@@ -65,10 +66,24 @@ TEST(IndexWalkTest, RootPicksByTag) {
   root.manifests = {s.Image("a", std::nullopt, "a:1"), s.Image("b", std::nullopt, "b:1.0")};
   WalkResult r = WalkFromRoot(root, "b:1.0", kAmd64, s.Reader(), "img");
   EXPECT_EQ(r.manifest.digest, root.manifests[1].digest);
-  EXPECT_EQ(TaggedEntries(root, "a:1").size(), 1u);
-  EXPECT_EQ(TaggedEntries(root, "").size(), 2u);
+  EXPECT_EQ(WalkFromRoot(root, "1.0", kAmd64, s.Reader(), "img").manifest.digest,
+            root.manifests[1].digest)
+      << "by the tag alone";
+  EXPECT_EQ(FindNamed(root, "a:1", "img").size(), 1u);
+  EXPECT_EQ(FindNamed(root, "", "img").size(), 2u);
   EXPECT_EQ(ErrorOf([&] { WalkFromRoot(root, "c", kAmd64, s.Reader(), "img"); }),
             "img: no image tagged 'c'");
+}
+
+TEST(IndexWalkTest, RootTagOfTwoNamesIsAmbiguous) {
+  Store s;
+  Index root;
+  root.manifests = {s.Image("a", std::nullopt, "a:latest"), s.Image("b", std::nullopt, "b:latest")};
+  EXPECT_EQ(ErrorOf([&] { WalkFromRoot(root, "latest", kAmd64, s.Reader(), "img"); }),
+            "img: tag 'latest' names 2 images (docker.io/library/a:latest, "
+            "docker.io/library/b:latest); name one in full, as NAME:TAG");
+  EXPECT_EQ(WalkFromRoot(root, "b:latest", kAmd64, s.Reader(), "img").manifest.digest,
+            root.manifests[1].digest);
 }
 
 TEST(IndexWalkTest, RootWithoutTagMustHoldOneImage) {

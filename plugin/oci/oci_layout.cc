@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "oci/oci_json.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 
@@ -174,16 +175,13 @@ void OciLayout::UpdateIndex(const std::function<void(Index*)>& mutate, bool prun
 }
 
 Descriptor OciLayout::Tag(Descriptor md, const std::string& tag, bool exclusive) const {
-  md.annotations.erase(kRefNameAnnotation);
-  if (!tag.empty()) md.annotations[kRefNameAnnotation] = tag;
+  SetRefName(&md, tag);
+  RefName name = EntryName(md);
   UpdateIndex(
       [&](Index* index) {
         std::vector<Descriptor> kept;
-        for (auto& m : index->manifests) {
-          auto it = m.annotations.find(kRefNameAnnotation);
-          std::string other = it == m.annotations.end() ? "" : it->second;
-          if (other != tag && !exclusive) kept.push_back(m);
-        }
+        for (auto& m : index->manifests)
+          if (!(EntryName(m) == name) && !exclusive) kept.push_back(m);
         kept.push_back(md);
         index->manifests = kept;
       },

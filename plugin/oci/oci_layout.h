@@ -71,8 +71,8 @@ class OciLayout {
   // removed: only for a layout one writer owns (a build's image layout), as a
   // concurrent writer's blobs are not reachable until it tags them.
   void UpdateIndex(const std::function<void(Index*)>& mutate, bool prune = false) const;
-  // Tags `manifest` in index.json (org.opencontainers.image.ref.name = tag,
-  // none when empty), replacing an entry with the same tag. With `exclusive`
+  // Tags `manifest` in index.json (as oci/ref_name.h writes a name; none
+  // when empty), replacing an entry of the same name in either form. With `exclusive`
   // the layout is the build's own: it is left holding this image only, and
   // blobs of earlier builds are removed. Returns the descriptor as tagged.
   Descriptor Tag(Descriptor manifest, const std::string& tag, bool exclusive = false) const;

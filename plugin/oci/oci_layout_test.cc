@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "base/test_support.h"
 #include "oci/oci_json.h"
 #include "oci/oci_types.h"
+#include "oci/ref_name.h"
 
 namespace ocimake {
 namespace {
@@ -27,8 +29,7 @@ std::vector<std::string> FilesIn(const std::string& dir) {
 std::vector<std::string> Tags(const OciLayout& layout) {
   std::vector<std::string> out;
   for (const auto& m : layout.ReadIndex().manifests) {
-    auto it = m.annotations.find(kRefNameAnnotation);
-    out.push_back(it == m.annotations.end() ? "" : it->second);
+    out.push_back(RefNameText(m));
   }
   return out;
 }
@@ -90,9 +91,31 @@ TEST(OciLayoutTest, TagReplacesTheSameTag) {
   l.Tag(a, "app:1");
   l.Tag(a, "app:2");
   l.Tag(b, "app:1");
-  EXPECT_EQ(Tags(l), (std::vector<std::string>{"app:2", "app:1"}));
+  EXPECT_EQ(Tags(l), (std::vector<std::string>{"docker.io/library/app:2",
+                                                "docker.io/library/app:1"}));
   EXPECT_EQ(l.ReadIndex().manifests.back().digest, b.digest);
+  EXPECT_EQ(l.ReadIndex().manifests.back().annotations,
+            (std::map<std::string, std::string>{
+                {kRefNameAnnotation, "1"}, {kImageNameAnnotation, "docker.io/library/app:1"}}));
   EXPECT_TRUE(l.HasBlob(a.digest)) << "without prune, nothing is removed";
+}
+
+TEST(OciLayoutTest, TagReplacesTheSameNameInTheOldForm) {
+  ScratchDir tmp;
+  OciLayout l = OciLayout::Create(tmp / "l");
+  Descriptor a = l.WriteBlob("{\"a\":1}", media_type::kOciManifest);
+  Descriptor b = l.WriteBlob("{\"b\":1}", media_type::kOciManifest);
+  l.UpdateIndex([&](Index* index) {  // as an earlier ocimake wrote it
+    Descriptor old = a;
+    old.annotations[kRefNameAnnotation] = "app:1";
+    Descriptor other = a;
+    other.annotations[kRefNameAnnotation] = "other:1";
+    index->manifests = {old, other};
+  });
+  l.Tag(b, "docker.io/library/app:1");
+  EXPECT_EQ(Tags(l), (std::vector<std::string>{"docker.io/library/other:1",
+                                                "docker.io/library/app:1"}));
+  EXPECT_EQ(l.ReadIndex().manifests.back().digest, b.digest);
 }
 
 TEST(OciLayoutTest, ExclusiveTagPrunesUnreachableBlobs) {

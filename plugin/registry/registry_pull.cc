@@ -11,6 +11,7 @@
 #include "oci/oci_json.h"
 #include "oci/oci_layout.h"
 #include "oci/platform.h"
+#include "oci/ref_name.h"
 #include "registry/registry_cache.h"
 
 namespace ocimake {
@@ -96,13 +97,14 @@ WalkResult WalkRegistry(const OciLayout& cache, LazyClient& client, const ImageR
 
 void TagInCache(const OciLayout& cache, const std::string& name, Descriptor manifest,
                 const std::optional<Platform>& platform) {
-  manifest.annotations = {{kRefNameAnnotation, name}};
+  manifest.annotations.clear();
+  SetRefName(&manifest, name);
   manifest.platform = platform;
+  RefName named = EntryName(manifest);
   cache.UpdateIndex([&](Index* index) {
     std::vector<Descriptor> kept;
     for (auto& m : index->manifests) {
-      auto it = m.annotations.find(kRefNameAnnotation);
-      bool same_name = it != m.annotations.end() && it->second == name;
+      bool same_name = EntryName(m) == named;
       bool same_platform = m.platform.has_value() == platform.has_value() &&
                            (!platform || *m.platform == *platform);
       if (!(same_name && same_platform)) kept.push_back(m);

@@ -15,7 +15,7 @@ namespace ocimake {
 
 struct PulledImage {
   std::string layout_dir;  // the cache layout
-  std::string tag;         // its ref name there: the reference's str()
+  std::string tag;         // its name there: the reference's str()
   Platform platform;       // what LoadImage(layout_dir, tag, platform) finds
   Descriptor manifest;     // the image manifest (not an index)
   bool offline = false;    // served from the cache without the registry

@@ -6,6 +6,7 @@
 #include "base/fs_util.h"
 #include "oci/image_reference.h"
 #include "oci/index_walk.h"
+#include "oci/ref_name.h"
 #include "registry/registry_cache.h"
 #include "registry/registry_client.h"
 #include "registry/registry_pull.h"
@@ -31,7 +32,7 @@ std::string LocalLayout(const SourceSpec& spec, const std::string& scratch_dir,
 Platform ChoosePlatform(const OciLayout& layout, const std::string& tag,
                         const std::optional<PlatformIndex>& index, const PlatformChoice& c) {
   if (!c.flag.empty()) return ParsePlatform(c.flag);
-  if (!index && TaggedEntries(layout.ReadIndex(), tag).size() == 1) return Platform{};
+  if (!index && FindNamed(layout.ReadIndex(), tag, layout.dir()).size() == 1) return Platform{};
   Platform host = HostPlatform();
   if (!index || !c.first_without_host) return host;  // none for the host: the walk lists them
   for (const auto& e : index->entries)

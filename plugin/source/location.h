@@ -22,7 +22,7 @@ namespace ocimake {
 struct SourceSpec {
   enum Kind { kScratch, kLayout, kArchive, kRegistry } kind = kScratch;
   std::string path;    // kRegistry: the reference
-  std::string tag;     // kLayout: the ref name in index.json ("": the only image)
+  std::string tag;     // kLayout: NAME:TAG or TAG (oci/ref_name.h; "": the only image)
   std::string format;  // kArchive: "oci-archive" or "docker-archive"; "": sniffed
 };
 

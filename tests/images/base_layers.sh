@@ -26,7 +26,7 @@ assert_eq "" "$(grep -v '^#' "$T/build/CMakeFiles/layered.ocimake/libs.txt")" "c
 env=$("$OCIMAKE" inspect "$T/build/layered")
 assert_contains "$env" "GREETING=hello" "config inherits the base's ENV"
 assert_not_contains "$env" "cmd       --name" "a new ENTRYPOINT clears the base's CMD"
-ctr=$(buildah from "oci:$T/build/layered:layered:1")
+ctr=$(buildah from "oci:$T/build/layered:1")
 trap 'buildah rm "$ctr" >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 assert_eq "hello, layers!" "$(buildah run --isolation chroot "$ctr" /usr/local/bin/hello layers)" "run"
 

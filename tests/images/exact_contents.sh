@@ -4,7 +4,7 @@
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need umoci umoci
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build"
-umoci unpack --rootless --image "$T/build/greeter-image:greeter:1.0" "$T/bundle" >/dev/null 2>&1 ||
+umoci unpack --rootless --image "$T/build/greeter-image:1.0" "$T/bundle" >/dev/null 2>&1 ||
   fail "umoci unpack"
 cd "$T/bundle/rootfs"
 files=$(find . ! -type d | sed 's|^\./||' | sort)

@@ -12,19 +12,22 @@ need skopeo skopeo; need umoci umoci; need buildah buildah; need podman podman
 build_example "$OCIMAKE_SOURCE_DIR/examples/$example" "$T/build"
 layout="$T/build/$image"
 digest=$(cat "$T/build/CMakeFiles/$image.ocimake/image.digest")
+# skopeo's oci:DIR:REF and umoci's DIR:REF name org.opencontainers.image.ref.name,
+# which holds the tag alone ("1.0"), as moby and containerd write it.
+ref=${tag##*:}
 
 note "skopeo inspect"
-got=$(skopeo inspect "oci:$layout:$tag" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Digest"])')
+got=$(skopeo inspect "oci:$layout:$ref" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Digest"])')
 assert_eq "$digest" "$got" "skopeo's manifest digest"
 
 note "skopeo copy to docker-archive and oci-archive"
-skopeo copy -q "oci:$layout:$tag" "docker-archive:$T/copy.docker.tar:$tag"
-skopeo copy -q "oci:$layout:$tag" "oci-archive:$T/copy.oci.tar:$tag"
+skopeo copy -q "oci:$layout:$ref" "docker-archive:$T/copy.docker.tar:$tag"
+skopeo copy -q "oci:$layout:$ref" "oci-archive:$T/copy.oci.tar:$tag"
 skopeo inspect "docker-archive:$T/copy.docker.tar" >/dev/null
 skopeo inspect "oci-archive:$T/copy.oci.tar" >/dev/null
 
 note "umoci unpack: the files are the staged tree, the closure and the runtime user's"
-umoci unpack --rootless --image "$layout:$tag" "$T/bundle" >/dev/null 2>&1 || fail "umoci unpack"
+umoci unpack --rootless --image "$layout:$ref" "$T/bundle" >/dev/null 2>&1 || fail "umoci unpack"
 (cd "$T/bundle/rootfs" && find . -mindepth 1 ! -type d | sed 's|^\./||' | sort) >"$T/unpacked"
 work="$T/build/CMakeFiles/$image.ocimake"
 # (libs.txt holds only files and symlinks: the closure never adds a directory.)
@@ -47,7 +50,7 @@ done
 [ -x "$T/bundle/rootfs$bin" ] || fail "$bin is not executable in the image"
 
 note "buildah run prints the greeting"
-ctr=$(buildah from --name "ocimake-test-$$" "oci:$layout:$tag")
+ctr=$(buildah from --name "ocimake-test-$$" "oci:$layout:$ref")
 trap 'buildah rm "$ctr" >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 out=$(buildah run --isolation chroot "$ctr" "$bin" --name CI 2>&1) || fail "buildah run: $out"
 assert_eq "$expect" "$out" "greeting"

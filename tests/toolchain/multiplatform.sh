@@ -15,14 +15,14 @@ work="$T/build/CMakeFiles/cross-greeter-image.ocimake"
 rootfs=$(cat "$T/build/CMakeFiles/ocimake-toolchains/bookworm-cross.rootfs")
 
 note "the layout holds an index of linux/amd64 and linux/arm64"
-raw=$(skopeo inspect --raw "oci:$layout:cross-greeter:1.0") || fail "skopeo inspect --raw"
+raw=$(skopeo inspect --raw "oci:$layout:1.0") || fail "skopeo inspect --raw"
 platforms=$(printf '%s' "$raw" | python3 -c '
 import json, sys
 index = json.load(sys.stdin)
 assert index["mediaType"] == "application/vnd.oci.image.index.v1+json", index["mediaType"]
 print(" ".join(m["platform"]["os"] + "/" + m["platform"]["architecture"] for m in index["manifests"]))')
 assert_eq "linux/amd64 linux/arm64" "$platforms" "the index's platforms"
-skopeo copy -q --all "oci:$layout:cross-greeter:1.0" "oci:$T/copy:all" || fail "skopeo copy --all"
+skopeo copy -q --all "oci:$layout:1.0" "oci:$T/copy:all" || fail "skopeo copy --all"
 assert_eq "$(printf '%s' "$raw" | sha256sum | cut -d' ' -f1)" \
   "$(skopeo inspect --raw "oci:$T/copy:all" | sha256sum | cut -d' ' -f1)" "copied index"
 
@@ -102,7 +102,7 @@ build_example "$T/on-base" "$T/on-base-build"
 for arch in amd64 arm64; do
   base_layers=$(skopeo inspect --override-arch $arch --tls-verify=false \
     "docker://$REG_HOST/cross/greeter:1" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["Layers"]))')
-  layers=$(skopeo inspect --override-arch $arch "oci:$T/on-base-build/on-base-image:on-base-image:latest" |
+  layers=$(skopeo inspect --override-arch $arch "oci:$T/on-base-build/on-base-image:latest" |
     python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["Layers"]))')
   case "$layers" in "$base_layers "*) ;; *) fail "$arch: the base's $arch layers do not come first" ;; esac
 done

@@ -14,7 +14,7 @@ note "the image runs in ocimake's sandbox"
 assert_eq "hello, CI!" "$("$OCIMAKE" run "$layout" -- --name CI)" "ocimake run"
 
 note "its libraries are the rootfs's, byte for byte"
-umoci unpack --rootless --image "$layout:yaml-greeter:1.0" "$T/bundle" >/dev/null 2>&1 || fail umoci
+umoci unpack --rootless --image "$layout:1.0" "$T/bundle" >/dev/null 2>&1 || fail umoci
 count=0
 while IFS=$'\t' read -r dest src; do
   case $dest in '#'*) continue ;; esac
@@ -30,8 +30,8 @@ grep -q "libyaml-cpp.so.0.7	" "$work/libs.txt" || fail "libyaml-cpp missing from
 [ "$count" -ge 6 ] || fail "only $count library files compared"
 
 note "real clients: skopeo, buildah"
-skopeo inspect "oci:$layout:yaml-greeter:1.0" >/dev/null || fail "skopeo inspect"
-ctr=$(buildah from "oci:$layout:yaml-greeter:1.0")
+skopeo inspect "oci:$layout:1.0" >/dev/null || fail "skopeo inspect"
+ctr=$(buildah from "oci:$layout:1.0")
 trap 'buildah rm "$ctr" >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 assert_eq "hello, buildah!" "$(buildah run --isolation chroot "$ctr" /usr/local/bin/yaml-greeter --name buildah)"
 
