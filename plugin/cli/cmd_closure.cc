@@ -37,9 +37,11 @@ int RunClosure(const Args& args) {
       "staged tree need, resolved in ROOT as ld.so would, as DEST<TAB>SOURCE lines\n"
       "for `ocimake layer --entries`. Libraries the base image has are left out.\n\n"
       "  ocimake closure --stage stage/ --output libs.txt\n"
-      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt",
+      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt\n"
+      "  ocimake closure --stage stage/ --entries packages.txt --output libs.txt",
       "closure"};
   std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
+  std::vector<std::string> entries_files;
   app.add_option("--stage", stage, "the staged install tree")->required();
   auto* root_opt =
       app.add_option("--root", root, "root directory the libraries are resolved in (default /)");
@@ -48,6 +50,9 @@ int RunClosure(const Args& args) {
   app.add_option("--base", base, "base image whose files are not repeated (default scratch)");
   app.add_option("--output", output, "entries file to write (rewritten only on change)")
       ->required();
+  app.add_option("--entries", entries_files,
+                 "entries file of another layer (ocimake packages): its ELF files are "
+                 "resolved too and its paths are not repeated (repeatable)");
   app.add_option("--depfile", depfile, "depfile listing the root's files that were read");
   app.add_option("--platform", platform,
                  "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
@@ -60,6 +65,8 @@ int RunClosure(const Args& args) {
   ClosureRequest request;
   request.stage = stage;
   request.root = root;
+  for (const auto& file : entries_files)
+    for (auto& e : EntriesFromListFile(file)) request.packaged.push_back(std::move(e));
   if (auto opened = OpenBase(base, platform, registry, output))
     request.provided = ListImageFiles(opened->image);
   if (!platform.empty()) request.platform = &PlatformInfoOf(ParsePlatform(platform));
