@@ -29,17 +29,18 @@ std::string WriteLoaderLinks(const std::map<std::string, std::string>& links,
   return lines;
 }
 
+constexpr const char* kClosureHelp =
+    "Lists the shared libraries (and the dynamic loader) that the ELF files of a\n"
+    "staged tree need, resolved in ROOT as ld.so would, as DEST<TAB>SOURCE lines\n"
+    "for `ocimake layer --entries`. Libraries the base image has are left out.\n\n"
+    "  ocimake closure --stage stage/ --output libs.txt\n"
+    "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt\n"
+    "  ocimake closure --stage stage/ --entries packages.txt --output libs.txt";
+
 }  // namespace
 
 int RunClosure(const Args& args) {
-  CLI::App app{
-      "Lists the shared libraries (and the dynamic loader) that the ELF files of a\n"
-      "staged tree need, resolved in ROOT as ld.so would, as DEST<TAB>SOURCE lines\n"
-      "for `ocimake layer --entries`. Libraries the base image has are left out.\n\n"
-      "  ocimake closure --stage stage/ --output libs.txt\n"
-      "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt\n"
-      "  ocimake closure --stage stage/ --entries packages.txt --output libs.txt",
-      "closure"};
+  CLI::App app{kClosureHelp, "closure"};
   std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
   std::vector<std::string> entries_files;
   app.add_option("--stage", stage, "the staged install tree")->required();

@@ -7,17 +7,23 @@
 
 namespace ocimake {
 
+namespace {
+
+constexpr const char* kPackagesHelp =
+    "Lists the files of installed Debian packages, read from ROOT's dpkg database, as\n"
+    "DEST<TAB>SOURCE lines for `ocimake layer --entries` (RUNTIME_PACKAGES): each\n"
+    "package's listed files, links and conffiles at their canonical paths (merged\n"
+    "/usr), without docs and man pages, plus the files its maintainer scripts made\n"
+    "in a directory it lists, at least three levels deep, that its scripts name\n"
+    "(/etc/ssl/certs).\n\n"
+    "  ocimake packages --package ca-certificates --package tzdata --output packages.txt\n"
+    "  ocimake packages --root toolchain-rootfs/ --platform linux/arm64 --package libssl3 "
+    "--output packages.txt";
+
+}  // namespace
+
 int RunPackages(const Args& args) {
-  CLI::App app{
-      "Lists the files of installed Debian packages, read from ROOT's dpkg database, as\n"
-      "DEST<TAB>SOURCE lines for `ocimake layer --entries` (RUNTIME_PACKAGES): each\n"
-      "package's listed files, links and conffiles at their canonical paths (merged\n"
-      "/usr), without docs and man pages, plus the files its maintainer scripts made\n"
-      "in a directory it lists at least three levels deep (/etc/ssl/certs).\n\n"
-      "  ocimake packages --package ca-certificates --package tzdata --output packages.txt\n"
-      "  ocimake packages --root toolchain-rootfs/ --platform linux/arm64 --package libssl3 "
-      "--output packages.txt",
-      "packages"};
+  CLI::App app{kPackagesHelp, "packages"};
   std::string root = "/", root_file, platform, output, depfile;
   std::vector<std::string> packages;
   auto* root_opt =
