@@ -70,11 +70,11 @@ assert_contains "$history" \
   "layer order: libs, packages, app"
 
 # Server and client in one sandbox (it has only loopback); the server says
-# ACCEPT once it listens.
+# ACCEPT once it listens (-www: it does not read its stdin, which is at EOF).
 check_tls() {  # check_tls LAYOUT: the client's output and exit status
   "$OCIMAKE" run "$1" --bind "$T/tls:/tls:ro" --command -- /usr/local/bin/busybox sh -c '
     B=/usr/local/bin/busybox
-    /usr/bin/openssl s_server -accept 127.0.0.1:8443 -cert /tls/server.crt \
+    /usr/bin/openssl s_server -www -accept 127.0.0.1:8443 -cert /tls/server.crt \
       -key /tls/server.key -naccept 1 >/tmp/server.log 2>&1 &
     server=$!
     until $B grep -q ACCEPT /tmp/server.log 2>/dev/null; do
@@ -89,6 +89,7 @@ note "TLS with ca-certificates"
 out=$(check_tls "$T/build/tls-image")
 assert_contains "$out" "Verify return code: 0 (ok)" "verification with ca-certificates"
 assert_contains "$out" "client exit 0" "s_client with ca-certificates"
+assert_contains "$out" "issuer=CN = ocimake test CA $$" "the chain of the test's CA"
 note "TLS without ca-certificates"
 out=$(check_tls "$T/build/bare-image")
 assert_contains "$out" "unable to get local issuer certificate" "verification without the bundle"
