@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -31,13 +32,14 @@ bool Skipped(const std::string& path) {
 
 int Depth(const std::string& path) { return static_cast<int>(PathComponents(path).size()); }
 
-std::vector<std::string> Lines(const std::string& text) {
+// The paths of a .list (one a line, spaces allowed) or of a .conffiles,
+// whose lines may carry flags after the path ("remove-on-upgrade").
+std::vector<std::string> Lines(const std::string& text, bool conffiles = false) {
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    // A .conffiles line may carry flags after the path ("remove-on-upgrade").
-    line = Trim(line);
-    if (!line.empty()) out.push_back(line.substr(0, line.find(' ')));
+    if (conffiles) line = Trim(line).substr(0, Trim(line).find(' '));
+    if (!line.empty()) out.push_back(line);
   }
   return out;
 }
@@ -101,7 +103,7 @@ class PackageReader {
     std::string stem = list.substr(0, list.size() - 5);
     std::vector<std::string> paths = Lines(ReadFile(list));
     if (PathExists(stem + ".conffiles")) {
-      for (auto& p : Lines(ReadFile(stem + ".conffiles"))) paths.push_back(p);
+      for (auto& p : Lines(ReadFile(stem + ".conffiles"), true)) paths.push_back(p);
       result_.inputs.push_back(stem + ".conffiles");
     }
     std::string scripts = Scripts(stem);

@@ -93,6 +93,14 @@ TEST_F(PackageFilesTest, GeneratedFilesOnlyOfTheScriptsDirectory) {
                                                           "etc/ssl/openssl.cnf"}));
 }
 
+TEST_F(PackageFilesTest, ConffilesAndPathsWithSpaces) {
+  WriteTestFile(root_ / "etc/app.conf", "conf");
+  WriteTestFile(root_ / "usr/share/app/a file", "data");
+  Package("app", "/usr/share/app/a file\n");
+  WriteTestFile(root_ / "var/lib/dpkg/info/app.conffiles", "/etc/app.conf remove-on-upgrade\n");
+  EXPECT_EQ(Paths({"app"}), (std::vector<std::string>{"etc/app.conf", "usr/share/app/a file"}));
+}
+
 TEST_F(PackageFilesTest, ANotInstalledPackageIsAnErrorNamingIt) {
   Package("tzdata", "/usr\n");
   EXPECT_EQ(ErrorOf([&] { Paths({"tzdata", "no-such-package"}); }),
