@@ -1,5 +1,6 @@
 # The fmt-greeter image holds the app, libfmt, libstdc++, libc, libm,
-# libgcc_s and the dynamic loader (with their SONAME links), and nothing else.
+# libgcc_s and the dynamic loader (with their SONAME links), the runtime
+# user's /etc/passwd and /etc/group (non-root by default), and nothing else.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need umoci umoci
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build"
@@ -9,7 +10,7 @@ cd "$T/bundle/rootfs"
 files=$(find . ! -type d | sed 's|^\./||' | sort)
 # Reduce library file names to their stem: the versions are the host's.
 stems=$(printf '%s\n' $files | sed -E 's|.*/||; s/\.so(\.[0-9]+)*$/.so/' | sort -u | tr '\n' ' ')
-assert_eq "greeter ld-linux-x86-64.so lib lib64 libc.so libfmt.so libgcc_s.so libm.so libstdc++.so " \
+assert_eq "greeter group ld-linux-x86-64.so lib lib64 libc.so libfmt.so libgcc_s.so libm.so libstdc++.so passwd " \
   "$stems" "files in the image"
 # Each library is there under its SONAME, and the loader under PT_INTERP.
 for soname in libfmt.so.9 libstdc++.so.6 libc.so.6 libm.so.6 libgcc_s.so.1; do
