@@ -40,6 +40,7 @@ Commands
       [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
       [COMPONENTS <component>...] [PREFIX <dir>] [DEPENDS <target>...]
       [KEEP_DEVELOPMENT_FILES <bool>] [EXCLUDE <glob>...]
+      [RUNTIME_PACKAGES <debian-package>...]
       [COMPRESSION <gzip|zstd|none>] [ABI_CHECK <bool>]
       [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
@@ -194,6 +195,22 @@ Commands
     also matches ``/``); one without matches any file or directory name
     (``*.debug``). A matched directory goes whole. Applied with
     ``KEEP_DEVELOPMENT_FILES ON`` too.
+
+  ``RUNTIME_PACKAGES``
+    Debian packages whose files the image needs at run time (data, not
+    libraries the closure finds): ``ca-certificates`` for TLS clients to
+    verify certificates, ``tzdata`` for ``TZ=Europe/Paris``. Their files
+    are taken from the dpkg database of the root the program is built in
+    (the toolchain rootfs, or the host's for a host build), in a layer of
+    their own above the libraries': each package's listed files, links and
+    conffiles at their canonical paths (``/lib/x`` of a merged-``/usr``
+    root is ``/usr/lib/x``, with the ``/lib`` link), without
+    ``/usr/share/doc``, ``man``, ``info`` and ``lintian``; plus the files its
+    maintainer scripts made: the entries no package owns directly in a
+    directory the package lists, at least three levels deep, that its
+    scripts name (``/etc/ssl/certs/ca-certificates.crt``). The shared
+    libraries of the packages' ELF files join the libraries layer. A
+    package not installed in the root fails the build naming it.
 
   ``COMPRESSION``
     ``gzip`` (default), ``zstd`` or ``none`` for the layers written.

@@ -3,6 +3,7 @@
 #   stage    cmake --install of the calling directory into a staging tree
 #   closure  the shared libraries the staged ELF files need
 #   libs     layer of the closure          (restat: skipped when unchanged)
+#   packages layer of RUNTIME_PACKAGES' files (when given)
 #   app      layer of the staging tree     (restat: skipped when unchanged)
 #   image    config + manifest + index.json in the image's OCI layout
 #   archive  <name>.tar for docker load / podman load (own target)
@@ -50,6 +51,12 @@ function(_ocimake_add_image name)
     if(NOT dir MATCHES "^/." OR dir MATCHES "(^|/)\\.\\.(/|$)")
       message(FATAL_ERROR "add_container_image(${name}): WRITABLE ${dir}: expected an "
         "absolute directory inside the image")
+    endif()
+  endforeach()
+  foreach(package IN LISTS arg_RUNTIME_PACKAGES)
+    if(NOT package MATCHES "^[a-z0-9][a-z0-9+.-]+$")
+      message(FATAL_ERROR "add_container_image(${name}): RUNTIME_PACKAGES ${package}: "
+        "expected a Debian package name")
     endif()
   endforeach()
   _ocimake_warn_command_keywords("${name}" ENTRYPOINT ${arg_ENTRYPOINT})
@@ -103,7 +110,7 @@ function(_ocimake_add_image name)
     _ocimake_write_settings("${name}" "${platform_work}/settings.json" ${settings})
     _ocimake_add_layer_edges("${name}" "${platform_work}" "${image_layout}" "${base}"
       "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${arg_WRITABLE}" "${platform}"
-      ${platform_count} "${arg_ABI_CHECK}")
+      ${platform_count} "${arg_ABI_CHECK}" "${arg_RUNTIME_PACKAGES}")
     _ocimake_add_platform_stage_edge("${name}" "${platform_work}" "${platform}")
   endforeach()
   if(platform_count GREATER 1)
@@ -251,10 +258,11 @@ endfunction()
 
 # _ocimake_add_layer_edges(<name> <work> <layout> <base> <base-depends>
 #     <toolchain-root-file> <compression> <writable> <platform> <platform-count>
-#     <abi-check>)
+#     <abi-check> <runtime-packages>)
 # The closure, the layers and the image assembly, each one Ninja edge. The
-# layers, bottom up: the closure's libraries, the install tree, the runtime
-# user's files (on top, so its ownership of WRITABLE directories wins).
+# layers, bottom up: the closure's libraries, the RUNTIME_PACKAGES' files
+# (when given), the install tree, the runtime user's files (on top, so its
+# ownership of WRITABLE directories wins).
 # The closure is resolved where the program was built: the toolchain's
 # rootfs (whose path <toolchain-root-file> holds), or the host. With a
 # <platform> ("": the host's), every staged ELF file must be that platform's
@@ -263,7 +271,7 @@ endfunction()
 # false the closure does not check the symbol versions the image's files
 # need from the base's libraries.
 function(_ocimake_add_layer_edges name work layout base base_depends root_file compression
-    writable platform platform_count abi_check)
+    writable platform platform_count abi_check packages)
   _ocimake_cache_args(cache_args)
   set(store "${work}/store")
   set(tool ocimake::ocimake)
@@ -289,10 +297,24 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     set(image_outputs "${work}/image.digest")
     set(tagging --untagged)
   endif()
+  set(packages_entries "")
+  set(packages_layer "")
+  set(packages_txt "")
+  set(packages_json "")
+  if(packages)
+    _ocimake_add_packages_layer_edges("${name}" "${work}" "${root}" "${root_file}"
+      "${platform}" "${compression}" "${packages}")
+    set(packages_entries --entries "${work}/packages.txt")
+    set(packages_layer --layer "${work}/packages.layer.json")
+    set(packages_txt "${work}/packages.txt")
+    set(packages_json "${work}/packages.layer.json")
+  endif()
   add_custom_command(OUTPUT "${work}/libs.txt"
     COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
-      ${platform_args} ${abi_args} --output "${work}/libs.txt" --depfile "${work}/libs.d"
+      ${platform_args} ${abi_args} ${packages_entries} --output "${work}/libs.txt"
+      --depfile "${work}/libs.d"
     DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_file}
+      ${packages_txt}
     DEPFILE "${work}/libs.d"
     COMMENT "Resolving the shared libraries of image ${name}${for}"
     VERBATIM)
@@ -315,14 +337,50 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     "${compression}" "${writable}" "${platform}")
   add_custom_command(OUTPUT ${image_outputs}
     COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
-      --layer "${work}/libs.layer.json" --layer "${work}/app.layer.json"
+      --layer "${work}/libs.layer.json" ${packages_layer} --layer "${work}/app.layer.json"
       --layer "${work}/user.layer.json"
       --settings "${settings}" ${epoch} ${tagging} ${cache_args} ${platform_args}
       --check-stage "${work}/stage" --check-libs "${work}/libs.txt"
       --digest-file "${work}/image.digest"
     DEPENDS ${tool} "${work}/libs.layer.json" "${work}/app.layer.json"
       "${work}/user.layer.json" "${settings}" ${base_depends}
+      ${packages_json}
     COMMENT "Assembling image ${name}${for}"
+    VERBATIM)
+endfunction()
+
+# _ocimake_add_packages_layer_edges(<name> <work> <root-args> <toolchain-root-file>
+#                                   <platform> <compression> <packages>)
+# RUNTIME_PACKAGES: the packages' files read from the dpkg database of the
+# root (<root-args>: --root / or --root-file FILE) into packages.txt, and its
+# layer. The platform's Debian architecture picks a Multi-Arch: same list.
+function(_ocimake_add_packages_layer_edges name work root root_file platform compression
+    packages)
+  set(args "")
+  foreach(package IN LISTS packages)
+    list(APPEND args --package "${package}")
+  endforeach()
+  set(for "")
+  if(platform)
+    list(APPEND args --platform "${platform}")
+    set(for " for ${platform}")
+  endif()
+  string(REPLACE ";" " " names "${packages}")
+  add_custom_command(OUTPUT "${work}/packages.txt"
+    COMMAND ocimake::ocimake packages ${root} ${args} --output "${work}/packages.txt"
+      --depfile "${work}/packages.d"
+    DEPENDS ocimake::ocimake ${root_file}
+    DEPFILE "${work}/packages.d"
+    COMMENT "Listing the runtime packages of image ${name}${for}"
+    VERBATIM)
+  add_custom_command(OUTPUT "${work}/packages.layer.json"
+    COMMAND ocimake::ocimake layer --entries "${work}/packages.txt" --layout "${work}/store"
+      --output "${work}/packages.layer.json" --depfile "${work}/packages.layer.d"
+      --created-by "ocimake: runtime packages ${names}"
+      --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}" --compression "${compression}"
+    DEPENDS ocimake::ocimake "${work}/packages.txt"
+    DEPFILE "${work}/packages.layer.d"
+    COMMENT "Packing the runtime-packages layer of image ${name}${for}"
     VERBATIM)
 endfunction()
 

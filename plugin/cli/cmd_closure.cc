@@ -48,6 +48,7 @@ void CheckAbi(const ClosureResult& result, const std::optional<OpenedSource>& ba
 
 struct ClosureFlags {
   std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
+  std::vector<std::string> entries_files;
   bool no_abi_check = false;
   RegistryFlags registry;
 };
@@ -61,6 +62,9 @@ void AddClosureFlags(CLI::App& app, ClosureFlags* f) {
   app.add_option("--base", f->base, "base image whose files are not repeated (default scratch)");
   app.add_option("--output", f->output, "entries file to write (rewritten only on change)")
       ->required();
+  app.add_option("--entries", f->entries_files,
+                 "entries file of another layer (ocimake packages): its ELF files are "
+                 "resolved too and its paths are not repeated (repeatable)");
   app.add_option("--depfile", f->depfile, "depfile listing the root's files that were read");
   app.add_option("--platform", f->platform,
                  "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
@@ -81,7 +85,8 @@ int RunClosure(const Args& args) {
       "need from them must be defined by the base's library (the ABI check).\n\n"
       "  ocimake closure --stage stage/ --output libs.txt\n"
       "  ocimake closure --stage stage/ --root toolchain-rootfs/ --base base-layout/ --output libs.txt\n"
-      "  ocimake closure --stage stage/ --base old-base.tar --no-abi-check --output libs.txt",
+      "  ocimake closure --stage stage/ --base old-base.tar --no-abi-check --output libs.txt\n"
+      "  ocimake closure --stage stage/ --entries packages.txt --output libs.txt",
       "closure"};
   ClosureFlags f;
   AddClosureFlags(app, &f);
@@ -92,6 +97,8 @@ int RunClosure(const Args& args) {
   ClosureRequest request;
   request.stage = f.stage;
   request.root = f.root;
+  for (const auto& file : f.entries_files)
+    for (auto& e : EntriesFromListFile(file)) request.packaged.push_back(std::move(e));
   if (base_image) request.provided = ListImageFiles(base_image->image);
   if (!f.platform.empty()) request.platform = &PlatformInfoOf(ParsePlatform(f.platform));
   ClosureResult result = ComputeClosure(request);

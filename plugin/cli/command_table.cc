@@ -7,6 +7,8 @@ const std::vector<Command>& AllCommands() {
       {"toolchain", "make a toolchain root filesystem in the cache", RunToolchain},
       {"stage", "install a CMake build tree's artifacts into a staging tree", RunStage},
       {"closure", "list the shared libraries the staged ELF files need", RunClosure},
+      {"packages", "list the files of installed Debian packages (RUNTIME_PACKAGES)",
+       RunPackages},
       {"user", "write the runtime user's files: accounts, home, /tmp, WRITABLE dirs", RunUser},
       {"layer", "write a deterministic layer blob from a tree or an entries file", RunLayer},
       {"image", "assemble base + layers + config into an OCI layout", RunImage},

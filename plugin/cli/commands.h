@@ -20,6 +20,7 @@ struct Command {
 int RunLayer(const Args& args);
 int RunClosure(const Args& args);
 int RunUser(const Args& args);
+int RunPackages(const Args& args);
 int RunImage(const Args& args);
 int RunIndex(const Args& args);
 int RunExport(const Args& args);

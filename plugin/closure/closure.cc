@@ -86,12 +86,15 @@ std::string ExpandOrigin(std::string dir, const std::string& origin) {
 
 class ClosureWalker {
  public:
-  explicit ClosureWalker(const ClosureRequest& r) : req_(r) {
+  explicit ClosureWalker(const ClosureRequest& r) : req_(r), provided_(r.provided) {
     conf_dirs_ = ReadLdSoConf(req_.root, &result_.inputs);
+    for (const auto& e : req_.packaged) packaged_.insert("/" + e.path);
+    provided_.insert(packaged_.begin(), packaged_.end());
   }
 
   ClosureResult Run() {
     for (auto& path : StagedElfFiles()) Enqueue(path, /*from_stage=*/true);
+    for (const auto& e : PackagedElfFiles()) EnqueueHost("/" + e.path, e.source);
     while (!queue_.empty()) {
       Object o = std::move(queue_.front());
       queue_.pop_front();
@@ -128,6 +131,18 @@ class ClosureWalker {
     return out;
   }
 
+  std::vector<LayerEntry> PackagedElfFiles() const {
+    std::vector<LayerEntry> out;
+    for (const auto& e : req_.packaged) {
+      struct stat st;
+      if (lstat(e.source.c_str(), &st) == 0 && S_ISREG(st.st_mode) && IsElfFile(e.source))
+        out.push_back(e);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const LayerEntry& a, const LayerEntry& b) { return a.path < b.path; });
+    return out;
+  }
+
   // An installed ELF file of another machine (a host tool installed by
   // mistake) would not run in the image.
   void CheckMachine(const std::string& image_path, const ElfInfo& info) const {
@@ -145,6 +160,12 @@ class ClosureWalker {
     std::string host = HostPath(from_stage ? req_.stage : req_.root, image_path);
     if (!from_stage) result_.inputs.push_back(host);
     queue_.push_back({image_path, host, from_stage, ReadElfInfo(host)});
+  }
+
+  void EnqueueHost(const std::string& image_path, const std::string& host) {
+    if (!seen_.insert(image_path).second) return;
+    result_.inputs.push_back(host);
+    queue_.push_back({image_path, ReadElfInfo(host)});
   }
 
   void Visit(const Object& o) {
@@ -174,12 +195,12 @@ class ClosureWalker {
 
   void AddInterpreter(const Object& o) {
     const std::string& interp = o.info.interpreter;
-    if (req_.provided.count(interp)) return;
+    if (provided_.count(interp)) return;
     if (Stage(interp)) return;
     RootResolution r;
     if (!ResolveInRoot(req_.root, interp, &r))
       Fail("interpreter {} not found in {}", interp, req_.root);
-    if (req_.provided.count(r.path)) return;
+    if (provided_.count(r.path)) return;
     Emit(r);
     Enqueue(r.path, false);
   }
@@ -200,7 +221,7 @@ class ClosureWalker {
                           ? defaults[1]
                           : "/usr/lib";
     std::string link = dir + "/" + name;
-    if (link != found && !req_.provided.count(link)) result_.loader_links[link] = found;
+    if (link != found && !provided_.count(link)) result_.loader_links[link] = found;
   }
 
   // The directory-joined path the library was found at ("" when the base
@@ -216,14 +237,17 @@ class ClosureWalker {
       for (const auto& d : dirs) candidates.push_back(d + "/" + name);
     for (const auto& c : candidates) {
       if (c.empty() || c[0] != '/') continue;
-      // The stage's file first: the image's layer hides the base's.
+      // The stage's file first, then the runtime packages': the image's
+      // layers hide the base's.
       RootResolution r;
       if (ResolveInRoot(req_.stage, c, &r) && Compatible(req_.stage, r.path, o.info)) {
         Enqueue(r.path, true);
         return Done(key, ""), c;
       }
+      if (packaged_.count(c)) return Done(key), "";
       if (req_.provided.count(c)) return *base_path = Done(key, c), "";
       if (ResolveInRoot(req_.root, c, &r) && Compatible(req_.root, r.path, o.info)) {
+        if (packaged_.count(r.path)) return Done(key), "";
         if (req_.provided.count(r.path)) return *base_path = Done(key, r.path), "";
         Emit(r);
         Enqueue(r.path, false);
@@ -248,13 +272,15 @@ class ClosureWalker {
 
   void Emit(const RootResolution& r) {
     for (const auto& link : r.symlinks) {
-      if (req_.provided.count(link.path)) continue;
+      if (provided_.count(link.path)) continue;
       result_.entries.push_back({link.path.substr(1), HostPath(req_.root, link.path)});
     }
     result_.entries.push_back({r.path.substr(1), HostPath(req_.root, r.path)});
   }
 
   const ClosureRequest& req_;
+  std::set<std::string> provided_;  // the base's paths and the packaged ones
+  std::set<std::string> packaged_;  // the runtime packages' paths
   std::vector<std::string> conf_dirs_;
   std::deque<Object> queue_;
   std::set<std::string> seen_;

@@ -5,7 +5,8 @@
 // directories, with $ORIGIN expanded. The staged tree sits on top of the
 // root, so a library the tree itself ships is found there first. Every
 // symlink passed on the way (the SONAME link, /lib -> usr/lib) is kept, so the
-// image resolves the same paths without an ld.so.cache.
+// image resolves the same paths without an ld.so.cache. The ELF files of
+// packaged entries (another layer's) are walked the same way.
 #ifndef OCIMAKE_CLOSURE_CLOSURE_H_
 #define OCIMAKE_CLOSURE_CLOSURE_H_
 
@@ -23,6 +24,9 @@ struct ClosureRequest {
   std::string stage;               // the staged install tree
   std::string root = "/";          // where libraries are looked up
   std::set<std::string> provided;  // "/usr/lib/..." paths the base image already has
+  // Files another layer of the image ships (RUNTIME_PACKAGES): their ELF
+  // files are resolved too, and their paths count as provided.
+  std::vector<LayerEntry> packaged;
   // When set, every staged ELF file must be this platform's (else: fail).
   const PlatformInfo* platform = nullptr;
 };

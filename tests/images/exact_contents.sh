@@ -1,6 +1,6 @@
 # The fmt-greeter image holds the app, libfmt, libstdc++, libc, libm,
 # libgcc_s and the dynamic loader (with their SONAME links), the runtime
-# user's /etc/passwd and /etc/group, and nothing else.
+# user's /etc/passwd and /etc/group (non-root by default), and nothing else.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need umoci umoci
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build"

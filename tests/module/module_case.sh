@@ -17,6 +17,7 @@ add_container_image(app)' ;;
 add_container_test(t IMAGE app BIND data:/in:wr)' ;;
   relative_bind) call='add_container_image(app ENTRYPOINT /x)
 add_container_test(t IMAGE app BIND data:in)' ;;
+  bad_runtime_package) call='add_container_image(app ENTRYPOINT /x RUNTIME_PACKAGES Ca_Certs)' ;;
   makefiles) generator="Unix Makefiles" ;;
   good) ;;
   *) fail "unknown case $case" ;;
