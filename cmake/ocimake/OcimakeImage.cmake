@@ -47,6 +47,12 @@ function(_ocimake_add_image name)
     message(FATAL_ERROR "add_container_image(${name}): PREFIX ${arg_PREFIX}: expected an "
       "absolute path inside the image")
   endif()
+  foreach(component IN LISTS arg_LAYERS)
+    if(NOT component MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+      message(FATAL_ERROR "add_container_image(${name}): LAYERS ${component}: expected an "
+        "install component name (letters, digits and _.+-)")
+    endif()
+  endforeach()
   foreach(dir IN LISTS arg_WRITABLE)
     if(NOT dir MATCHES "^/." OR dir MATCHES "(^|/)\\.\\.(/|$)")
       message(FATAL_ERROR "add_container_image(${name}): WRITABLE ${dir}: expected an "
@@ -109,8 +115,8 @@ function(_ocimake_add_image name)
     endif()
     _ocimake_write_settings("${name}" "${platform_work}/settings.json" ${settings})
     _ocimake_add_layer_edges("${name}" "${platform_work}" "${image_layout}" "${base}"
-      "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${arg_WRITABLE}" "${platform}"
-      ${platform_count} "${arg_ABI_CHECK}" "${arg_RUNTIME_PACKAGES}")
+      "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${arg_WRITABLE}" "${arg_LAYERS}"
+      "${platform}" ${platform_count} "${arg_ABI_CHECK}" "${arg_RUNTIME_PACKAGES}")
     _ocimake_add_platform_stage_edge("${name}" "${platform_work}" "${platform}")
   endforeach()
   if(platform_count GREATER 1)
@@ -136,6 +142,12 @@ macro(_ocimake_add_platform_stage_edge name work platform)
   foreach(glob IN LISTS arg_EXCLUDE)
     list(APPEND stage_args --exclude "${glob}")
   endforeach()
+  foreach(component IN LISTS arg_LAYERS)
+    list(APPEND stage_args --layer-component "${component}")
+  endforeach()
+  if(arg_LAYERS)
+    list(APPEND stage_args --layers-dir "${work}/layers")
+  endif()
   if(DEFINED arg_SOURCE_ROOT)
     list(APPEND stage_args --source-root "${source_root}")
   endif()
@@ -257,12 +269,13 @@ function(_ocimake_check_image_arguments name toolchain test_stage secrets cache_
 endfunction()
 
 # _ocimake_add_layer_edges(<name> <work> <layout> <base> <base-depends>
-#     <toolchain-root-file> <compression> <writable> <platform> <platform-count>
-#     <abi-check> <runtime-packages>)
+#     <toolchain-root-file> <compression> <writable> <layers> <platform>
+#     <platform-count> <abi-check> <runtime-packages>)
 # The closure, the layers and the image assembly, each one Ninja edge. The
 # layers, bottom up: the closure's libraries, the RUNTIME_PACKAGES' files
-# (when given), the install tree, the runtime user's files (on top, so its
-# ownership of WRITABLE directories wins).
+# (when given), each of the <layers> install components, the rest of the
+# install tree, the runtime user's files (on top, so its ownership of
+# WRITABLE directories wins).
 # The closure is resolved where the program was built: the toolchain's
 # rootfs (whose path <toolchain-root-file> holds), or the host. With a
 # <platform> ("": the host's), every staged ELF file must be that platform's
@@ -271,7 +284,7 @@ endfunction()
 # false the closure does not check the symbol versions the image's files
 # need from the base's libraries.
 function(_ocimake_add_layer_edges name work layout base base_depends root_file compression
-    writable platform platform_count abi_check packages)
+    writable layers platform platform_count abi_check packages)
   _ocimake_cache_args(cache_args)
   set(store "${work}/store")
   set(tool ocimake::ocimake)
@@ -298,23 +311,22 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     set(tagging --untagged)
   endif()
   set(packages_entries "")
-  set(packages_layer "")
   set(packages_txt "")
   set(packages_json "")
   if(packages)
     _ocimake_add_packages_layer_edges("${name}" "${work}" "${root}" "${root_file}"
       "${platform}" "${compression}" "${packages}")
     set(packages_entries --entries "${work}/packages.txt")
-    set(packages_layer --layer "${work}/packages.layer.json")
     set(packages_txt "${work}/packages.txt")
     set(packages_json "${work}/packages.layer.json")
   endif()
+  _ocimake_add_install_layer_edges("${name}" "${work}" "${compression}" "${for}" "${layers}"
+    install_layers stamps)
   add_custom_command(OUTPUT "${work}/libs.txt"
     COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
       ${platform_args} ${abi_args} ${packages_entries} --output "${work}/libs.txt"
       --depfile "${work}/libs.d"
-    DEPENDS ${tool} "${work}/stage.stamp" ${base_depends} ${root_file}
-      ${packages_txt}
+    DEPENDS ${tool} ${stamps} ${base_depends} ${root_file} ${packages_txt}
     DEPFILE "${work}/libs.d"
     COMMENT "Resolving the shared libraries of image ${name}${for}"
     VERBATIM)
@@ -326,25 +338,21 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     DEPFILE "${work}/libs.layer.d"
     COMMENT "Packing the runtime-libraries layer of image ${name}${for}"
     VERBATIM)
-  add_custom_command(OUTPUT "${work}/app.layer.json"
-    COMMAND ${tool} layer --tree "${work}/stage" --layout "${store}"
-      --output "${work}/app.layer.json" --comment-file "${work}/stage.excluded"
-      --created-by "ocimake: install tree of ${name}" ${epoch} --compression "${compression}"
-    DEPENDS ${tool} "${work}/stage.stamp"
-    COMMENT "Packing the application layer of image ${name}${for}"
-    VERBATIM)
   _ocimake_add_user_layer_edges("${name}" "${work}" "${base}" "${base_depends}"
     "${compression}" "${writable}" "${platform}")
+  set(layers_json "${work}/libs.layer.json" ${packages_json} ${install_layers}
+    "${work}/user.layer.json")
+  set(layer_args "")
+  foreach(layer IN LISTS layers_json)
+    list(APPEND layer_args --layer "${layer}")
+  endforeach()
   add_custom_command(OUTPUT ${image_outputs}
     COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
-      --layer "${work}/libs.layer.json" ${packages_layer} --layer "${work}/app.layer.json"
-      --layer "${work}/user.layer.json"
+      ${layer_args}
       --settings "${settings}" ${epoch} ${tagging} ${cache_args} ${platform_args}
       --check-stage "${work}/stage" --check-libs "${work}/libs.txt"
       --digest-file "${work}/image.digest"
-    DEPENDS ${tool} "${work}/libs.layer.json" "${work}/app.layer.json"
-      "${work}/user.layer.json" "${settings}" ${base_depends}
-      ${packages_json}
+    DEPENDS ${tool} ${layers_json} "${settings}" ${base_depends}
     COMMENT "Assembling image ${name}${for}"
     VERBATIM)
 endfunction()
@@ -382,6 +390,47 @@ function(_ocimake_add_packages_layer_edges name work root root_file platform com
     DEPFILE "${work}/packages.layer.d"
     COMMENT "Packing the runtime-packages layer of image ${name}${for}"
     VERBATIM)
+endfunction()
+
+# _ocimake_add_install_layer_edges(<name> <work> <compression> <for> <layers>
+#                                  <out-layers> <out-stamps>)
+# The layers of the install tree: one per LAYERS component (in that order),
+# each packed from the entries file the stage wrote for it and re-packed
+# only when its own stamp changes, then the application layer, the rest.
+# <out-layers> gets their descriptors, bottom up; <out-stamps> the stamps
+# the closure depends on (every staged file's).
+function(_ocimake_add_install_layer_edges name work compression for layers out_layers
+    out_stamps)
+  set(common --layout "${work}/store" --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}"
+    --compression "${compression}")
+  set(descriptors "")
+  set(stamps "${work}/stage.stamp")
+  foreach(component IN LISTS layers)
+    set(base "${work}/layers/component-${component}")
+    add_custom_command(OUTPUT "${work}/${component}.component.json"
+      COMMAND ocimake::ocimake layer --entries "${base}.txt" ${common}
+        --output "${work}/${component}.component.json"
+        --created-by "ocimake: install component ${component} of ${name}"
+      DEPENDS ocimake::ocimake "${base}.txt" "${base}.stamp"
+      COMMENT "Packing the layer of install component ${component} of image ${name}${for}"
+      VERBATIM)
+    list(APPEND descriptors "${work}/${component}.component.json")
+    list(APPEND stamps "${base}.stamp")
+  endforeach()
+  set(app --tree "${work}/stage")
+  if(layers)
+    set(app --entries "${work}/layers/app.txt")
+  endif()
+  add_custom_command(OUTPUT "${work}/app.layer.json"
+    COMMAND ocimake::ocimake layer ${app} ${common}
+      --output "${work}/app.layer.json" --comment-file "${work}/stage.excluded"
+      --created-by "ocimake: install tree of ${name}"
+    DEPENDS ocimake::ocimake "${work}/stage.stamp"
+    COMMENT "Packing the application layer of image ${name}${for}"
+    VERBATIM)
+  list(APPEND descriptors "${work}/app.layer.json")
+  set("${out_layers}" "${descriptors}" PARENT_SCOPE)
+  set("${out_stamps}" "${stamps}" PARENT_SCOPE)
 endfunction()
 
 # _ocimake_add_user_layer_edges(<name> <work> <base> <base-depends> <compression>

@@ -14,7 +14,8 @@ include_guard(GLOBAL)
 # file, so later builds re-stage exactly when one of them changed.
 function(_ocimake_add_stage_edge name work depends stage_args)
   _ocimake_installed_targets_of("${CMAKE_CURRENT_SOURCE_DIR}" targets)
-  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded"
+  _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
+  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
     COMMAND ocimake::ocimake stage ${stage_args} --build-dir "${CMAKE_CURRENT_BINARY_DIR}"
       --depfile "${work}/stage.d" --cmake "${CMAKE_COMMAND}"
     DEPENDS ocimake::ocimake ${targets} ${depends}
@@ -77,7 +78,8 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
   cmake_language(EVAL CODE "
     cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]]
       CALL _ocimake_write_stage_defines [[${work}/stage.defines]] ${cache_list})")
-  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded"
+  _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
+  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
     COMMAND ocimake::ocimake stage ${stage_args}
     DEPENDS ocimake::ocimake ocimake::sandbox "${toolchain_file}" "${work}/stage.defines"
       ${secret_files}
@@ -142,4 +144,26 @@ function(_ocimake_crosses_into_stage entry out_crosses out_type)
     set("${out_crosses}" FALSE PARENT_SCOPE)
   endif()
   set("${out_type}" "${type}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_stage_layer_outputs(<work> <out-var> <stage-arg>...)
+# What the stage edge writes for LAYERS, from its --layer-component
+# arguments: each component's entries file and stamp, and the rest's
+# entries file (app.txt), in <work>/layers.
+function(_ocimake_stage_layer_outputs work out)
+  set(outputs "")
+  set(next FALSE)
+  foreach(arg IN LISTS ARGN)
+    if(next)
+      list(APPEND outputs "${work}/layers/component-${arg}.txt"
+        "${work}/layers/component-${arg}.stamp")
+      set(next FALSE)
+    elseif(arg STREQUAL "--layer-component")
+      set(next TRUE)
+    endif()
+  endforeach()
+  if(outputs)
+    list(APPEND outputs "${work}/layers/app.txt")
+  endif()
+  set("${out}" "${outputs}" PARENT_SCOPE)
 endfunction()

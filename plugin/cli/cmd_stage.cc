@@ -13,6 +13,7 @@
 #include "layer/layer_entries.h"
 #include "rootfs/image_run.h"
 #include "stage/build_stage.h"
+#include "stage/component_layers.h"
 #include "stage/install_script.h"
 #include "stage/stage_filter.h"
 
@@ -24,11 +25,11 @@ namespace {
 // link target, path; then one per file left out. Rewritten only when it
 // changes, so Ninja skips the layer and closure edges when a re-install
 // produced the same files.
-std::string StageStamp(const std::string& stage, const FilterResult& left_out) {
+std::string StageStamp(const std::vector<LayerEntry>& entries, const FilterResult& left_out) {
   std::string out;
   for (const auto& [path, kind] : left_out.development) out += "x " + path + "\n";
   for (const auto& path : left_out.excluded) out += "x " + path + "\n";
-  for (const auto& e : CompleteAndSort(EntriesFromTree(stage))) {
+  for (const auto& e : CompleteAndSort(entries)) {
     struct stat st;
     if (e.source.empty() || lstat(e.source.c_str(), &st) != 0) {
       out += "d - " + e.path + "\n";
@@ -71,8 +72,8 @@ void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
 // What `ocimake stage` was asked to do.
 struct StageCommand {
   std::string build_dir, out, stamp, depfile, prefix = "/usr/local", cmake = "cmake", config;
-  std::vector<std::string> components;
-  std::string rootfs_file, defines_file, excluded_file;
+  std::vector<std::string> components, layer_components;
+  std::string rootfs_file, defines_file, excluded_file, layers_dir;
   BuildStage stage;  // the toolchain build's settings
   StageFilter filter;
 };
@@ -89,6 +90,11 @@ void AddHostOptions(CLI::App& app, StageCommand* c) {
   app.add_flag("--keep-development-files", c->filter.keep_development_files,
                "keep headers, static libraries, CMake and pkg-config files, man and doc pages");
   app.add_option("--exclude", c->filter.exclude, "leave out what matches this glob (repeatable)");
+  app.add_option("--layer-component", c->layer_components,
+                 "LAYERS: this component's files go to an entries file of their own (repeatable)");
+  app.add_option("--layers-dir", c->layers_dir,
+                 "with --layer-component: write component-<name>.txt and .stamp, and app.txt "
+                 "(the rest), here");
   app.add_option("--excluded", c->excluded_file,
                  "write what was left out here: a summary line, then one path a line");
 }
@@ -128,11 +134,40 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   if (s.sandbox.empty()) s.sandbox = FindSandbox();
   s.prefix = c.prefix;
   s.components = c.components;
+  s.layer_components = c.layer_components;
   if (!c.defines_file.empty()) {
     std::vector<std::string> defines = ReadDefines(c.defines_file);
     s.defines.insert(s.defines.begin(), defines.begin(), defines.end());
   }
   RunBuildStage(s, dir);
+}
+
+// The install (everything, then each LAYERS component apart) into `dir`.
+void InstallInto(StageCommand& c, const std::string& dir) {
+  if (!c.rootfs_file.empty()) return BuildInToolchain(c, dir);
+  InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, dir);
+  for (const auto& component : c.layer_components)
+    InstallOnHost(c.cmake, c.build_dir, c.prefix, {component}, c.config,
+                  JoinPath(JoinPath(dir, kComponentsDir), component));
+}
+
+// Each component's entries file and stamp (each rewritten only on change,
+// so only the layer of a component that changed is re-packed), and the
+// rest's entries file; returns the rest.
+std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const ComponentSplit& split) {
+  MakeDirs(c.layers_dir);
+  auto write = [&](const std::string& name, const std::vector<LayerEntry>& entries) {
+    std::string text = "# " + name + " of the staged tree (ocimake stage)\n";
+    for (const auto& e : entries) text += EntryLine(e);
+    WriteFileIfChanged(JoinPath(c.layers_dir, name + ".txt"), text);
+  };
+  for (const auto& [component, entries] : split.components) {
+    write("component-" + component, entries);
+    WriteFileIfChanged(JoinPath(c.layers_dir, "component-" + component + ".stamp"),
+                       StageStamp(entries, {}));
+  }
+  write("app", split.rest);
+  return split.rest;
 }
 
 }  // namespace
@@ -152,17 +187,22 @@ int RunStage(const Args& args) {
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (c.build_dir.empty() && c.rootfs_file.empty()) Fail("give --build-dir or --rootfs-file");
 
+  if (!c.layer_components.empty() && c.layers_dir.empty())
+    Fail("--layer-component needs --layers-dir");
   std::string out = AbsolutePath(c.out);
   TempDir temp(DirName(out), ".stage-");
-  if (!c.rootfs_file.empty()) BuildInToolchain(c, temp.path());
-  else InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, temp.path());
+  InstallInto(c, temp.path());
+  auto component_paths = TakeComponentPaths(temp.path(), c.layer_components);
   FilterResult left_out = FilterStagedTree(temp.path(), c.filter);
   RemoveTree(out);
   if (rename(temp.path().c_str(), out.c_str()) != 0)
     FailErrno("renaming " + temp.path() + " to " + out);
   temp.Release();
   if (!c.excluded_file.empty()) WriteLeftOut(c.excluded_file, left_out);
-  WriteFileIfChanged(c.stamp, StageStamp(out, left_out));
+  std::vector<LayerEntry> rest = EntriesFromTree(out);
+  if (!c.layer_components.empty())
+    rest = WriteComponentLayers(c, SplitByComponent(rest, c.layer_components, component_paths));
+  WriteFileIfChanged(c.stamp, StageStamp(rest, left_out));
   if (!c.depfile.empty())
     WriteDepfile(c.depfile, c.stamp,
                  c.rootfs_file.empty() ? InstallInputs(c.build_dir) : BuildStageInputs(c.stage));

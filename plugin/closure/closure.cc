@@ -165,7 +165,7 @@ class ClosureWalker {
   void EnqueueHost(const std::string& image_path, const std::string& host) {
     if (!seen_.insert(image_path).second) return;
     result_.inputs.push_back(host);
-    queue_.push_back({image_path, ReadElfInfo(host)});
+    queue_.push_back({image_path, host, false, ReadElfInfo(host)});
   }
 
   void Visit(const Object& o) {
@@ -244,10 +244,10 @@ class ClosureWalker {
         Enqueue(r.path, true);
         return Done(key, ""), c;
       }
-      if (packaged_.count(c)) return Done(key), "";
+      if (packaged_.count(c)) return Done(key, ""), "";
       if (req_.provided.count(c)) return *base_path = Done(key, c), "";
       if (ResolveInRoot(req_.root, c, &r) && Compatible(req_.root, r.path, o.info)) {
-        if (packaged_.count(r.path)) return Done(key), "";
+        if (packaged_.count(r.path)) return Done(key, ""), "";
         if (req_.provided.count(r.path)) return *base_path = Done(key, r.path), "";
         Emit(r);
         Enqueue(r.path, false);

@@ -17,6 +17,7 @@
 #include "base/subprocess.h"
 #include "oci/platform.h"
 #include "rootfs/sandbox_command.h"
+#include "stage/component_layers.h"
 #include "stage/install_script.h"
 
 namespace ocimake {
@@ -265,9 +266,14 @@ std::string BuildScript(const BuildStage& s, bool configure) {
 std::string InstallScript(const BuildStage& s) {
   std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n";
   std::string dir = Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
-  for (const auto& argv : InstallCommands("cmake", dir, s.prefix, s.components))
-    sh += "DESTDIR=/ocimake/stage " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
-          kInstallLog + " >&2; exit 1; }\n";
+  auto install = [&](const std::string& destdir, const std::vector<std::string>& components) {
+    for (const auto& argv : InstallCommands("cmake", dir, s.prefix, components))
+      sh += "DESTDIR=" + destdir + " " + ShellLine(argv) + " >" + kInstallLog +
+            " 2>&1 || { cat " + kInstallLog + " >&2; exit 1; }\n";
+  };
+  install("/ocimake/stage", s.components);
+  for (const auto& c : s.layer_components)
+    install(std::string("/ocimake/stage/") + kComponentsDir + "/" + c, {c});
   return sh + "echo done >/build/" + kStepFile + "\n";
 }
 

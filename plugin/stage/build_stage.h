@@ -43,6 +43,9 @@ struct BuildStage {
   bool test = false;
   std::string prefix = "/usr/local";
   std::vector<std::string> components;
+  // LAYERS: each installed once more into /ocimake/stage/.ocimake-components/
+  // <component> (stage/component_layers.h).
+  std::vector<std::string> layer_components;
   // The platform to build for ("linux/arm64"); empty or the host's: a
   // native build. Another is cross-compiled with a toolchain file ocimake
   // writes (CrossToolchainFile), its tests run under qemu.
