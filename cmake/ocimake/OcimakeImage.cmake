@@ -322,9 +322,15 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
   endif()
   _ocimake_add_install_layer_edges("${name}" "${work}" "${compression}" "${for}" "${layers}"
     install_layers stamps)
-  add_custom_command(OUTPUT "${work}/libs.txt"
+  set(closure_outputs "${work}/libs.txt")
+  set(own_args "")
+  if(layers)
+    list(APPEND closure_outputs "${work}/own-libs.txt")
+    set(own_args --own-output "${work}/own-libs.txt")
+  endif()
+  add_custom_command(OUTPUT ${closure_outputs}
     COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
-      ${platform_args} ${abi_args} ${packages_entries} --output "${work}/libs.txt"
+      ${platform_args} ${abi_args} ${packages_entries} ${own_args} --output "${work}/libs.txt"
       --depfile "${work}/libs.d"
     DEPENDS ${tool} ${stamps} ${base_depends} ${root_file} ${packages_txt}
     DEPFILE "${work}/libs.d"
@@ -394,9 +400,11 @@ endfunction()
 
 # _ocimake_add_install_layer_edges(<name> <work> <compression> <for> <layers>
 #                                  <out-layers> <out-stamps>)
-# The layers of the install tree: one per LAYERS component (in that order),
-# each packed from the entries file the stage wrote for it and re-packed
-# only when its own stamp changes, then the application layer, the rest.
+# The layers of the install tree. With LAYERS: the project's shared
+# libraries (its own and the closure's that no Debian package owns), then
+# one per LAYERS component (in that order), each packed from the entries
+# file the stage wrote for it and re-packed only when its own stamp changes;
+# then the application layer, the rest.
 # <out-layers> gets their descriptors, bottom up; <out-stamps> the stamps
 # the closure depends on (every staged file's).
 function(_ocimake_add_install_layer_edges name work compression for layers out_layers
@@ -405,6 +413,21 @@ function(_ocimake_add_install_layer_edges name work compression for layers out_l
     --compression "${compression}")
   set(descriptors "")
   set(stamps "${work}/stage.stamp")
+  if(layers)
+    # The project's own shared libraries: those it installs, and those of
+    # the closure no Debian package owns (built or vendored into the root).
+    # Both lists change with the files' content (a stamp, a digest line).
+    set(libraries "${work}/layers/libraries")
+    add_custom_command(OUTPUT "${work}/project-libs.layer.json"
+      COMMAND ocimake::ocimake layer --entries "${libraries}.txt" --entries "${work}/own-libs.txt"
+        ${common} --output "${work}/project-libs.layer.json"
+        --created-by "ocimake: the project's shared libraries of ${name}"
+      DEPENDS ocimake::ocimake "${libraries}.txt" "${libraries}.stamp" "${work}/own-libs.txt"
+      COMMENT "Packing the project-libraries layer of image ${name}${for}"
+      VERBATIM)
+    list(APPEND descriptors "${work}/project-libs.layer.json")
+    list(APPEND stamps "${libraries}.stamp")
+  endif()
   foreach(component IN LISTS layers)
     set(base "${work}/layers/component-${component}")
     add_custom_command(OUTPUT "${work}/${component}.component.json"

@@ -148,8 +148,8 @@ endfunction()
 
 # _ocimake_stage_layer_outputs(<work> <out-var> <stage-arg>...)
 # What the stage edge writes for LAYERS, from its --layer-component
-# arguments: each component's entries file and stamp, and the rest's
-# entries file (app.txt), in <work>/layers.
+# arguments: each component's entries file and stamp, the project's shared
+# libraries' and the rest's entries file (app.txt), in <work>/layers.
 function(_ocimake_stage_layer_outputs work out)
   set(outputs "")
   set(next FALSE)
@@ -163,7 +163,8 @@ function(_ocimake_stage_layer_outputs work out)
     endif()
   endforeach()
   if(outputs)
-    list(APPEND outputs "${work}/layers/app.txt")
+    list(APPEND outputs "${work}/layers/app.txt" "${work}/layers/libraries.txt"
+      "${work}/layers/libraries.stamp")
   endif()
   set("${out}" "${outputs}" PARENT_SCOPE)
 endfunction()

@@ -1,8 +1,10 @@
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <optional>
 
 #include "base/cache_dir.h"
+#include "base/digest.h"
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
@@ -10,6 +12,7 @@
 #include "closure/abi_check.h"
 #include "closure/base_files.h"
 #include "closure/closure.h"
+#include "closure/package_files.h"
 #include "oci/platform.h"
 #include "registry/registry_client.h"
 #include "rootfs/rootfs_unpacker.h"
@@ -46,9 +49,19 @@ void CheckAbi(const ClosureResult& result, const std::optional<OpenedSource>& ba
   if (!error.empty()) Fail("{}", error);
 }
 
+// A library of the root that no package owns: a shared object ("*.so*")
+// the project built or vendored into the root. Nothing is, in a root
+// without a dpkg database (`packaged` empty).
+bool IsOwnLibrary(const std::set<std::string>& packaged, const LayerEntry& e) {
+  std::string name = e.path.substr(e.path.rfind('/') + 1);
+  return !packaged.empty() && name.find(".so") != std::string::npos &&
+         !IsPackaged(packaged, "/" + e.path);
+}
+
 struct ClosureFlags {
   std::string stage, root = "/", base = "scratch", output, depfile, root_file, platform;
   std::vector<std::string> entries_files;
+  std::string own_output;
   bool no_abi_check = false;
   RegistryFlags registry;
 };
@@ -69,6 +82,9 @@ void AddClosureFlags(CLI::App& app, ClosureFlags* f) {
   app.add_option("--platform", f->platform,
                  "OS/ARCH[/VARIANT] the staged ELF files must all be built for (and the "
                  "base's manifest to take)");
+  app.add_option("--own-output", f->own_output,
+                 "write the libraries no Debian package of the root owns (the project's "
+                 "own, built or vendored) here instead of --output");
   app.add_flag("--no-abi-check", f->no_abi_check,
                "do not check the symbol versions the files need from the base's libraries");
   AddRegistryFlags(app, &f->registry);
@@ -104,9 +120,24 @@ int RunClosure(const Args& args) {
   ClosureResult result = ComputeClosure(request);
   if (!f.no_abi_check) CheckAbi(result, base_image, f.registry.cache_dir);
   std::string text = "# shared-library closure of " + f.stage + " in " + f.root + "\n";
-  for (const auto& e : result.entries) text += EntryLine(e);
+  std::string own = "# libraries of " + f.root + " no Debian package owns\n";
+  std::set<std::string> packaged = f.own_output.empty() ? std::set<std::string>()
+                                                         : PackagedPaths(f.root);
+  for (const auto& e : result.entries) {
+    if (!IsOwnLibrary(packaged, e)) {
+      text += EntryLine(e);
+      continue;
+    }
+    // The content's digest too, so the file changes (and the layer is
+    // re-packed) when the library does.
+    struct stat st;
+    if (lstat(e.source.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      own += "# " + Digest::OfFile(e.source).str() + "\n";
+    own += EntryLine(e);
+  }
   text += WriteLoaderLinks(result.loader_links, AbsolutePath(f.output) + ".links");
   WriteFileIfChanged(f.output, text);
+  if (!f.own_output.empty()) WriteFileIfChanged(f.own_output, own);
   if (!f.depfile.empty()) WriteDepfile(f.depfile, f.output, result.inputs);
   return 0;
 }

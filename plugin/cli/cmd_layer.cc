@@ -16,7 +16,8 @@ namespace ocimake {
 namespace {
 
 struct LayerCommand {
-  std::string tree, entries_file, layout_dir, output, compression = "gzip", created_by;
+  std::vector<std::string> entries_files;
+  std::string tree, layout_dir, output, compression = "gzip", created_by;
   std::string comment_file, depfile;
   int level = -1;
   int64_t epoch = DefaultEpoch();
@@ -24,7 +25,9 @@ struct LayerCommand {
 
 void AddLayerOptions(CLI::App& app, LayerCommand* c) {
   auto* t = app.add_option("--tree", c->tree, "staged directory: every file below it goes in");
-  app.add_option("--entries", c->entries_file, "file of DEST<TAB>SOURCE lines")->excludes(t);
+  app.add_option("--entries", c->entries_files,
+                 "file of DEST<TAB>SOURCE[<TAB>UID:GID:MODE] lines (repeatable: one layer of all)")
+      ->excludes(t);
   app.add_option("--layout", c->layout_dir, "OCI layout to write the blob into")->required();
   app.add_option("--output", c->output, "descriptor JSON to write")->required();
   app.add_option("--compression", c->compression, "gzip (default), zstd or none");
@@ -79,7 +82,7 @@ int RunLayer(const Args& args) {
   LayerCommand c;
   AddLayerOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
-  if (c.tree.empty() == c.entries_file.empty()) Fail("give one of --tree or --entries");
+  if (c.tree.empty() == c.entries_files.empty()) Fail("give one of --tree or --entries");
 
   LayerOptions options;
   options.compression = ParseCompression(c.compression);
@@ -87,8 +90,10 @@ int RunLayer(const Args& args) {
   options.mtime = c.epoch;
   Progress progress("packing " + c.output);
   options.progress = [&](uint64_t bytes) { progress.Update(bytes); };
-  std::vector<LayerEntry> entries = CompleteAndSort(
-      c.tree.empty() ? EntriesFromListFile(c.entries_file) : EntriesFromTree(c.tree));
+  std::vector<LayerEntry> entries = c.tree.empty() ? std::vector<LayerEntry>() : EntriesFromTree(c.tree);
+  for (const auto& file : c.entries_files)
+    for (auto& e : EntriesFromListFile(file)) entries.push_back(std::move(e));
+  entries = CompleteAndSort(std::move(entries));
   OciLayout layout = OciLayout::Create(c.layout_dir);
   LayerDescriptor d = WithContext("writing layer " + c.output,
                                   [&] { return WriteLayerBlob(entries, options, layout); });

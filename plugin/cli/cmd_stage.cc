@@ -151,9 +151,21 @@ void InstallInto(StageCommand& c, const std::string& dir) {
                   JoinPath(JoinPath(dir, kComponentsDir), component));
 }
 
+// A shared library the project installs ("libfoo.so.1", its SONAME and
+// development links): a file or symlink named lib*.so or lib*.so.*.
+bool IsSharedLibrary(const LayerEntry& e) {
+  std::string name = e.path.substr(e.path.rfind('/') + 1);
+  size_t so = name.find(".so");
+  struct stat st;
+  return StartsWith(name, "lib") && so != std::string::npos &&
+         (so + 3 == name.size() || name[so + 3] == '.') && lstat(e.source.c_str(), &st) == 0 &&
+         !S_ISDIR(st.st_mode);
+}
+
 // Each component's entries file and stamp (each rewritten only on change,
-// so only the layer of a component that changed is re-packed), and the
-// rest's entries file; returns the rest.
+// so only the layer of a component that changed is re-packed), the
+// project's shared libraries' (libraries.txt, .stamp), and the rest's
+// entries file (app.txt); returns the rest.
 std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const ComponentSplit& split) {
   MakeDirs(c.layers_dir);
   auto write = [&](const std::string& name, const std::vector<LayerEntry>& entries) {
@@ -161,13 +173,17 @@ std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const Compon
     for (const auto& e : entries) text += EntryLine(e);
     WriteFileIfChanged(JoinPath(c.layers_dir, name + ".txt"), text);
   };
-  for (const auto& [component, entries] : split.components) {
-    write("component-" + component, entries);
-    WriteFileIfChanged(JoinPath(c.layers_dir, "component-" + component + ".stamp"),
-                       StageStamp(entries, {}));
-  }
-  write("app", split.rest);
-  return split.rest;
+  auto write_layer = [&](const std::string& name, const std::vector<LayerEntry>& entries) {
+    write(name, entries);
+    WriteFileIfChanged(JoinPath(c.layers_dir, name + ".stamp"), StageStamp(entries, {}));
+  };
+  for (const auto& [component, entries] : split.components)
+    write_layer("component-" + component, entries);
+  std::vector<LayerEntry> libraries, rest;
+  for (const auto& e : split.rest) (IsSharedLibrary(e) ? libraries : rest).push_back(e);
+  write_layer("libraries", libraries);
+  write("app", rest);
+  return rest;
 }
 
 }  // namespace

@@ -160,10 +160,7 @@ class PackageReader {
   const std::set<std::string>& Owned() {
     if (owned_read_) return owned_;
     owned_read_ = true;
-    for (const auto& name : DirNames(info_)) {
-      if (!EndsWith(name, ".list")) continue;
-      for (auto& p : Lines(ReadFile(info_ + "/" + name))) owned_.insert(std::move(p));
-    }
+    owned_ = PackagedPaths(req_.root);
     return owned_;
   }
 
@@ -176,6 +173,27 @@ class PackageReader {
 };
 
 }  // namespace
+
+std::set<std::string> PackagedPaths(const std::string& root) {
+  std::string info = HostPath(root, kInfoDir);
+  std::set<std::string> owned;
+  if (!IsDirectory(info)) return owned;
+  for (const auto& name : DirNames(info)) {
+    if (!EndsWith(name, ".list")) continue;
+    for (auto& p : Lines(ReadFile(info + "/" + name))) owned.insert(std::move(p));
+  }
+  return owned;
+}
+
+bool IsPackaged(const std::set<std::string>& packaged, const std::string& path) {
+  if (packaged.count(path)) return true;
+  // Merged /usr: bookworm's lists still name /lib/..., /bin/... where the
+  // root has them at /usr/lib/..., /usr/bin/...
+  for (const char* dir : {"/usr/lib", "/usr/bin", "/usr/sbin", "/usr/lib32", "/usr/lib64",
+                          "/usr/libx32"})
+    if (StartsWith(path, std::string(dir) + "/") && packaged.count(path.substr(4))) return true;
+  return false;
+}
 
 PackageFilesResult ListPackageFiles(const PackageFilesRequest& request) {
   if (!IsDirectory(request.root)) Fail("{}: no such directory", request.root);

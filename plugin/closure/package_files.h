@@ -22,6 +22,7 @@
 #ifndef OCIMAKE_CLOSURE_PACKAGE_FILES_H_
 #define OCIMAKE_CLOSURE_PACKAGE_FILES_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,13 @@ struct PackageFilesResult {
 
 // Fails with one line naming a package that has no .list in the root.
 PackageFilesResult ListPackageFiles(const PackageFilesRequest& request);
+
+// Every path an installed package of `root` lists (as listed: "/lib/..."
+// in a merged-/usr root too); empty when the root has no dpkg database.
+std::set<std::string> PackagedPaths(const std::string& root);
+// Whether `path` (absolute, canonical: "/usr/lib/x86_64-linux-gnu/libc.so.6")
+// is in `packaged`, under its own name or its merged-/usr alias ("/lib/...").
+bool IsPackaged(const std::set<std::string>& packaged, const std::string& path);
 
 }  // namespace ocimake
 
