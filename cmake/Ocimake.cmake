@@ -38,7 +38,8 @@ Commands
       [WRITABLE <dir>...]
       [EXPOSE <port[/proto]>...] [VOLUMES <dir>...]
       [LABELS <key=value>...] [ANNOTATIONS <key=value>...]
-      [COMPONENTS <component>...] [PREFIX <dir>] [DEPENDS <target>...]
+      [COMPONENTS <component>...] [LAYERS <component>...]
+      [PREFIX <dir>] [DEPENDS <target>...]
       [KEEP_DEVELOPMENT_FILES <bool>] [EXCLUDE <glob>...]
       [RUNTIME_PACKAGES <debian-package>...]
       [COMPRESSION <gzip|zstd|none>] [ABI_CHECK <bool>]
@@ -65,10 +66,14 @@ Commands
      install rules stage (``PT_INTERP`` and ``DT_NEEDED``, resolved as
      ``ld.so`` resolves them, with the SONAME links), leaving out what
      ``BASE`` already has;
-  3. the application: what the install rules of the calling directory and
+  3. the files of the ``RUNTIME_PACKAGES`` (when given);
+  4. with ``LAYERS``: the project's own shared libraries, then one layer per
+     ``LAYERS`` install component;
+  5. the application: what the install rules of the calling directory and
      its subdirectories install (``cmake --install`` into a staging tree),
-     runtime files only (see ``KEEP_DEVELOPMENT_FILES``);
-  4. the runtime user's files: ``/etc/passwd`` and ``/etc/group`` (the
+     runtime files only (see ``KEEP_DEVELOPMENT_FILES``), less what the
+     layers below took;
+  6. the runtime user's files: ``/etc/passwd`` and ``/etc/group`` (the
      base's, with the accounts ``root``, ``nonroot`` (65532) and ``nobody``
      added where the base has none of that name), ``/home/nonroot``, ``/tmp``
      (mode 1777) and the ``WRITABLE`` directories, owned by the runtime user.
@@ -168,6 +173,22 @@ Commands
   ``COMPONENTS``
     Install only these install components (``cmake --install --component``).
     Default: every component.
+
+  ``LAYERS``
+    Install components that each become a layer of their own, in this
+    order, below the application layer that holds the rest (as Jib splits
+    dependencies, resources and classes): each is its own Ninja edge,
+    re-packed (and re-pushed) only when a file of that component changes.
+    With ``LAYERS``, the closure is split too: the libraries of Debian
+    packages stay in the runtime-libraries layer, and the project's own
+    shared libraries (``lib*.so*`` its install rules install, and libraries
+    of the root that no Debian package owns, built or vendored there) get a
+    layer of their own above it. A component that installs nothing fails
+    the build, naming it::
+
+      install(DIRECTORY assets/ DESTINATION share/api COMPONENT assets)
+      install(TARGETS api-plugins LIBRARY DESTINATION lib/api COMPONENT plugins)
+      add_container_image(api LAYERS assets plugins ENTRYPOINT /usr/local/bin/api)
 
   ``PREFIX``
     The install prefix inside the image. Default: ``/usr/local``.
