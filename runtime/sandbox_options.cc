@@ -62,11 +62,8 @@ CLI::Option* AddPairOption(CLI::App* app, const char* name, StringPairs* pairs,
   return app->add_option(name, *pairs, help)->allow_extra_args(false);
 }
 
-MountOptions DefineOptions(CLI::App* app, RawOptions* raw) {
-  app->add_option("--rootfs", raw->rootfs,
-                  "DIR becomes / (bind-mounted read-only, nosuid, nodev)")
-      ->type_name("DIR")
-      ->required();
+// The repeatable mount options, in the order --help lists them.
+MountOptions DefineMountOptions(CLI::App* app, RawOptions* raw) {
   MountOptions mounts;
   mounts.bind = AddPairOption(app, "--bind", &raw->binds,
                               "Read-write bind of host SRC at DST")
@@ -85,6 +82,15 @@ MountOptions DefineOptions(CLI::App* app, RawOptions* raw) {
                       "(overlayfs; changes are gone when the sandbox exits)")
           ->type_name("DST")
           ->allow_extra_args(false);
+  return mounts;
+}
+
+MountOptions DefineOptions(CLI::App* app, RawOptions* raw) {
+  app->add_option("--rootfs", raw->rootfs,
+                  "DIR becomes / (bind-mounted read-only, nosuid, nodev)")
+      ->type_name("DIR")
+      ->required();
+  MountOptions mounts = DefineMountOptions(app, raw);
   app->add_option("--chdir", raw->working_directory,
                   "Working directory inside (default /)")
       ->type_name("DIR");

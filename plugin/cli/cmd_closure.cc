@@ -90,6 +90,29 @@ void AddClosureFlags(CLI::App& app, ClosureFlags* f) {
   AddRegistryFlags(app, &f->registry);
 }
 
+// Writes --output (and --own-output: the root's libraries no package owns,
+// each with its content's digest, so the file changes, and the layer is
+// re-packed, when the library does).
+void WriteClosure(const ClosureFlags& f, const ClosureResult& result) {
+  std::string text = "# shared-library closure of " + f.stage + " in " + f.root + "\n";
+  std::string own = "# libraries of " + f.root + " no Debian package owns\n";
+  std::set<std::string> packaged =
+      f.own_output.empty() ? std::set<std::string>() : PackagedPaths(f.root);
+  for (const auto& e : result.entries) {
+    if (!IsOwnLibrary(packaged, e)) {
+      text += EntryLine(e);
+      continue;
+    }
+    struct stat st;
+    if (lstat(e.source.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      own += "# " + Digest::OfFile(e.source).str() + "\n";
+    own += EntryLine(e);
+  }
+  text += WriteLoaderLinks(result.loader_links, AbsolutePath(f.output) + ".links");
+  WriteFileIfChanged(f.output, text);
+  if (!f.own_output.empty()) WriteFileIfChanged(f.own_output, own);
+}
+
 }  // namespace
 
 int RunClosure(const Args& args) {
@@ -119,25 +142,7 @@ int RunClosure(const Args& args) {
   if (!f.platform.empty()) request.platform = &PlatformInfoOf(ParsePlatform(f.platform));
   ClosureResult result = ComputeClosure(request);
   if (!f.no_abi_check) CheckAbi(result, base_image, f.registry.cache_dir);
-  std::string text = "# shared-library closure of " + f.stage + " in " + f.root + "\n";
-  std::string own = "# libraries of " + f.root + " no Debian package owns\n";
-  std::set<std::string> packaged = f.own_output.empty() ? std::set<std::string>()
-                                                         : PackagedPaths(f.root);
-  for (const auto& e : result.entries) {
-    if (!IsOwnLibrary(packaged, e)) {
-      text += EntryLine(e);
-      continue;
-    }
-    // The content's digest too, so the file changes (and the layer is
-    // re-packed) when the library does.
-    struct stat st;
-    if (lstat(e.source.c_str(), &st) == 0 && S_ISREG(st.st_mode))
-      own += "# " + Digest::OfFile(e.source).str() + "\n";
-    own += EntryLine(e);
-  }
-  text += WriteLoaderLinks(result.loader_links, AbsolutePath(f.output) + ".links");
-  WriteFileIfChanged(f.output, text);
-  if (!f.own_output.empty()) WriteFileIfChanged(f.own_output, own);
+  WriteClosure(f, result);
   if (!f.depfile.empty()) WriteDepfile(f.depfile, f.output, result.inputs);
   return 0;
 }

@@ -389,6 +389,19 @@ case_tmpfs_is_writable_by_uid() {
   expect_out $'1000:1000 755\n1000:1000 644'
 }
 
+case_overlay_is_a_private_writable_copy() {
+  mkdir -p "$ROOTFS/var/lib/app" && echo seed >"$ROOTFS/var/lib/app/seed"
+  chmod 0750 "$ROOTFS/var/lib/app"
+  sandbox --overlay /var/lib/app --uid 1000 --gid 1000 -- \
+      sh -c 'cat /var/lib/app/seed && echo new >/var/lib/app/new && cat /var/lib/app/new &&
+             rm /var/lib/app/seed && ls /var/lib/app &&
+             stat -c "%u:%g %a" /var/lib/app; touch /var/lib/x 2>&1 || true'
+  expect_status 0
+  expect_out $'seed\nnew\nnew\n1000:1000 750\ntouch: /var/lib/x: Read-only file system'
+  [[ $(cat "$ROOTFS/var/lib/app/seed") == seed && ! -e $ROOTFS/var/lib/app/new ]] ||
+    fail "the overlay's changes reached the rootfs"
+}
+
 case_dev_is_minimal() {
   sandbox -- sh -c 'ls /dev; echo x > /dev/null; head -c 4 /dev/zero | wc -c;
                     echo y > /dev/shm/y && cat /dev/shm/y; readlink /dev/fd'
