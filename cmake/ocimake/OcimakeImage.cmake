@@ -52,6 +52,10 @@ function(_ocimake_add_image name)
       message(FATAL_ERROR "add_container_image(${name}): LAYERS ${component}: expected an "
         "install component name (letters, digits and _.+-)")
     endif()
+    if(arg_COMPONENTS AND NOT component IN_LIST arg_COMPONENTS)
+      message(FATAL_ERROR "add_container_image(${name}): LAYERS ${component}: not one of "
+        "the COMPONENTS the image installs (add it to COMPONENTS)")
+    endif()
   endforeach()
   foreach(dir IN LISTS arg_WRITABLE)
     if(NOT dir MATCHES "^/." OR dir MATCHES "(^|/)\\.\\.(/|$)")
@@ -348,6 +352,13 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     "${compression}" "${writable}" "${platform}")
   set(layers_json "${work}/libs.layer.json" ${packages_json} ${install_layers}
     "${work}/user.layer.json")
+  set(check_args "")
+  foreach(entries IN ITEMS "${work}/libs.txt" ${packages_txt})
+    list(APPEND check_args --check-libs "${entries}")
+  endforeach()
+  if(layers)
+    list(APPEND check_args --check-libs "${work}/own-libs.txt")
+  endif()
   set(layer_args "")
   foreach(layer IN LISTS layers_json)
     list(APPEND layer_args --layer "${layer}")
@@ -356,7 +367,7 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     COMMAND ${tool} image --layout "${layout}" --base "${base}" --layer-store "${store}"
       ${layer_args}
       --settings "${settings}" ${epoch} ${tagging} ${cache_args} ${platform_args}
-      --check-stage "${work}/stage" --check-libs "${work}/libs.txt"
+      --check-stage "${work}/stage" ${check_args}
       --digest-file "${work}/image.digest"
     DEPENDS ${tool} ${layers_json} "${settings}" ${base_depends}
     COMMENT "Assembling image ${name}${for}"

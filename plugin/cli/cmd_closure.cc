@@ -13,6 +13,7 @@
 #include "closure/base_files.h"
 #include "closure/closure.h"
 #include "closure/package_files.h"
+#include "closure/root_path.h"
 #include "oci/platform.h"
 #include "registry/registry_client.h"
 #include "rootfs/rootfs_unpacker.h"
@@ -143,6 +144,10 @@ int RunClosure(const Args& args) {
   ClosureResult result = ComputeClosure(request);
   if (!f.no_abi_check) CheckAbi(result, base_image, f.registry.cache_dir);
   WriteClosure(f, result);
+  // The split follows the root's dpkg database: a package installed or
+  // removed there changes the directory.
+  std::string dpkg_info = HostPath(f.root, "/var/lib/dpkg/info");
+  if (!f.own_output.empty() && IsDirectory(dpkg_info)) result.inputs.push_back(dpkg_info);
   if (!f.depfile.empty()) WriteDepfile(f.depfile, f.output, result.inputs);
   return 0;
 }

@@ -44,8 +44,9 @@ void AddImageOptions(CLI::App& app, ImageCommand* c) {
                "write the blobs only, for `ocimake index` (one platform of several)");
   app.add_option("--check-stage", c->contents.stage_dir,
                  "check that the entrypoint is in the image: the staged tree of its app layer");
-  app.add_option("--check-libs", c->contents.libs_file,
-                 "check that the entrypoint is in the image: the closure's entries file");
+  app.add_option("--check-libs", c->contents.entries_files,
+                 "check that the entrypoint is in the image: an entries file of another "
+                 "layer (the closure's, the runtime packages'; repeatable)");
   AddRegistryFlags(app, &c->registry);
 }
 
@@ -107,7 +108,7 @@ int RunImage(const Args& args) {
     base = OpenVerifiedBase(c, request.settings);
     request.base = base.image;
   }
-  if (!c.contents.stage_dir.empty() || !c.contents.libs_file.empty()) {
+  if (!c.contents.stage_dir.empty() || !c.contents.entries_files.empty()) {
     if (request.base) c.contents.base_files = [&] { return ListImageFiles(*request.base); };
     ImageConfig base_config = request.base ? request.base->config : ImageConfig{};
     CheckEntrypoint(WithSettings(base_config, request.settings, c.epoch, HostPlatform()).config,

@@ -40,8 +40,9 @@ RuntimeTree MakeRuntimeTree(const UserCommand& c) {
   std::optional<OpenedSource> base = OpenBase(c.base, c.platform, c.registry, c.output);
   std::string base_passwd, base_group, base_user;
   if (base) {
-    base_passwd = ReadImageFile(base->image, "/etc/passwd").value_or("");
-    base_group = ReadImageFile(base->image, "/etc/group").value_or("");
+    auto files = ReadImageFiles(base->image, {"/etc/passwd", "/etc/group"});
+    base_passwd = files["/etc/passwd"];
+    base_group = files["/etc/group"];
     base_user = base->image.config.config.user;
   }
   RuntimeTree runtime;

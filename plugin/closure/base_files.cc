@@ -1,5 +1,7 @@
 #include "closure/base_files.h"
 
+#include <map>
+
 #include "base/error.h"
 #include "base/strings.h"
 #include "layer/layer_reader.h"
@@ -39,37 +41,46 @@ bool IsAtOrBelow(const std::string& path, const std::string& dir) {
   return dir.empty() || path == dir || path.rfind(dir + "/", 0) == 0;
 }
 
-// What layer `d` does to `path`: its new content, or none when it removes
-// it or puts something other than a regular file there; `content` is left
-// alone when the layer does not touch it.
-void ApplyLayerToFile(const OciLayout& layout, const Descriptor& d, const std::string& path,
-                      int64_t max_bytes, std::optional<std::string>* content) {
+// What layer `d` does to each of `files` (relative path -> content): new
+// content, or none when the layer removes it or puts something other than a
+// regular file there; a file the layer does not touch is left alone.
+void ApplyLayerToFiles(const OciLayout& layout, const Descriptor& d, int64_t max_bytes,
+                       std::map<std::string, std::optional<std::string>>* files) {
   std::string what = "layer " + d.digest.str();
   if (!layout.VerifyBlob(d)) Fail("{}: missing or does not match its digest", what);
   LayerReader reader(layout.BlobPath(d.digest), what);
+  std::set<std::string> set_here;  // an opaque marker hides only lower layers' files
   LayerTarEntry e;
   while (reader.Next(&e)) {
-    bool hides = (e.type == LayerTarEntry::kWhiteout && IsAtOrBelow(path, e.path)) ||
-                 (e.type == LayerTarEntry::kOpaque && IsAtOrBelow(path, e.path) && path != e.path);
-    if (hides || (e.path == path && e.type != LayerTarEntry::kFile)) content->reset();
-    if (e.path != path || e.type != LayerTarEntry::kFile) continue;
-    if (e.size > max_bytes) Fail("/{}: {} bytes, more than the {} expected", path, e.size, max_bytes);
-    std::string data;
-    reader.ReadContent([&](const char* p, size_t n) { data.append(p, n); });
-    *content = std::move(data);
+    for (auto& [path, content] : *files) {
+      bool hides = (e.type == LayerTarEntry::kWhiteout && IsAtOrBelow(path, e.path)) ||
+                   (e.type == LayerTarEntry::kOpaque && IsAtOrBelow(path, e.path) &&
+                    path != e.path && !set_here.count(path));
+      if (hides || (e.path == path && e.type != LayerTarEntry::kFile)) content.reset();
+      if (e.path != path || e.type != LayerTarEntry::kFile) continue;
+      if (e.size > max_bytes)
+        Fail("/{}: {} bytes, more than the {} expected", path, e.size, max_bytes);
+      std::string data;
+      reader.ReadContent([&](const char* p, size_t n) { data.append(p, n); });
+      content = std::move(data);
+      set_here.insert(path);
+    }
   }
 }
 
 }  // namespace
 
-std::optional<std::string> ReadImageFile(const LoadedImage& image, const std::string& path,
-                                         int64_t max_bytes) {
-  std::string relative = Trim(path, "/");
-  std::optional<std::string> content;
+std::map<std::string, std::string> ReadImageFiles(const LoadedImage& image,
+                                                  const std::vector<std::string>& paths,
+                                                  int64_t max_bytes) {
+  std::map<std::string, std::optional<std::string>> files;
+  for (const auto& p : paths) files[Trim(p, "/")];
   for (const auto& l : image.manifest.layers)
-    WithContext(image.name,
-                [&] { ApplyLayerToFile(*image.layout, l, relative, max_bytes, &content); });
-  return content;
+    WithContext(image.name, [&] { ApplyLayerToFiles(*image.layout, l, max_bytes, &files); });
+  std::map<std::string, std::string> out;
+  for (auto& [path, content] : files)
+    if (content) out["/" + path] = std::move(*content);
+  return out;
 }
 
 std::set<std::string> ListImageFiles(const LoadedImage& image) {

@@ -5,9 +5,10 @@
 #define OCIMAKE_CLOSURE_BASE_FILES_H_
 
 #include <cstdint>
-#include <optional>
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "oci/image.h"
 
@@ -16,11 +17,13 @@ namespace ocimake {
 // Absolute paths ("/usr/lib/x86_64-linux-gnu/libc.so.6") of every entry.
 std::set<std::string> ListImageFiles(const LoadedImage& image);
 
-// The content of the regular file at `path` ("/etc/passwd") in the image's
-// root filesystem, or none when it has no regular file there (absent,
-// deleted by a whiteout, a directory or a symlink). At most `max_bytes`.
-std::optional<std::string> ReadImageFile(const LoadedImage& image, const std::string& path,
-                                         int64_t max_bytes = 16 << 20);
+// The contents of the regular files at `paths` ("/etc/passwd") in the
+// image's root filesystem, read in one pass over its layers: path ->
+// content, for those it has as regular files (not absent, deleted by a
+// whiteout, a directory or a symlink). At most `max_bytes` each.
+std::map<std::string, std::string> ReadImageFiles(const LoadedImage& image,
+                                                  const std::vector<std::string>& paths,
+                                                  int64_t max_bytes = 16 << 20);
 
 }  // namespace ocimake
 

@@ -40,8 +40,9 @@ std::set<std::string> OwnPaths(const ImageContents& c) {
   if (!c.stage_dir.empty() && IsDirectory(c.stage_dir)) {
     for (const auto& e : EntriesFromTree(c.stage_dir)) out.insert("/" + e.path);
   }
-  if (!c.libs_file.empty() && PathExists(c.libs_file)) {
-    for (const auto& e : EntriesFromListFile(c.libs_file)) out.insert("/" + e.path);
+  for (const auto& file : c.entries_files) {
+    if (!PathExists(file)) continue;
+    for (const auto& e : EntriesFromListFile(file)) out.insert("/" + e.path);
   }
   return out;
 }

@@ -8,17 +8,19 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "oci/oci_types.h"
 
 namespace ocimake {
 
 // What the image will hold: the staged tree (a host directory), the
-// closure's entries file, and the base's paths (asked for only when the
+// entries files of the other layers (the closure's, the runtime packages',
+// the project's libraries'), and the base's paths (asked for only when the
 // program is in neither of the first two, since reading a base costs).
 struct ImageContents {
   std::string stage_dir;
-  std::string libs_file;
+  std::vector<std::string> entries_files;
   std::function<std::set<std::string>()> base_files;
 };
 

@@ -30,7 +30,7 @@ RuntimeConfig Entrypoint(const std::string& program, const std::string& path = "
 TEST(EntrypointCheckTest, FindsTheProgramInTheStageOnPathOrInTheBase) {
   ScratchDir d;
   WriteTestFile(d / "stage/usr/local/bin/greeter", "", 0755);
-  ImageContents contents{d / "stage", "", nullptr};
+  ImageContents contents{d / "stage", {}, nullptr};
   EXPECT_EQ(FailureOf(Entrypoint("/usr/local/bin/greeter"), contents), "");
   EXPECT_EQ(FailureOf(Entrypoint("greeter", "/usr/bin:/usr/local/bin"), contents), "");
   contents.base_files = [] { return std::set<std::string>{"/bin", "/usr", "/usr/bin", "/usr/bin/sh"}; };
@@ -43,7 +43,7 @@ TEST(EntrypointCheckTest, NamesTheClosestPath) {
   ScratchDir d;
   WriteTestFile(d / "stage/usr/local/bin/greeter", "", 0755);
   WriteTestFile(d / "stage/usr/local/share/greeter/data", "");
-  ImageContents contents{d / "stage", "", nullptr};
+  ImageContents contents{d / "stage", {}, nullptr};
   EXPECT_EQ(FailureOf(Entrypoint("/usr/local/bin/greter"), contents),
             "ENTRYPOINT /usr/local/bin/greter: not in the image (closest: /usr/local/bin/greeter)");
   EXPECT_EQ(FailureOf(Entrypoint("greetr", "/usr/bin"), contents),
@@ -58,7 +58,7 @@ TEST(EntrypointCheckTest, ReadsTheBaseOnlyWhenNeeded) {
   ScratchDir d;
   WriteTestFile(d / "stage/app", "", 0755);
   int reads = 0;
-  ImageContents contents{d / "stage", "", [&] {
+  ImageContents contents{d / "stage", {}, [&] {
                            ++reads;
                            return std::set<std::string>{};
                          }};

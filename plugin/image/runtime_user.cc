@@ -35,9 +35,24 @@ std::string LookUp(const std::string& text, const std::string& name, size_t fiel
   return "";
 }
 
+// Field `field` of the line of a passwd text whose uid (field 2) is `id`.
+std::string LookUpById(const std::string& text, const std::string& id, size_t field) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cols = Split(line, ':');
+    if (cols.size() > field && cols[2] == id) return cols[field];
+  }
+  return "";
+}
+
+// A user or group id: decimal, below 2^32 - 1 ((uid_t)-1 is reserved).
+bool IsId(const std::string& s) {
+  return IsDecimal(s) && s.size() <= 10 && std::stoull(s) < 4294967295ull;
+}
+
 void WriteTreeFile(const std::string& path, const std::string& content) {
   MakeDirs(DirName(path));
-  WriteFileAtomic(path, content);
+  WriteFileIfChanged(path, content);
 }
 
 }  // namespace
@@ -55,13 +70,14 @@ UserIds ResolveUser(const std::string& user, const std::string& passwd, const st
   std::string g = colon == std::string::npos ? "" : user.substr(colon + 1);
   UserIds ids;
   std::string uid = IsDecimal(u) ? u : LookUp(passwd, u, 2);
-  if (!IsDecimal(uid) || uid.size() > 10) Fail("USER {}: no user '{}' in {}", user, u, where);
+  if (!IsId(uid)) Fail("USER {}: no user '{}' in {}", user, u, where);
   ids.uid = std::stoll(uid);
-  std::string primary = IsDecimal(u) ? "" : LookUp(passwd, u, 3);
-  if (IsDecimal(primary)) ids.gid = std::stoll(primary);
+  // The primary group: the passwd entry's, by name or by uid; else 0.
+  std::string primary = IsDecimal(u) ? LookUpById(passwd, u, 3) : LookUp(passwd, u, 3);
+  if (IsId(primary)) ids.gid = std::stoll(primary);
   if (!g.empty()) {
     std::string gid = IsDecimal(g) ? g : LookUp(group, g, 2);
-    if (!IsDecimal(gid)) Fail("USER {}: no group '{}' in {}", user, g, where);
+    if (!IsId(gid)) Fail("USER {}: no group '{}' in {}", user, g, where);
     ids.gid = std::stoll(gid);
   }
   return ids;
@@ -86,8 +102,7 @@ std::string CheckWritableDir(const std::string& dir) {
 }
 
 std::vector<LayerEntry> WriteRuntimeTree(const RuntimeTree& runtime, const std::string& tree) {
-  RemoveTree(tree);
-  MakeDirs(tree);
+  MakeDirs(tree);  // kept between runs: unchanged files keep their mtimes
   WriteTreeFile(JoinPath(tree, "etc/passwd"), runtime.passwd);
   WriteTreeFile(JoinPath(tree, "etc/group"), runtime.group);
   std::vector<LayerEntry> entries = {

@@ -34,7 +34,8 @@ struct UserIds {
 
 // "1000", "1000:100", "app" or "app:grp" against passwd- and group-format
 // texts. A name found in neither fails, naming it and `where` (where the
-// texts came from). A numeric user's group is its passwd entry's, else 0.
+// texts came from). A numeric user's group is the passwd entry's of that
+// uid, else 0. Ids are below 2^32 - 1.
 UserIds ResolveUser(const std::string& user, const std::string& passwd, const std::string& group,
                     const std::string& where);
 
@@ -44,7 +45,8 @@ std::string WithAccounts(const std::string& base_text, bool group);
 
 // The runtime layer's entries: /etc/passwd, /etc/group, /home/nonroot, /tmp
 // and `writable` (absolute directories), written as files and directories
-// below `tree` (made afresh) for `ocimake layer --entries`.
+// below `tree` (each file rewritten only when it changes, so the layer's
+// depfile sees no change when none was made) for `ocimake layer --entries`.
 struct RuntimeTree {
   std::string passwd, group;       // the merged texts
   UserIds ids;                     // of the runtime user

@@ -48,6 +48,9 @@ TEST(RuntimeUserTest, ResolvesNamesNumbersAndGroups) {
   EXPECT_EQ(ids("app"), "1000:1001");
   EXPECT_EQ(ids("app:staff"), "1000:50");
   EXPECT_EQ(ids("1234"), "1234:0");
+  EXPECT_EQ(ids("1000"), "1000:1001") << "a numeric user's group from its passwd entry";
+  EXPECT_NE(ErrorOf([&] { ResolveUser("99999999999", passwd, group, "the base"); }), "(no error)");
+  EXPECT_NE(ErrorOf([&] { ResolveUser("1:4294967295", passwd, group, "the base"); }), "(no error)");
   EXPECT_EQ(ids("root"), "0:0");
   EXPECT_EQ(ErrorOf([&] { ResolveUser("ghost", passwd, group, "the base"); }),
             "USER ghost: no user 'ghost' in the base");

@@ -73,11 +73,12 @@ std::string EmulatorFor(const Platform& image, const Platform& host, const std::
 
 UserIds ResolveImageUser(const std::string& rootfs, const std::string& user) {
   if (user.empty()) return {};
-  auto read = [&](const char* path) {
-    std::string file = JoinPath(rootfs, path);
-    return PathExists(file) ? ReadFile(file, 16 << 20) : std::string();
+  auto read = [&](const char* path) {  // resolved inside the rootfs, never on the host
+    RootResolution r;
+    if (!ResolveInRoot(rootfs, path, &r) || IsDirectory(HostPath(rootfs, r.path))) return std::string();
+    return ReadFile(HostPath(rootfs, r.path), 16 << 20);
   };
-  return ResolveUser(user, read("etc/passwd"), read("etc/group"), "the image's /etc/passwd");
+  return ResolveUser(user, read("/etc/passwd"), read("/etc/group"), "the image's /etc/passwd");
 }
 
 std::string FindSandbox() {

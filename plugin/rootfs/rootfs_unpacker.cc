@@ -18,6 +18,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
+#include "closure/root_path.h"
 #include "layer/layer_reader.h"
 
 namespace ocimake {
@@ -320,8 +321,15 @@ std::vector<std::string> OwnedDirectories(const std::string& rootfs, int64_t uid
   for (const auto& line : Split(ReadFile(file), '\n')) {
     size_t space = line.find(' ');
     if (!StartsWith(line, prefix) || space == std::string::npos) continue;
+    // Still a directory, reached through no symlink: a later layer may have
+    // deleted it or put a link there, and an overlay must never land on
+    // what a link names.
     std::string path = line.substr(space + 1);
-    if (IsDirectory(JoinPath(rootfs, path))) dirs.push_back(path);
+    RootResolution r;
+    struct stat st;
+    if (ResolveInRoot(rootfs, path, &r) && r.symlinks.empty() && r.path == path &&
+        lstat(HostPath(rootfs, path).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      dirs.push_back(path);
   }
   return dirs;
 }
@@ -330,9 +338,13 @@ std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir)
   std::string dir = JoinPath(cache_dir, "rootfs");
   MakeDirs(dir);
   std::string dest = JoinPath(dir, image.manifest_descriptor.digest.hex());
-  if (IsDirectory(dest)) return dest;
+  // Complete only with its .owners file (one unpacked by an older ocimake
+  // has none: unpacked again).
+  auto complete = [&] { return IsDirectory(dest) && PathExists(dest + ".owners"); };
+  if (complete()) return dest;
   FileLock lock(dest + ".lock");
-  if (IsDirectory(dest)) return dest;
+  if (complete()) return dest;
+  RemoveTree(dest);
   // Unpacked beside, its owners written, then renamed: the rootfs is there
   // only with its .owners file.
   std::string fresh = dest + ".new";
