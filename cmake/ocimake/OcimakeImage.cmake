@@ -340,14 +340,8 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     DEPFILE "${work}/libs.d"
     COMMENT "Resolving the shared libraries of image ${name}${for}"
     VERBATIM)
-  add_custom_command(OUTPUT "${work}/libs.layer.json"
-    COMMAND ${tool} layer --entries "${work}/libs.txt" --layout "${store}"
-      --output "${work}/libs.layer.json" --depfile "${work}/libs.layer.d"
-      --created-by "ocimake: runtime libraries" ${epoch} --compression "${compression}"
-    DEPENDS ${tool} "${work}/libs.txt"
-    DEPFILE "${work}/libs.layer.d"
-    COMMENT "Packing the runtime-libraries layer of image ${name}${for}"
-    VERBATIM)
+  _ocimake_add_entries_layer_edge("${name}" "${work}" libs "${compression}" "${for}"
+    "ocimake: runtime libraries" "runtime-libraries")
   _ocimake_add_user_layer_edges("${name}" "${work}" "${base}" "${base_depends}"
     "${compression}" "${writable}" "${platform}")
   set(layers_json "${work}/libs.layer.json" ${packages_json} ${install_layers}
@@ -398,14 +392,24 @@ function(_ocimake_add_packages_layer_edges name work root root_file platform com
     DEPFILE "${work}/packages.d"
     COMMENT "Listing the runtime packages of image ${name}${for}"
     VERBATIM)
-  add_custom_command(OUTPUT "${work}/packages.layer.json"
-    COMMAND ocimake::ocimake layer --entries "${work}/packages.txt" --layout "${work}/store"
-      --output "${work}/packages.layer.json" --depfile "${work}/packages.layer.d"
-      --created-by "ocimake: runtime packages ${names}"
+  _ocimake_add_entries_layer_edge("${name}" "${work}" packages "${compression}" "${for}"
+    "ocimake: runtime packages ${names}" "runtime-packages")
+endfunction()
+
+# _ocimake_add_entries_layer_edge(<name> <work> <stem> <compression> <for>
+#                                 <created-by> <what>)
+# The layer <work>/<stem>.layer.json of the entries file <work>/<stem>.txt
+# that another edge writes; re-packed when the file or one of the files it
+# names changes (a depfile).
+function(_ocimake_add_entries_layer_edge name work stem compression for created_by what)
+  add_custom_command(OUTPUT "${work}/${stem}.layer.json"
+    COMMAND ocimake::ocimake layer --entries "${work}/${stem}.txt" --layout "${work}/store"
+      --output "${work}/${stem}.layer.json" --depfile "${work}/${stem}.layer.d"
+      --created-by "${created_by}"
       --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}" --compression "${compression}"
-    DEPENDS ocimake::ocimake "${work}/packages.txt"
-    DEPFILE "${work}/packages.layer.d"
-    COMMENT "Packing the runtime-packages layer of image ${name}${for}"
+    DEPENDS ocimake::ocimake "${work}/${stem}.txt"
+    DEPFILE "${work}/${stem}.layer.d"
+    COMMENT "Packing the ${what} layer of image ${name}${for}"
     VERBATIM)
 endfunction()
 
@@ -489,15 +493,8 @@ function(_ocimake_add_user_layer_edges name work base base_depends compression w
     DEPENDS ocimake::ocimake "${work}/settings.json" ${base_depends}
     COMMENT "Writing the runtime user's files of image ${name}${for}"
     VERBATIM)
-  add_custom_command(OUTPUT "${work}/user.layer.json"
-    COMMAND ocimake::ocimake layer --entries "${work}/user.txt" --layout "${work}/store"
-      --output "${work}/user.layer.json" --depfile "${work}/user.layer.d"
-      --created-by "ocimake: runtime user, /tmp and WRITABLE directories"
-      --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}" --compression "${compression}"
-    DEPENDS ocimake::ocimake "${work}/user.txt"
-    DEPFILE "${work}/user.layer.d"
-    COMMENT "Packing the runtime-user layer of image ${name}${for}"
-    VERBATIM)
+  _ocimake_add_entries_layer_edge("${name}" "${work}" user "${compression}" "${for}"
+    "ocimake: runtime user, /tmp and WRITABLE directories" "runtime-user")
 endfunction()
 
 # _ocimake_add_image_targets(<name> <work> <layout> <tag> <push-to> <all>

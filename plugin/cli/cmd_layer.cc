@@ -61,8 +61,12 @@ void WriteDescriptor(const std::string& output, const LayerDescriptor& d,
 // image (a loader link) is no input Ninja can stat; the entries file that
 // names it is.
 void WriteLayerDepfile(const std::string& depfile, const std::string& output,
-                       const std::vector<LayerEntry>& entries) {
-  std::vector<std::string> inputs;
+                       const std::vector<LayerEntry>& entries,
+                       const std::vector<std::string>& entries_files) {
+  // The entries files too: a depfile with no input at all (an empty
+  // closure) is one CMake's depfile transform leaves unwritten, and Ninja
+  // would re-pack the layer on every build.
+  std::vector<std::string> inputs = entries_files;
   struct stat st;
   for (const auto& e : entries)
     if (!e.source.empty() && stat(e.source.c_str(), &st) == 0) inputs.push_back(e.source);
@@ -104,7 +108,7 @@ int RunLayer(const Args& args) {
   }
   d.entries = static_cast<int64_t>(entries.size());
   WriteDescriptor(c.output, d, layout);
-  if (!c.depfile.empty()) WriteLayerDepfile(c.depfile, c.output, entries);
+  if (!c.depfile.empty()) WriteLayerDepfile(c.depfile, c.output, entries, c.entries_files);
   return 0;
 }
 

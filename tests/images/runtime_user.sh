@@ -26,6 +26,10 @@ build_example "$T/src" "$T/b"
 assert_eq "65532:65532" "$("$OCIMAKE" inspect --json "$T/b/svc" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["config"]["config"]["User"])')" \
   "the config's user"
+# A static program: the closure is empty, and a build with no change still
+# runs nothing.
+out=$("$CMAKE_COMMAND" --build "$T/b" --target image 2>&1)
+assert_contains "$out" "no work to do" "a no-op build of an image with an empty closure"
 out=$(ctest --test-dir "$T/b" --output-on-failure 2>&1) || fail "the image's tests: $out"
 for t in svc-id svc-writes svc-usr-read-only svc-root-id; do
   printf '%s\n' "$out" | grep -Eq "Test +#[0-9]+: $t \.+ +Passed" || fail "$t did not pass: $out"
