@@ -6,10 +6,14 @@
 # Ninja edges that ran say so); a component that installs nothing is an
 # error naming it.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
-mkdir -p "$T/src/assets" "$T/src/plugins" "$T/vendor"
-# A prebuilt library outside any Debian package, as a vendored SDK is.
-echo 'int vendor() { return 0; }' >"$T/vendor/vendor.cpp"
-g++ -shared -fPIC -Wl,-soname,libvendor.so.1 -o "$T/vendor/libvendor.so.1" "$T/vendor/vendor.cpp"
+mkdir -p "$T/src/assets" "$T/src/plugins"
+# A prebuilt library outside any Debian package, as a vendored SDK is. Not
+# below /tmp (where the test directory may be): the sandbox's /tmp is a
+# tmpfs of its own, which would hide it in the image.
+vendor=$(mktemp -d /var/tmp/ocimake-vendor.XXXXXX)
+trap 'rm -rf "$T" "$vendor"' EXIT
+echo 'int vendor() { return 0; }' >"$vendor/vendor.cpp"
+g++ -shared -fPIC -Wl,-soname,libvendor.so.1 -o "$vendor/libvendor.so.1" "$vendor/vendor.cpp"
 cat >"$T/src/CMakeLists.txt" <<CM
 cmake_minimum_required(VERSION 3.25)
 project(layered LANGUAGES CXX)
@@ -17,8 +21,8 @@ find_package(ocimake REQUIRED)
 add_library(greet SHARED greet.cpp)
 set_target_properties(greet PROPERTIES VERSION 1.0 SOVERSION 1)
 add_executable(app main.cpp)
-target_link_libraries(app PRIVATE greet "$T/vendor/libvendor.so.1")
-set_target_properties(app PROPERTIES INSTALL_RPATH "\\\$ORIGIN/../lib;$T/vendor")
+target_link_libraries(app PRIVATE greet "$vendor/libvendor.so.1")
+set_target_properties(app PROPERTIES INSTALL_RPATH "\\\$ORIGIN/../lib;$vendor")
 install(TARGETS app greet RUNTIME DESTINATION bin LIBRARY DESTINATION lib)
 install(FILES assets/logo.txt DESTINATION share/app COMPONENT assets)
 install(FILES plugins/p.txt DESTINATION lib/app/plugins COMPONENT plugins)
@@ -53,7 +57,7 @@ ocimake: runtime user, /tmp and WRITABLE directories" "$(printf '%s\n' "$before"
 debian=$(files_of 1)
 assert_contains "$debian" "usr/lib/x86_64-linux-gnu/libc.so.6" "the Debian packages' libraries"
 assert_not_contains "$debian" "libvendor" "the Debian packages' libraries"
-own=$(printf '%s\n' "${T#/}/vendor/libvendor.so.1" usr/local/lib/libgreet.so \
+own=$(printf '%s\n' "${vendor#/}/libvendor.so.1" usr/local/lib/libgreet.so \
   usr/local/lib/libgreet.so.1 usr/local/lib/libgreet.so.1.0 | LC_ALL=C sort | tr '\n' ' ')
 assert_eq "$own" "$(files_of 2)" "the project's libraries: its own and the vendored one"
 assert_eq "usr/local/share/app/logo.txt " "$(files_of 3)" "the assets layer"
