@@ -13,10 +13,6 @@ namespace ocimake {
 
 namespace {
 
-bool AllDigits(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
 // "GLIBC_2.34" -> {"GLIBC_", {2, 34}}; a name with no number after its last
 // '_' ("GLIBC_PRIVATE") is a family of its own, with no numbers.
 std::pair<std::string, std::vector<unsigned long>> SplitVersion(const std::string& v) {
@@ -24,7 +20,7 @@ std::pair<std::string, std::vector<unsigned long>> SplitVersion(const std::strin
   if (cut == std::string::npos) return {v, {}};
   std::vector<unsigned long> numbers;
   for (const auto& part : Split(v.substr(cut + 1), '.')) {
-    if (!AllDigits(part) || part.size() > 9) return {v, {}};
+    if (!IsDecimal(part) || part.size() > 9) return {v, {}};
     numbers.push_back(std::stoul(part));
   }
   return {v.substr(0, cut + 1), numbers};
