@@ -8,7 +8,8 @@
 namespace ocimake::sandbox {
 namespace {
 
-constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP,  SIGQUIT,
+                                     SIGUSR1, SIGUSR2, SIGWINCH};
 
 sigset_t SupervisedSignals() {
   sigset_t set;

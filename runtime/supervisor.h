@@ -9,7 +9,7 @@
 
 namespace ocimake::sandbox {
 
-// Blocks SIGCHLD, SIGINT, SIGTERM, SIGHUP and SIGQUIT, saving the previous
+// Blocks SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH, saving the previous
 // mask in *ORIGINAL_MASK, and installs no-op handlers for them so that they
 // reach even pid 1 of a pid namespace (which ignores signals it has no
 // handler for). Children inherit both. Returns false after printing an error.
@@ -19,7 +19,7 @@ bool BlockSupervisedSignals(sigset_t* original_mask);
 // gets its default action and the mask becomes ORIGINAL_MASK.
 void RestoreSignals(const sigset_t& original_mask);
 
-// Waits until CHILD exits, forwarding SIGINT, SIGTERM, SIGHUP and SIGQUIT to
+// Waits until CHILD exits, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH to
 // it and reaping any other child that exits meanwhile. Returns CHILD's exit
 // status, or 128+N if signal N killed it.
 int SuperviseChild(pid_t child);

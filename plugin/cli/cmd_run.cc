@@ -79,14 +79,9 @@ constexpr char kRunHelp[] =
 // The image's rootfs (unpacked once into the cache) as / of the sandbox,
 // under qemu-user when the image is for another CPU.
 [[noreturn]] void ExecInSandbox(const RunOptions& o, const SourceSpec& spec) {
-  RegistryOptions options = RegistryOptions::FromEnvironment();
-  options.cache_dir = o.cache;
-  OpenedSource src = OpenForPlatform(spec, PlatformChoice{o.platform}, o.cache, &options);
   RunRequest r = o.request;
-  r.emulator = EmulatorFor(PlatformOf(src.image.config), HostPlatform());
-  r.rootfs = CachedRootfs(src.image, o.cache);
-  r.config = src.image.config.config;
-  Exec(SandboxCommand(o.sandbox.empty() ? FindSandbox() : o.sandbox, r));
+  std::string sandbox = o.sandbox.empty() ? FindSandbox() : o.sandbox;
+  Exec(ImageSandboxCommand(spec, PlatformChoice{o.platform}, o.cache, sandbox, &r));
 }
 
 void AddRunOptions(CLI::App& app, RunOptions* o) {

@@ -17,6 +17,8 @@ const std::vector<Command>& AllCommands() {
       {"copy", "copy an image between layouts, archives and registries", RunCopy},
       {"unpack", "unpack an image's layers safely into a directory", RunUnpack},
       {"run", "run a command inside an image, in ocimake-sandbox", RunRun},
+      {"service-test", "test an image as a service: start, wait until ready, run a client, stop",
+       RunServiceTestCommand},
       {"inspect", "summarise an image (layers, sizes, config)", RunInspect},
       {"diff", "print the first difference between two images (exit 1), or 0", RunDiff},
       {"push", "push an image of a layout to a registry", RunPush},

@@ -30,6 +30,7 @@ int RunCopy(const Args& args);
 int RunStage(const Args& args);
 int RunUnpack(const Args& args);
 int RunRun(const Args& args);
+int RunServiceTestCommand(const Args& args);
 int RunToolchain(const Args& args);
 int RunPush(const Args& args);
 int RunPull(const Args& args);

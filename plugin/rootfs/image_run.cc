@@ -11,6 +11,7 @@
 #include "base/fs_util.h"
 #include "closure/root_path.h"
 #include "oci/platform.h"
+#include "registry/registry_options.h"
 #include "rootfs/rootfs_unpacker.h"
 
 namespace ocimake {
@@ -127,6 +128,18 @@ void RedirectStdin(const std::string& file) {
   }
   if (dup2(fd, STDIN_FILENO) < 0) FailErrno("--stdin " + file + ": dup2");
   close(fd);
+}
+
+std::vector<std::string> ImageSandboxCommand(const SourceSpec& source, const PlatformChoice& choice,
+                                             const std::string& cache, const std::string& sandbox,
+                                             RunRequest* request) {
+  RegistryOptions options = RegistryOptions::FromEnvironment();
+  options.cache_dir = cache;
+  OpenedSource src = OpenForPlatform(source, choice, cache, &options);
+  request->emulator = EmulatorFor(PlatformOf(src.image.config), HostPlatform());
+  request->rootfs = CachedRootfs(src.image, cache);
+  request->config = src.image.config.config;
+  return SandboxCommand(sandbox, *request);
 }
 
 std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunRequest& r) {

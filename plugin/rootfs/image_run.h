@@ -12,6 +12,7 @@
 #include "image/runtime_user.h"
 #include "oci/oci_types.h"
 #include "rootfs/sandbox_command.h"
+#include "source/image_source.h"
 
 namespace ocimake {
 
@@ -46,6 +47,15 @@ std::string EmulatorFor(const Platform& image, const Platform& host,
 // qemu-user searches no PATH, so a program named without a '/' is looked up
 // on the command's PATH in the rootfs here, and -0 keeps its argv[0].
 std::vector<std::string> SandboxCommand(const std::string& sandbox, const RunRequest& request);
+
+// The sandbox command line that runs `request` in the image at `source`
+// (any location; the platform `choice` picks of an index), its rootfs
+// unpacked once per manifest digest into `cache`, under qemu-user when the
+// image is for another CPU: what `ocimake run` and service tests exec.
+// Fills in request->rootfs, config and emulator.
+std::vector<std::string> ImageSandboxCommand(const SourceSpec& source, const PlatformChoice& choice,
+                                             const std::string& cache, const std::string& sandbox,
+                                             RunRequest* request);
 
 // The `podman run` (or `docker run`: `runtime` is the program) command line
 // for `image` ("oci:/abs/layout:tag"). Network: the host's with
