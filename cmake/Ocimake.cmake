@@ -571,14 +571,21 @@ function(add_container_toolchain name)
   _ocimake_add_toolchain("${name}" ${ARGN})
 endfunction()
 
-# A macro so that enable_testing() takes effect in the caller's directory:
-# `ctest` then finds the tests even if the project did not enable testing.
-macro(add_container_test)
-  if(NOT OCIMAKE_IN_BUILD_STAGE)
-    enable_testing()
-  endif()
-  _ocimake_add_test(${ARGV})
-endmacro()
+# Functions, not macros, so that an argument holding a ';' ("a; b") stays
+# one argument. enable_testing() sets a variable of the calling directory's
+# scope, so it is deferred to the end of that directory: `ctest` then finds
+# the tests even if the project did not enable testing.
+function(add_container_test name)
+  _ocimake_enable_testing_here()
+  cmake_parse_arguments(PARSE_ARGV 1 _ "" "" "")
+  _ocimake_add_test("${name}" ${__UNPARSED_ARGUMENTS})
+endfunction()
+
+function(add_container_service_test name)
+  _ocimake_enable_testing_here()
+  cmake_parse_arguments(PARSE_ARGV 1 _ "" "" "")
+  _ocimake_add_service_test("${name}" ${__UNPARSED_ARGUMENTS})
+endfunction()
 
 function(ocimake_image_layout name out_var)
   if(NOT TARGET "${name}")
