@@ -48,20 +48,9 @@ function(_ocimake_add_test name)
   if(OCIMAKE_IN_BUILD_STAGE OR NOT OCIMAKE_CONTAINER_TESTS)
     return()
   endif()
-  if(NOT DEFINED arg_IMAGE)
-    message(FATAL_ERROR "add_container_test(${name}): IMAGE is required")
-  endif()
-  if(NOT TARGET "${arg_IMAGE}")
-    message(FATAL_ERROR "add_container_test(${name}): IMAGE ${arg_IMAGE}: no such image "
-      "(declare it first with add_container_image())")
-  endif()
-  get_target_property(layout "${arg_IMAGE}" OCIMAKE_LAYOUT)
-  get_target_property(tag "${arg_IMAGE}" OCIMAKE_TAG)
-  if(NOT layout)
-    message(FATAL_ERROR "add_container_test(${name}): ${arg_IMAGE} is not a container image")
-  endif()
+  _ocimake_test_image_layout(add_container_test "${name}" "${arg_IMAGE}" image)
 
-  set(run run "${layout}:${tag}" ${cache_args} --sandbox "$<TARGET_FILE:ocimake::sandbox>")
+  set(run run "${image}" ${cache_args} --sandbox "$<TARGET_FILE:ocimake::sandbox>")
   foreach(kv IN LISTS arg_ENV)
     list(APPEND run --env "${kv}")
   endforeach()
@@ -122,4 +111,76 @@ macro(_ocimake_set_test_properties test fixture labels)
   if(arg_WILL_FAIL)
     set_tests_properties("${test}" PROPERTIES WILL_FAIL TRUE)
   endif()
+endmacro()
+
+# add_container_structure_test(): a CTest test that checks an image's config,
+# files and size with `ocimake structure-test`, without running it (every
+# platform of a multi-platform image in one test). The image-build fixture
+# builds the image first.
+function(_ocimake_add_structure_test name)
+  _ocimake_keywords(add_container_structure_test options one_value multi_value)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
+  _ocimake_check_arguments(add_container_structure_test "${name}" arg)
+  if(OCIMAKE_IN_BUILD_STAGE OR NOT OCIMAKE_CONTAINER_TESTS)
+    return()
+  endif()
+  _ocimake_test_image_layout(add_container_structure_test "${name}" "${arg_IMAGE}" image)
+  _ocimake_structure_check_args(checks)
+  if(NOT checks)
+    message(FATAL_ERROR "add_container_structure_test(${name}): no checks given (USER, "
+      "ENTRYPOINT, ENV, EXPOSES, IMAGE_LABELS, FILES_PRESENT, FILES_ABSENT, FILE_MODES, "
+      "FILE_OWNERS, FILE_CONTENTS, MAX_SIZE or MAX_UNPACKED_SIZE)")
+  endif()
+  add_test(NAME "${name}" COMMAND ocimake::ocimake structure-test "${image}" ${checks})
+  _ocimake_image_build_fixture("${arg_IMAGE}" fixture)
+  set_tests_properties("${name}" PROPERTIES FIXTURES_REQUIRED "${fixture}")
+  if(DEFINED arg_TIMEOUT)
+    set_tests_properties("${name}" PROPERTIES TIMEOUT "${arg_TIMEOUT}")
+  endif()
+  if(DEFINED arg_LABELS)
+    set_tests_properties("${name}" PROPERTIES LABELS "${arg_LABELS}")
+  endif()
+endfunction()
+
+# _ocimake_test_image_layout(<command> <name> <image> <out-var>): the
+# "<layout>:<tag>" of the image target <image>, which must be one.
+function(_ocimake_test_image_layout command name image out)
+  if(image STREQUAL "")
+    message(FATAL_ERROR "${command}(${name}): IMAGE is required")
+  endif()
+  if(NOT TARGET "${image}")
+    message(FATAL_ERROR "${command}(${name}): IMAGE ${image}: no such image "
+      "(declare it first with add_container_image())")
+  endif()
+  get_target_property(layout "${image}" OCIMAKE_LAYOUT)
+  get_target_property(tag "${image}" OCIMAKE_TAG)
+  if(NOT layout)
+    message(FATAL_ERROR "${command}(${name}): ${image} is not a container image")
+  endif()
+  set("${out}" "${layout}:${tag}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_structure_check_args(<out-var>): the calling
+# add_container_structure_test()'s checks (arg_*) as `ocimake
+# structure-test` options.
+macro(_ocimake_structure_check_args out)
+  set(${out} "")
+  if(DEFINED arg_USER)
+    list(APPEND ${out} --user "${arg_USER}")
+  endif()
+  if(DEFINED arg_ENTRYPOINT)
+    _ocimake_json_array(_ocimake_entrypoint ${arg_ENTRYPOINT})
+    list(APPEND ${out} --entrypoint "${_ocimake_entrypoint}")
+  endif()
+  foreach(_ocimake_pair IN ITEMS ENV:--env EXPOSES:--expose IMAGE_LABELS:--label
+      FILES_PRESENT:--file-present FILES_ABSENT:--file-absent FILE_MODES:--file-mode
+      FILE_OWNERS:--file-owner FILE_CONTENTS:--file-content
+      MAX_SIZE:--max-size MAX_UNPACKED_SIZE:--max-unpacked-size)
+    string(REPLACE ":" ";" _ocimake_pair "${_ocimake_pair}")
+    list(GET _ocimake_pair 0 _ocimake_keyword)
+    list(GET _ocimake_pair 1 _ocimake_flag)
+    foreach(_ocimake_item IN LISTS arg_${_ocimake_keyword})
+      list(APPEND ${out} "${_ocimake_flag}" "${_ocimake_item}")
+    endforeach()
+  endforeach()
 endmacro()
