@@ -63,7 +63,7 @@ void ParseOwner(const std::string& item, const std::string& text) {
 
 std::regex ParseRegex(const std::string& item, const std::string& text) {
   try {
-    return std::regex(text, std::regex::ECMAScript);
+    return std::regex(text, std::regex::ECMAScript | std::regex::multiline);
   } catch (const std::regex_error& e) {
     Fail("FILE_CONTENT: {}: bad regular expression ({})", item, e.what());
   }

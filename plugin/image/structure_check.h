@@ -36,7 +36,9 @@ struct StructureChecks {
   std::vector<std::string> files_absent;
   std::vector<std::string> file_modes;     // "/path=0755" (octal permission bits)
   std::vector<std::string> file_owners;    // "/path=65532:65532"
-  std::vector<std::string> file_contents;  // "/path=regex": a regular file matching
+  // "/path=regex": a regular file in whose content an ECMAScript search finds
+  // the regex (multiline: ^ and $ match at the start and end of each line).
+  std::vector<std::string> file_contents;
   // What a pull transfers (the compressed layer blobs) and what the merged
   // tree's regular files hold: ParseSize's forms ("20MB", "64MiB", "1000").
   std::optional<std::string> max_size;

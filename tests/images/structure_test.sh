@@ -42,10 +42,10 @@ status() {
   printf '%s\n' "$out" | sed -n "s/^ *[0-9]*\/[0-9]* Test *#[0-9]*: $1 \.*[ *]*\([A-Za-z]*\).*/\1/p"
 }
 for t in ocimake.hello-image.build config-ok files-ok size-ok; do
-  assert_eq Passed "$(status "$t")" "ctest's status of $t"
+  assert_eq Passed "$(status "$t")" "ctest's status of $t in: $out"
 done
 for t in wrong-user forbidden-file too-big; do
-  assert_eq Failed "$(status "$t")" "ctest's status of $t"
+  assert_eq Failed "$(status "$t")" "ctest's status of $t in: $out"
 done
 
 # One line per failing test, each naming its check.
