@@ -512,7 +512,8 @@ Commands
   symlink...), ``FILES_ABSENT``, ``FILE_MODES`` (the octal permission bits,
   setuid, setgid and sticky included), ``FILE_OWNERS`` and ``FILE_CONTENTS``
   (an ECMAScript regular expression searched for in the content of a regular
-  file; a missing file, a directory or a symlink fails). A path is absolute
+  file, ``^`` and ``$`` matching at each line; a missing file, a directory or
+  a symlink fails). A path is absolute
   and names the entry as the layers have it: **a symlink on the way is not
   followed** (with ``/lib -> usr/lib``, ``/lib/x`` is not ``/usr/lib/x``).
 
