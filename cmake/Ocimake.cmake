@@ -478,6 +478,59 @@ Commands
     add_container_test(upcase-data IMAGE upcase-image ARGS /data/table.txt
       BIND data:/data PASS_REGULAR_EXPRESSION "lines=2")
 
+.. command:: add_container_structure_test
+
+  .. code-block:: cmake
+
+    add_container_structure_test(<name> IMAGE <image>
+      [USER <user>] [ENTRYPOINT <arg>...] [ENV <KEY=value|KEY>...]
+      [EXPOSES <port>[/<proto>]...] [IMAGE_LABELS <key=value|key>...]
+      [FILES_PRESENT <path>...] [FILES_ABSENT <path>...]
+      [FILE_MODES <path>=<octal>...] [FILE_OWNERS <path>=<uid>:<gid>...]
+      [FILE_CONTENTS <path>=<regex>...]
+      [MAX_SIZE <size>] [MAX_UNPACKED_SIZE <size>]
+      [LABELS <label>...] [TIMEOUT <seconds>])
+
+  A CTest test that checks the image ``<image>`` without running it, as
+  Google's container-structure-test does, with ``ocimake structure-test``:
+  each item is one check, and each failed check prints one line naming it
+  (``USER: "0:0", expected "65532"``, ``FILES_ABSENT: /bin/sh is present``,
+  ``MAX_SIZE: 25.3 MB (26532111 bytes of compressed layers) is over 20 MB``).
+  The fixture test ``ocimake.<image>.build`` builds the image first, so
+  ``ctest`` works on a fresh build tree. Every platform of an image with
+  ``PLATFORMS`` is checked by the one test, each failure naming its platform.
+
+  From the image config: ``USER`` (the same string; a bare number also
+  matches the uid of ``uid:gid``), ``ENTRYPOINT`` (the exact list),
+  ``ENV`` (``KEY=value`` set so, or ``KEY`` set at all), ``EXPOSES``
+  (``8080`` is ``8080/tcp``) and ``IMAGE_LABELS`` (``key=value`` or ``key``;
+  ``LABELS`` are the test's CTest labels, as for :command:`add_container_test`).
+
+  From the image's root filesystem, the layers merged in order (later ones
+  win, whiteouts and opaque whiteouts applied; the layer tars are read as
+  streams, never unpacked): ``FILES_PRESENT`` (any type: file, directory,
+  symlink...), ``FILES_ABSENT``, ``FILE_MODES`` (the octal permission bits,
+  setuid, setgid and sticky included), ``FILE_OWNERS`` and ``FILE_CONTENTS``
+  (an ECMAScript regular expression searched for in the content of a regular
+  file, ``^`` and ``$`` matching at each line; a missing file, a directory or
+  a symlink fails). A path is absolute
+  and names the entry as the layers have it: **a symlink on the way is not
+  followed** (with ``/lib -> usr/lib``, ``/lib/x`` is not ``/usr/lib/x``).
+
+  ``MAX_SIZE`` limits the compressed layer blobs summed (what a pull
+  transfers), ``MAX_UNPACKED_SIZE`` the regular files of the merged tree. A
+  size is bytes, or a number with ``kB``, ``MB``, ``GB`` (powers of 1000) or
+  ``KiB``, ``MiB``, ``GiB`` (powers of 1024): ``20MB``, ``1.5 GB``,
+  ``64MiB``. A malformed check (a relative path, a bad mode, regex or size)
+  fails the test with one line naming it.
+
+  .. code-block:: cmake
+
+    add_container_structure_test(api-structure IMAGE api-image
+      USER 65532 FILES_ABSENT /usr/bin/gcc /bin/sh
+      FILES_PRESENT /usr/local/bin/api FILE_MODES /usr/local/bin/api=0755
+      EXPOSES 8080 MAX_SIZE 20MB)
+
 .. command:: ocimake_image_layout
 
   .. code-block:: cmake
@@ -507,7 +560,8 @@ Variables
 
 .. variable:: OCIMAKE_CONTAINER_TESTS
 
-  Whether :command:`add_container_test` registers tests, and
+  Whether :command:`add_container_test` and
+  :command:`add_container_structure_test` register tests, and
   ``CHECK_REPRODUCIBLE`` its test. Default: ``ON``.
 
 .. variable:: OCIMAKE_IN_BUILD_STAGE
@@ -585,6 +639,12 @@ function(add_container_service_test name)
   _ocimake_enable_testing_here()
   cmake_parse_arguments(PARSE_ARGV 1 _ "" "" "")
   _ocimake_add_service_test("${name}" ${__UNPARSED_ARGUMENTS})
+endfunction()
+
+function(add_container_structure_test name)
+  _ocimake_enable_testing_here()
+  cmake_parse_arguments(PARSE_ARGV 1 _ "" "" "")
+  _ocimake_add_structure_test("${name}" ${__UNPARSED_ARGUMENTS})
 endfunction()
 
 function(ocimake_image_layout name out_var)

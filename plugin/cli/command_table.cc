@@ -21,6 +21,8 @@ const std::vector<Command>& AllCommands() {
        RunServiceTestCommand},
       {"inspect", "summarise an image (layers, sizes, config)", RunInspect},
       {"diff", "print the first difference between two images (exit 1), or 0", RunDiff},
+      {"structure-test", "check an image's config, files and size without running it (exit 1)",
+       RunStructureTest},
       {"push", "push an image of a layout to a registry", RunPush},
       {"pull", "pull an image from a registry into a layout", RunPull},
       {"login", "check and store credentials for a registry", RunLogin},

@@ -26,6 +26,7 @@ int RunIndex(const Args& args);
 int RunExport(const Args& args);
 int RunInspect(const Args& args);
 int RunDiff(const Args& args);
+int RunStructureTest(const Args& args);
 int RunCopy(const Args& args);
 int RunStage(const Args& args);
 int RunUnpack(const Args& args);

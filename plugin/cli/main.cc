@@ -12,8 +12,10 @@ namespace {
 void Usage(std::ostream& out) {
   out << "usage: ocimake COMMAND [OPTIONS]   (ocimake COMMAND --help for its options)\n\n"
          "Builds OCI container images from a CMake project's install tree.\n\ncommands:\n";
-  for (const auto& c : ocimake::AllCommands())
-    out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+  for (const auto& c : ocimake::AllCommands()) {
+    size_t length = std::strlen(c.name);  // a name longer than the column gets two spaces
+    out << "  " << c.name << std::string(length < 10 ? 10 - length : 2, ' ') << c.summary << "\n";
+  }
 }
 
 }  // namespace
