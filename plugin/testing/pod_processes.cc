@@ -20,8 +20,8 @@ namespace {
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
 
 void RedirectOutput(const std::string& log_file) {
-  int in = open("/dev/null", O_RDONLY);
-  int out = open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int out = open(log_file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
     fmt::print(stderr, "ocimake: {}: {}\n", log_file, strerror(errno));
     _exit(125);
@@ -39,6 +39,7 @@ pid_t PodProcesses::Start(const std::vector<std::string>& argv, const std::strin
   std::vector<std::string> copy = argv;
   for (auto& a : copy) args.push_back(a.data());
   args.push_back(nullptr);
+  if (!log_file.empty()) WriteFileAtomic(log_file, "");  // there before a probe reads it
   std::cout.flush();
   fflush(nullptr);
   pid_t pid = fork();

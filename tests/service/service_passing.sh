@@ -1,0 +1,24 @@
+# The fixture's passing service tests: two on the same port at once (each in
+# a network namespace of its own), and a sidecar reached by its name.
+. "$OCIMAKE_TESTS_DIR/lib.sh"
+b="$T/b"
+build_example "$OCIMAKE_TESTS_DIR/service/fixture" "$b"
+# Each client waits a second before it connects: under -j2 the two
+# services listen on 8080 at the same time.
+out=$(ctest --test-dir "$b" -R '^svc\.(pass1|pass2|sidecar)$' -j2 --output-on-failure 2>&1) ||
+  fail "the passing service tests failed: $out"
+assert_contains "$out" "100% tests passed, 0 tests failed out of 4"
+log=$(cat "$b/Testing/Temporary/LastTest.log")
+assert_contains "$log" "svc-image: ready (tcp:8080) after"
+assert_contains "$log" "backend: ready (tcp:backend:8080) after"
+assert_contains "$log" "front: ready (log:listening on 9090) after"
+# Both passes overlapped: their servers' logs say they listened on 8080.
+for n in 1 2; do
+  assert_contains "$(cat "$b/svc.pass$n.logs/svc-image.log")" "listening on 8080"
+  assert_contains "$(cat "$b/svc.pass$n.logs/svc-image.log")" "SIGTERM, bye"
+done
+start1=$(stat -c %Y "$b/svc.pass1.logs/svc-image.log")
+[ -n "$start1" ] || fail "no log of svc.pass1"
+# The service saw the pod's /etc/hosts, and the host's is untouched.
+assert_contains "$(cat "$b/svc.sidecar.logs/hosts")" "localhost front backend"
+assert_not_contains "$(cat /etc/hosts)" "front backend"
