@@ -478,6 +478,99 @@ Commands
     add_container_test(upcase-data IMAGE upcase-image ARGS /data/table.txt
       BIND data:/data PASS_REGULAR_EXPRESSION "lines=2")
 
+.. command:: add_container_service_test
+
+  .. code-block:: cmake
+
+    add_container_service_test(<name> IMAGE <image> [NAME <host-name>]
+      [ARGS <arg>...] [ENV <KEY=value>...] [BIND <host>:<path>[:ro|:rw]...]
+      [READY tcp:[<host>:]<port> | http://<host>[:<port>]/<path> | LOG <regex>]
+      [READY_TIMEOUT <seconds>]
+      [SERVICES <host-name>=<image>...] [SERVICE_READY <host-name>=<probe>...]
+      [CLIENT_IMAGE <image>] [COMMAND <arg>...]
+      [EXPECT_CLEAN_SHUTDOWN <seconds>] [STOP_SIGNAL <signal>] [STOP_TIMEOUT <seconds>]
+      [PASS_REGULAR_EXPRESSION <regex>...] [FAIL_REGULAR_EXPRESSION <regex>...]
+      [SKIP_REGULAR_EXPRESSION <regex>...] [TIMEOUT <seconds>] [LABELS <label>...]
+      [FIXTURES_SETUP <f>...] [FIXTURES_CLEANUP <f>...] [FIXTURES_REQUIRED <f>...]
+      [WORKING_DIRECTORY <dir>] [WILL_FAIL])
+
+  A CTest test of the image ``<image>`` as a service, with ``ocimake
+  service-test``: the image is started with its entrypoint and cmd (``ARGS``
+  appended, ``ENV`` over its env) in ``ocimake-sandbox``; the test waits until
+  it is ready, runs ``COMMAND`` as the client, then stops the service with
+  its ``StopSignal`` (``STOP_SIGNAL``; default ``SIGTERM``), and ``SIGKILL``
+  after ``STOP_TIMEOUT`` seconds (default 10). What Testcontainers or a
+  compose file and a retry loop do, with no daemon and inside CTest.
+
+  Everything runs in a **pod** of its own: one network namespace with only
+  loopback, shared by the service, the ``SERVICES``, the readiness probes and
+  the client, so ``localhost:<port>`` is the service and nothing reaches the
+  host's network (or another test's: under ``ctest -j`` two service tests
+  on the same port do not collide); an ``/etc/hosts`` that names the service
+  (``NAME``; default the image's name) and each of the ``SERVICES`` as
+  loopback, bound into every image and over the host's for the client; and a
+  pid namespace that dies with the test. **Nothing survives the test**: when
+  the client exits, when the test times out, or when ``ctest`` is
+  interrupted or killed (even with ``SIGKILL``), every process of the test is
+  gone.
+
+  ``<image>``, ``CLIENT_IMAGE`` and the images of ``SERVICES`` are images
+  declared with :command:`add_container_image` (their fixture tests
+  ``ocimake.<image>.build`` build them first) or any location ``ocimake``
+  takes: a layout directory, an archive or a registry reference.
+
+  ``READY``
+    When the service is ready, polled with backoff (10 ms growing to 0.5 s)
+    for ``READY_TIMEOUT`` seconds (default 30): ``tcp:<port>`` (a connection
+    is accepted; ``tcp:<host>:<port>`` for another name), ``http://...`` (a
+    ``GET`` answers 2xx) or ``LOG <regex>`` (the service's output matches,
+    an ECMAScript regular expression). Without ``READY``, started is ready. A
+    service that exits before it is ready fails the test at once, with its
+    exit status and its last output lines; one not ready in time fails naming
+    the probe and what it last saw (``Connection refused``, ``HTTP 503``).
+
+  ``SERVICES <host-name>=<image>...``
+    Sidecar services, started first, in order, with their images' config, and
+    stopped last. ``SERVICE_READY <host-name>=<probe>`` waits for one before
+    the next starts (``tcp:``, ``http://`` or ``log:<regex>``).
+
+  ``COMMAND``
+    The client: a host program (its first word may name an executable
+    target), run with the host's files and the test's environment in the
+    pod's network; its output is the test's. With ``CLIENT_IMAGE``, the
+    command runs inside that image instead (without ``COMMAND``: its
+    entrypoint and cmd). Without either, the test starts the service, waits
+    until it is ready and stops it. A client that exits non-zero fails the
+    test.
+
+  ``EXPECT_CLEAN_SHUTDOWN <seconds>``
+    The service must exit with status 0 within ``<seconds>`` of its stop
+    signal, as Kubernetes expects within ``terminationGracePeriodSeconds``; a
+    service that is still running then is killed and fails the test, and so
+    does one that exits with another status. A service or sidecar that exits
+    on its own before it is stopped fails the test always.
+
+  Each service's output goes to ``<name>.logs/<host-name>.log`` in the
+  current binary directory, kept after the test and printed (its last 50
+  lines) when the test fails. Each failure is one line that starts with
+  ``ocimake service-test:``; with ``PASS_REGULAR_EXPRESSION`` (which makes
+  CTest ignore the exit status) that prefix is added to the
+  ``FAIL_REGULAR_EXPRESSION``, so a failed readiness or shutdown still fails
+  the test. The other properties are those of :command:`add_test`. The test
+  runs the host's platform of a multi-platform image.
+
+  .. code-block:: cmake
+
+    add_container_service_test(api-health IMAGE api
+      READY http://localhost:8080/health
+      COMMAND curl -fsS http://localhost:8080/v1/ping
+      PASS_REGULAR_EXPRESSION pong
+      EXPECT_CLEAN_SHUTDOWN 10)
+    add_container_service_test(api-with-backend IMAGE api
+      SERVICES backend=backend-image SERVICE_READY backend=tcp:backend:8081
+      READY LOG "listening on 8080"
+      COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/api_backend_test.sh)
+
 .. command:: add_container_structure_test
 
   .. code-block:: cmake
