@@ -95,6 +95,7 @@ std::pair<int, bool> PodProcesses::Stop(pid_t pid, int signal, double grace_seco
 std::string LogTail(const std::string& log_file, const std::string& name, size_t count) {
   std::vector<std::string> lines = Split(ReadFile(log_file), '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  if (lines.empty()) return fmt::format("  {}| (no output)\n", name);
   size_t first = lines.size() > count ? lines.size() - count : 0;
   std::string text;
   if (first > 0) text += fmt::format("  {}| ... {} earlier lines in {}\n", name, first, log_file);

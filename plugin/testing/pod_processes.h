@@ -43,7 +43,8 @@ class PodProcesses {
   std::map<pid_t, int> exited_;
 };
 
-// The last `count` lines of a log file, each prefixed "  <name>| ".
+// The last `count` lines of a log file, each prefixed "  <name>| "
+// ("  <name>| (no output)" for an empty one).
 std::string LogTail(const std::string& log_file, const std::string& name, size_t count);
 
 // "SIGTERM", "TERM" or "15" (an image's StopSignal) as a signal number;

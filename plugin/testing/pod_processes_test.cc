@@ -32,6 +32,8 @@ TEST(PodProcessesTest, LogTailKeepsTheLastLines) {
   testing::ScratchDir dir;
   testing::WriteTestFile(dir / "log", "1\n2\n3\n");
   EXPECT_EQ(LogTail(dir / "log", "api", 5), "  api| 1\n  api| 2\n  api| 3\n");
+  testing::WriteTestFile(dir / "empty", "");
+  EXPECT_EQ(LogTail(dir / "empty", "api", 5), "  api| (no output)\n");
   EXPECT_EQ(LogTail(dir / "log", "api", 1),
             "  api| ... 2 earlier lines in " + dir / "log" + "\n  api| 3\n");
 }
