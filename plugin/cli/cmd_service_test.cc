@@ -141,6 +141,8 @@ ServiceTestPlan MakePlan(ServiceTestOptions& o) {
     RunRequest client;
     client.command = o.client;
     plan.client = ImageService(o, "client", o.client_image, client).argv;
+    plan.client_label = fmt::format("(in {}): {}", o.client_image,
+                                    o.client.empty() ? "its entrypoint" : fmt::format("{}", fmt::join(o.client, " ")));
   }
   if (plan.ready_timeout <= 0 || plan.stop_timeout <= 0)
     Fail("--ready-timeout and --stop-timeout: expected a number of seconds above 0");

@@ -87,7 +87,10 @@ class ServiceTestRun {
   }
 
   int RunClient() {
-    Progress("client: {}", fmt::join(plan_.client, " "));
+    if (plan_.client_label.empty())
+      Progress("client: {}", fmt::join(plan_.client, " "));
+    else
+      Progress("client {}", plan_.client_label);
     int status = processes_.Wait(processes_.Start(plan_.client));
     if (status != 0) Failure("the client exited with status {}", status);
     return status;

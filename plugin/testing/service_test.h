@@ -30,6 +30,7 @@ struct ServiceTestPlan {
   std::vector<PodService> sidecars;  // started first, in order; stopped last
   PodService service;
   std::vector<std::string> client;  // empty: start, wait until ready, stop
+  std::string client_label;         // the client in messages; empty: its argv
   double ready_timeout = 30;        // seconds, for each service
   double stop_timeout = 10;         // seconds between the stop signal and SIGKILL
   bool expect_clean_shutdown = false;

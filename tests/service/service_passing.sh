@@ -5,9 +5,9 @@ b="$T/b"
 build_example "$OCIMAKE_TESTS_DIR/service/fixture" "$b"
 # Each client waits a second before it connects: under -j2 the two
 # services listen on 8080 at the same time.
-out=$(ctest --test-dir "$b" -R '^svc\.(pass1|pass2|sidecar)$' -j2 --output-on-failure 2>&1) ||
+out=$(ctest --test-dir "$b" -R '^svc\.(pass1|pass2|sidecar|client_image)$' -j2 --output-on-failure 2>&1) ||
   fail "the passing service tests failed: $out"
-assert_contains "$out" "100% tests passed, 0 tests failed out of 4"
+assert_contains "$out" "100% tests passed, 0 tests failed out of 5"
 log=$(cat "$b/Testing/Temporary/LastTest.log")
 assert_contains "$log" "svc-image: ready (tcp:8080) after"
 assert_contains "$log" "backend: ready (tcp:backend:8080) after"
@@ -22,3 +22,5 @@ start1=$(stat -c %Y "$b/svc.pass1.logs/svc-image.log")
 # The service saw the pod's /etc/hosts, and the host's is untouched.
 assert_contains "$(cat "$b/svc.sidecar.logs/hosts")" "localhost front backend"
 assert_not_contains "$(cat /etc/hosts)" "front backend"
+# The client ran inside the image and asked the service by name.
+assert_contains "$log" "-- client (in $b/svc-image:svc-image:latest): /usr/local/bin/svc-fixture get svc-image 8080"
