@@ -65,7 +65,10 @@ class ServiceTestRun {
     Clock::time_point start = Clock::now();
     pid_t pid = processes_.Start(s.argv, s.log_file);
     running_.emplace_back(&s, pid);
-    if (!s.ready) return Progress("{}: started", s.name), true;
+    if (!s.ready) {
+      Progress("{}: started", s.name);
+      return true;
+    }
     Clock::time_point deadline = start + Seconds(plan_.ready_timeout);
     Clock::duration delay = kFirstProbeDelay;
     for (std::string why;;) {
@@ -74,9 +77,10 @@ class ServiceTestRun {
         Failure("{}: exited with status {} before it was ready ({})", s.name, *status, s.ready->text);
         return false;
       }
-      if (ProbeReady(*s.ready, s.log_file, &why))
-        return Progress("{}: ready ({}) after {:.2f} s", s.name, s.ready->text, SecondsSince(start)),
-               true;
+      if (ProbeReady(*s.ready, s.log_file, &why)) {
+        Progress("{}: ready ({}) after {:.2f} s", s.name, s.ready->text, SecondsSince(start));
+        return true;
+      }
       if (Clock::now() >= deadline) {
         Failure("{}: not ready after {} s: {}: {}", s.name, plan_.ready_timeout, s.ready->text, why);
         return false;
