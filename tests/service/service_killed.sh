@@ -2,6 +2,7 @@
 # SIGTERM) while a service test's client runs; within 5 s no process of the
 # test remains: not ocimake, not the sandbox, not the server, not the client.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
+need pgrep procps
 b="$T/b"
 build_example "$OCIMAKE_TESTS_DIR/service/fixture" "$b"
 ctest --test-dir "$b" -R '^ocimake.svc-image.build$' >/dev/null
