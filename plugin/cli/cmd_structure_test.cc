@@ -40,11 +40,7 @@ constexpr char kStructureTestHelp[] =
 // --entrypoint: one JSON array, or the words of the list one by one.
 std::vector<std::string> EntrypointOf(const std::vector<std::string>& given) {
   if (given.size() != 1 || given[0].empty() || given[0][0] != '[') return given;
-  // (ParseStrict takes an object: the array is wrapped in one)
-  json wrapped = ParseStrict("{\"entrypoint\":" + given[0] + "}", "--entrypoint");
-  if (!wrapped.at("entrypoint").is_array())
-    Fail("--entrypoint {}: expected a JSON array of strings", given[0]);
-  return GetStrings(wrapped, "entrypoint", "--entrypoint");
+  return ParseStringArray(given[0], "--entrypoint " + given[0]);
 }
 
 struct StructureTestOptions {

@@ -5,9 +5,10 @@
 
 namespace ocimake {
 
-// Parses strictly: bounded size, no duplicate keys, valid UTF-8 (nlohmann
-// rejects invalid UTF-8 itself), nesting depth bounded.
-json ParseStrict(std::string_view text, const std::string& what) {
+namespace {
+
+// ParseStrict's rules, for a document of any type.
+json ParseStrictValue(std::string_view text, const std::string& what) {
   if (text.size() > kMaxJsonBytes)
     Fail("{}: JSON document of {} bytes exceeds the limit of {}", what, text.size(),
          kMaxJsonBytes);
@@ -43,8 +44,26 @@ json ParseStrict(std::string_view text, const std::string& what) {
   }
   if (!duplicate.empty()) Fail("{}: invalid JSON: duplicate key \"{}\"", what, duplicate);
   if (too_deep) Fail("{}: invalid JSON: nested deeper than {}", what, kMaxDepth);
+  return j;
+}
+
+}  // namespace
+
+json ParseStrict(std::string_view text, const std::string& what) {
+  json j = ParseStrictValue(text, what);
   if (!j.is_object()) Fail("{}: expected a JSON object", what);
   return j;
+}
+
+std::vector<std::string> ParseStringArray(std::string_view text, const std::string& what) {
+  json j = ParseStrictValue(text, what);
+  if (!j.is_array()) Fail("{}: expected a JSON array of strings", what);
+  std::vector<std::string> out;
+  for (const auto& item : j) {
+    if (!item.is_string()) Fail("{}: expected a JSON array of strings", what);
+    out.push_back(item.get<std::string>());
+  }
+  return out;
 }
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false); }

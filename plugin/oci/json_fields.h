@@ -21,6 +21,10 @@ using json = nlohmann::json;
 // rejects invalid UTF-8 itself), nesting depth bounded.
 json ParseStrict(std::string_view text, const std::string& what);
 
+// A whole document that is an array of strings ('["/bin/app", "-v"]'),
+// parsed by ParseStrict's rules.
+std::vector<std::string> ParseStringArray(std::string_view text, const std::string& what);
+
 // Compact, keys sorted (nlohmann's objects are ordered maps): canonical.
 std::string Dump(const json& j);
 

@@ -3,10 +3,25 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "oci/json_fields.h"
 #include "oci/oci_test_support.h"
 
 namespace ocimake {
 namespace {
+
+TEST(JsonFieldsTest, StringArrayIsOneWholeDocument) {
+  EXPECT_EQ(ParseStringArray(R"(["/bin/app", "-v"])", "x"),
+            (std::vector<std::string>{"/bin/app", "-v"}));
+  EXPECT_TRUE(ParseStringArray("[]", "x").empty());
+  for (const char* bad : {R"([]," x":1})", R"(["a"] ["b"])", R"(["a", 1])", R"({"a": "b"})", "\"a\""}) {
+    try {
+      ParseStringArray(bad, "--entrypoint");
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("--entrypoint: ", 0), 0u) << e.what();
+    }
+  }
+}
 
 using testing::BlobDescriptor;
 
