@@ -53,12 +53,15 @@ std::optional<std::string> Git(const std::string& dir, std::vector<std::string> 
 }
 
 // The source: a git checkout by its commit (its origin's URL, else its
-// path) and whether tracked files differ from it; else its path.
+// path) and whether tracked files differ from it; else (no git checkout, or
+// one that does not track the project's CMakeLists.txt: a copy inside
+// another checkout's ignored directory) its path.
 ProvenanceDependency SourceDependency(const std::string& dir) {
   std::string path = AbsolutePath(dir);
   std::optional<std::string> top = Git(path, {"rev-parse", "--show-toplevel"});
   std::optional<std::string> commit = Git(path, {"rev-parse", "--verify", "HEAD^{commit}"});
-  if (!top || !commit) return {"source", "file://" + path, {}, {}};
+  if (!top || !commit || !Git(path, {"ls-files", "--error-unmatch", "CMakeLists.txt"}))
+    return {"source", "file://" + path, {}, {}};
   std::optional<std::string> remote = Git(path, {"remote", "get-url", "origin"});
   std::optional<std::string> status =
       Git(*top, {"status", "--porcelain", "--untracked-files=no"});

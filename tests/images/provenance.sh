@@ -1,8 +1,9 @@
 # The provenance statement of an image (<image>.provenance.json): an in-toto
 # Statement v1 with a SLSA v1 predicate whose subject is the layout's
-# manifest digest, whose source is the git commit with its dirty flag, the
-# same bytes from two build directories; SECRETS reach neither the
-# provenance step nor its cache variables; SBOM OFF writes none.
+# manifest digest, whose source is the git commit with its dirty flag (a
+# plain directory by its path), the base by its digest, the same bytes from
+# two build directories; SECRETS reach neither the provenance step nor its
+# cache variables; SBOM OFF writes none.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need git git
 "$OCIMAKE" provenance-write --help | grep -q "in-toto Statement v1" || fail "provenance-write --help"
@@ -57,6 +58,24 @@ before=$(layout_digest "$T/one/hello-image")
 after=$(layout_digest "$T/one/hello-image")
 assert_ne "$before" "$after" "image digest after the edit"
 check "$p1" "$after" "$commit" true
+
+# A source that is no git checkout, and a base image: the base by the
+# manifest digest it was built on.
+cp -r "$OCIMAKE_SOURCE_DIR/examples/hello" "$T/plain"
+cat >>"$T/plain/CMakeLists.txt" <<'CM'
+add_container_image(on-hello BASE hello-image TAG on:1 ENTRYPOINT /usr/local/bin/hello)
+CM
+build_example "$T/plain" "$T/plainb"
+python3 - "$T/plainb/on-hello.provenance.json" "$(layout_digest "$T/plainb/hello-image")" \
+    "$T/plain" <<'PY' || fail "provenance of an image on a base, from a plain directory"
+import json, sys
+path, base_digest, src = sys.argv[1:]
+deps = json.load(open(path))["predicate"]["buildDefinition"]["resolvedDependencies"]
+want = [{"name": "source", "uri": "file://" + src},
+        {"name": "base", "uri": "hello-image", "digest": {"sha256": base_digest.split(":")[1]}}]
+if deps != want:
+    sys.exit(f"FAIL: resolvedDependencies: expected {want}, got {deps}")
+PY
 
 # SECRETS and SBOM OFF, configured only (a toolchain build takes minutes):
 # the provenance step gets no secret, its defines file holds the options.
