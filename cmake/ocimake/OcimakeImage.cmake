@@ -135,10 +135,10 @@ endfunction()
 # _ocimake_add_provenance_edge(<name> <work> <layout> <platforms>)
 # <binary dir>/<name>.provenance.json, from the calling add_container_image()'s
 # arg_* variables: an in-toto statement with a SLSA v1 predicate, rewritten
-# when the image's digest changes (or the git checkout's HEAD or index). Its
-# cache variables are those that cross into the build stage (stage.defines);
-# a host image writes the same selection into provenance.defines. SECRETS
-# are never passed.
+# when the image's digest changes, or the git checkout's HEAD, reflog or
+# index (a commit, a checkout, a git add). Its cache variables are those
+# that cross into the build stage (stage.defines); a host image writes the
+# same selection into provenance.defines. SECRETS are never passed.
 function(_ocimake_add_provenance_edge name work layout platforms)
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}.provenance.json")
   set(settings_dir "${work}")
@@ -162,7 +162,7 @@ function(_ocimake_add_provenance_edge name work layout platforms)
     list(APPEND args --platform "${platform}")
   endforeach()
   set(git_files "")
-  foreach(file IN ITEMS HEAD index)
+  foreach(file IN ITEMS HEAD index logs/HEAD)
     if(EXISTS "${CMAKE_SOURCE_DIR}/.git/${file}")
       list(APPEND git_files "${CMAKE_SOURCE_DIR}/.git/${file}")
     endif()

@@ -58,6 +58,10 @@ before=$(layout_digest "$T/one/hello-image")
 after=$(layout_digest "$T/one/hello-image")
 assert_ne "$before" "$after" "image digest after the edit"
 check "$p1" "$after" "$commit" true
+# A commit of the edit: the image is the same, the provenance names it.
+git -C "$src" -c user.name=t -c user.email=t@example.com commit -qam edit
+"$CMAKE_COMMAND" --build "$T/one" --target image >"$T/rebuild.log" 2>&1 || { cat "$T/rebuild.log"; fail rebuild; }
+check "$p1" "$after" "$(git -C "$src" rev-parse HEAD)" false
 
 # A source that is no git checkout, and a base image: the base by the
 # manifest digest it was built on.
