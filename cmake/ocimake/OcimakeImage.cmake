@@ -127,6 +127,55 @@ function(_ocimake_add_image name)
     _ocimake_add_index_edge("${name}" "${work}" "${layout}" "${arg_TAG}" "${digests}")
   endif()
   _ocimake_add_reproducible_test("${name}" "${arg_CHECK_REPRODUCIBLE}" "${layout}" "${arg_TAG}")
+  if(NOT DEFINED arg_SBOM OR arg_SBOM)
+    _ocimake_add_provenance_edge("${name}" "${work}" "${layout}" "${platforms}")
+  endif()
+endfunction()
+
+# _ocimake_add_provenance_edge(<name> <work> <layout> <platforms>)
+# <binary dir>/<name>.provenance.json, from the calling add_container_image()'s
+# arg_* variables: an in-toto statement with a SLSA v1 predicate, rewritten
+# when the image's digest changes, or the git checkout's HEAD, reflog or
+# index (a commit, a checkout, a git add). Its cache variables are those
+# that cross into the build stage (stage.defines); a host image writes the
+# same selection into provenance.defines. SECRETS are never passed.
+function(_ocimake_add_provenance_edge name work layout platforms)
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}.provenance.json")
+  set(settings_dir "${work}")
+  list(LENGTH platforms count)
+  if(count GREATER 1)
+    list(GET platforms 0 first)
+    _ocimake_platform_debian("${first}" debian)
+    set(settings_dir "${work}/${debian}")
+  endif()
+  set(defines "${settings_dir}/stage.defines")
+  set(args --base "${arg_BASE}" --source-dir "${PROJECT_SOURCE_DIR}")
+  if(arg_TOOLCHAIN)
+    list(APPEND args --toolchain "${arg_TOOLCHAIN}" --toolchain-root-file "${root_file}")
+  else()
+    set(defines "${work}/provenance.defines")
+    cmake_language(EVAL CODE "
+      cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]]
+        CALL _ocimake_write_stage_defines [[${defines}]] [[]])")
+  endif()
+  foreach(platform IN LISTS platforms)
+    list(APPEND args --platform "${platform}")
+  endforeach()
+  set(git_files "")
+  foreach(file IN ITEMS HEAD index logs/HEAD)
+    if(EXISTS "${CMAKE_SOURCE_DIR}/.git/${file}")
+      list(APPEND git_files "${CMAKE_SOURCE_DIR}/.git/${file}")
+    endif()
+  endforeach()
+  add_custom_command(OUTPUT "${out}"
+    COMMAND ocimake::ocimake provenance-write "${layout}:${arg_TAG}" ${args}
+      --settings "${settings_dir}/settings.json" --defines "${defines}" -o "${out}"
+    DEPENDS ocimake::ocimake "${work}/image.digest" "${defines}" ${root_file} ${git_files}
+    COMMENT "Writing the build provenance of image ${name}"
+    VERBATIM)
+  add_custom_target("${name}-provenance" DEPENDS "${out}")
+  set_target_properties("${name}-provenance" PROPERTIES OCIMAKE_IMAGE TRUE)
+  add_dependencies("${name}" "${name}-provenance")
 endfunction()
 
 # _ocimake_add_platform_stage_edge(<name> <work> <platform>)

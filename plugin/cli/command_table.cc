@@ -13,6 +13,8 @@ const std::vector<Command>& AllCommands() {
       {"layer", "write a deterministic layer blob from a tree or an entries file", RunLayer},
       {"image", "assemble base + layers + config into an OCI layout", RunImage},
       {"index", "write a multi-platform image index of platform manifests", RunIndex},
+      {"provenance-write", "write an image's build provenance (in-toto, SLSA v1)",
+       RunProvenanceWrite},
       {"export", "write an image as a docker-archive or oci-archive tarball", RunExport},
       {"copy", "copy an image between layouts, archives and registries", RunCopy},
       {"unpack", "unpack an image's layers safely into a directory", RunUnpack},

@@ -36,6 +36,7 @@ int RunToolchain(const Args& args);
 int RunPush(const Args& args);
 int RunPull(const Args& args);
 int RunLogin(const Args& args);
+int RunProvenanceWrite(const Args& args);
 
 const std::vector<Command>& AllCommands();
 
