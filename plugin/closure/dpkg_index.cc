@@ -1,6 +1,5 @@
 #include "closure/dpkg_index.h"
 
-#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -99,7 +98,7 @@ std::map<std::string, DebianPackage> ParseDpkgStatus(const std::string& text) {
     pkg.name = name;
     pkg.version = Field(p, "Version");
     pkg.architecture = Field(p, "Architecture");
-    out[name] = pkg;
+    out[name + ":" + pkg.architecture] = pkg;
   }
   return out;
 }
@@ -145,13 +144,18 @@ const DebianPackage* DpkgIndex::OwnerAmong(const std::string& path,
   const std::vector<std::string>* listers = Listers(path);
   if (!listers) return nullptr;
   for (const auto& name : names)
-    if (std::find(listers->begin(), listers->end(), name) != listers->end()) return Find(name);
+    for (const auto& key : *listers)
+      if (key.substr(0, key.find(':')) == name) return Find(key);
   return nullptr;
 }
 
-const DebianPackage* DpkgIndex::Find(const std::string& name) const {
-  auto it = packages_.find(name);
-  return it == packages_.end() ? nullptr : &it->second;
+const DebianPackage* DpkgIndex::Find(const std::string& key) const {
+  if (key.find(':') != std::string::npos) {
+    auto it = packages_.find(key);
+    return it == packages_.end() ? nullptr : &it->second;
+  }
+  auto it = packages_.lower_bound(key + ":");
+  return it != packages_.end() && StartsWith(it->first, key + ":") ? &it->second : nullptr;
 }
 
 DebianPackage DpkgIndex::WithLicense(const DebianPackage& package) const {

@@ -22,7 +22,8 @@ struct DebianPackage {
 };
 
 // The installed packages of a dpkg status file ("Status: install ok
-// installed" only), keyed by name.
+// installed" only), keyed by "<name>:<architecture>" (a Multi-Arch: same
+// package may be installed for several).
 std::map<std::string, DebianPackage> ParseDpkgStatus(const std::string& text);
 
 // The license of the "Files: *" paragraph of a DEP-5 copyright file, as an
@@ -44,8 +45,9 @@ class DpkgIndex {
   // The first of `names` that lists `path`, or nullptr.
   const DebianPackage* OwnerAmong(const std::string& path,
                                   const std::vector<std::string>& names) const;
-  // The package named `name`, or nullptr.
-  const DebianPackage* Find(const std::string& name) const;
+  // The package `key` names, as a .list is named: "zlib1g:arm64" that
+  // architecture's, "tzdata" the first of that name; or nullptr.
+  const DebianPackage* Find(const std::string& key) const;
   // `package` with its declared license, from the root's
   // /usr/share/doc/<name>/copyright (resolved inside the root).
   DebianPackage WithLicense(const DebianPackage& package) const;

@@ -20,10 +20,9 @@ TEST(DpkgStatusTest, KeepsInstalledPackagesWithVersionAndArchitecture) {
       "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n\n"
       "Package: tzdata\nStatus: install ok installed\nArchitecture: all\nVersion: 2024a-0\n");
   ASSERT_EQ(packages.size(), 2u);
-  EXPECT_EQ(packages["libfmt9"].version, "9.1.0+ds1-2");
-  EXPECT_EQ(packages["libfmt9"].architecture, "amd64");
-  EXPECT_EQ(packages["tzdata"].architecture, "all");
-  EXPECT_EQ(packages.count("gone"), 0u);
+  EXPECT_EQ(packages["libfmt9:amd64"].version, "9.1.0+ds1-2");
+  EXPECT_EQ(packages["libfmt9:amd64"].name, "libfmt9");
+  EXPECT_EQ(packages["tzdata:all"].architecture, "all");
 }
 
 TEST(DeclaredLicenseTest, TakesTheLicenseOfFilesStar) {
@@ -93,6 +92,18 @@ TEST_F(DpkgIndexTest, OwnerAmongPicksTheNamedPackageOfADirectory) {
   EXPECT_EQ(index.OwnerAmong("/etc/ssl/certs", {"tzdata", "ca-certificates"})->name,
             "ca-certificates");
   EXPECT_EQ(index.OwnerAmong("/etc/ssl/certs", {"tzdata"}), nullptr);
+}
+
+TEST_F(DpkgIndexTest, AMultiArchPackageIsThatOfItsListsArchitecture) {
+  WriteTestFile(root_ / "var/lib/dpkg/status",
+                "Package: libfmt9\nStatus: install ok installed\nArchitecture: amd64\n"
+                "Version: 9\n\nPackage: libfmt9\nStatus: install ok installed\n"
+                "Architecture: arm64\nVersion: 9\n");
+  WriteTestFile(root_ / "var/lib/dpkg/info/libfmt9:arm64.list", "/usr/lib/aarch64-linux-gnu/libfmt.so.9\n");
+  WriteTestFile(root_ / "var/lib/dpkg/info/libfmt9:amd64.list", "/usr/lib/x86_64-linux-gnu/libfmt.so.9\n");
+  DpkgIndex index = DpkgIndex::Read(root_.path());
+  EXPECT_EQ(index.Owner("/usr/lib/aarch64-linux-gnu/libfmt.so.9")->architecture, "arm64");
+  EXPECT_EQ(index.Owner("/usr/lib/x86_64-linux-gnu/libfmt.so.9")->architecture, "amd64");
 }
 
 TEST(DpkgIndexEmptyTest, ARootWithoutDpkgDatabaseIsEmpty) {

@@ -207,7 +207,6 @@ std::map<std::string, std::vector<std::string>> PathOwners(const std::string& ro
   for (const auto& name : DirNames(info)) {
     if (!EndsWith(name, ".list")) continue;
     std::string package = name.substr(0, name.size() - 5);
-    package = package.substr(0, package.find(':'));
     for (auto& p : Lines(ReadFile(info + "/" + name))) owners[p].push_back(package);
   }
   return owners;

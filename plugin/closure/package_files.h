@@ -55,9 +55,10 @@ bool IsPackaged(const std::set<std::string>& packaged, const std::string& path);
 // ("/usr/lib/x/libz.so.1" -> "/lib/x/libz.so.1"), or "" when it has none.
 std::string MergedUsrAlias(const std::string& path);
 
-// Every path an installed package of `root` lists -> the names of the
-// packages that list it (the .list's name without ":<arch>", in the order
-// of the .list files' names); empty without a dpkg database.
+// Every path an installed package of `root` lists -> the packages that list
+// it, as their .list files are named ("zlib1g:amd64" for a Multi-Arch: same
+// package, else "tzdata"), in the order of those names; empty without a
+// dpkg database.
 std::map<std::string, std::vector<std::string>> PathOwners(const std::string& root);
 
 }  // namespace ocimake
