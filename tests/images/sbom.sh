@@ -57,6 +57,15 @@ assert_contains "$(cat "$T/files.txt")" "usr/local/bin/greeter" "the app in the 
 grep -q "^usr/local/bin/greeter .* fmt-greeter NOASSERTION$" "$T/files.txt" ||
   fail "the app should belong to the project's package (fmt-greeter)"
 
+# The completeness check: a RUNTIME_PACKAGES file that neither the package
+# nor any other lists (nor its directory) fails, naming the file, writing nothing.
+printf 'usr/local/bin/greeter\t/nowhere\n' >"$T/packages.txt"
+expect_failure out "$OCIMAKE" sbom-write "$T/build/greeter-image:greeter:1.0" --project p \
+  --package-entries "$T/packages.txt" --runtime-package tzdata -o "$T/bad.spdx.json"
+assert_one_line "$out"
+assert_contains "$out" "/usr/local/bin/greeter" "the error"
+[ ! -e "$T/bad.spdx.json" ] || fail "a failed check wrote $T/bad.spdx.json"
+
 # The same sources in another build directory: the same bytes.
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build2"
 cmp "$sbom" "$T/build2/greeter-image.spdx.json" || fail "two builds wrote different SBOMs"
