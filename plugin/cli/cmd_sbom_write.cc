@@ -60,7 +60,9 @@ void AddSbomWriteFlags(CLI::App& app, SbomWriteFlags* f) {
   app.add_option("--project", f->project, "the project's package name")->required();
   app.add_option("--project-version", f->project_version, "its version (default NOASSERTION)");
   app.add_option("--toolchain", f->toolchain, "the toolchain that built the image's programs");
-  app.add_option("--toolchain-version", f->toolchain_version, "its compiler id and version");
+  app.add_option("--toolchain-version", f->toolchain_version,
+                 "its compiler id and version (default: g++, gcc or clang of ROOT's dpkg "
+                 "database, \"GNU-12.2.0\")");
   app.add_option("--epoch", f->epoch, "creation time (default: $SOURCE_DATE_EPOCH or 0)");
   AddRegistryFlags(app, &f->registry);
 }
@@ -100,6 +102,18 @@ size_t BaseLayers(const SbomWriteFlags& f, const LoadedImage& image, SbomInput* 
   return layers.size();
 }
 
+// The compiler a toolchain rootfs installs, from its dpkg database: "GNU-12.2.0"
+// for g++ 4:12.2.0-3 (epoch and Debian revision left out); "" for none.
+std::string RootCompiler(const DpkgIndex& index) {
+  for (const auto& [package, id] : {std::pair{"g++", "GNU"}, {"gcc", "GNU"}, {"clang", "Clang"}}) {
+    const DebianPackage* p = index.Find(package);
+    if (!p) continue;
+    std::string version = p->version.substr(p->version.find(':') + 1);
+    return std::string(id) + "-" + version.substr(0, version.rfind('-'));
+  }
+  return "";
+}
+
 SbomInput Collect(const SbomWriteFlags& f, const std::string& scratch) {
   SourceSpec spec = ParseSourceSpec(f.image);
   if (spec.kind != SourceSpec::kLayout) Fail("{}: expected an OCI layout dir[:tag]", f.image);
@@ -112,11 +126,12 @@ SbomInput Collect(const SbomWriteFlags& f, const std::string& scratch) {
   in.project_name = f.project;
   in.project_version = f.project_version;
   in.toolchain = f.toolchain;
-  in.toolchain_version = f.toolchain_version;
+  DpkgIndex index = DpkgIndex::Read(f.root);
+  in.toolchain_version = f.toolchain_version.empty() ? RootCompiler(index) : f.toolchain_version;
   in.files = OwnLayerFiles(source.image, BaseLayers(f, source.image, &in));
   SbomOrigins origins{f.root, ReadEntries(f.libs), ReadEntries(f.package_entries),
                       f.runtime_packages};
-  in.debian_packages = AssignPackages(DpkgIndex::Read(f.root), origins, &in.files);
+  in.debian_packages = AssignPackages(index, origins, &in.files);
   return in;
 }
 
