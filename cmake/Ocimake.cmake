@@ -47,7 +47,7 @@ Commands
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
                              [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]]
       [PLATFORMS <os/arch[/variant]>...]
-      [CHECK_REPRODUCIBLE <bool>]
+      [CHECK_REPRODUCIBLE <bool>] [SBOM <bool>]
       [ALL])
 
   Declares the image ``<name>``: a target of that name that builds the OCI
@@ -342,6 +342,24 @@ Commands
     both: ``SOURCE_ROOT ${PROJECT_SOURCE_DIR}/../..``; the project is then
     configured at ``/src/build/cmake``. A configure that fails reading such a
     file says so, naming the directory.
+
+  ``SBOM``
+    ``ON`` (default): the image target also writes the image's SBOM,
+    ``${CMAKE_CURRENT_BINARY_DIR}/<name>.spdx.json`` (SPDX 2.3 JSON; with
+    several ``PLATFORMS``, one per platform: ``<name>.linux-arm64.spdx.json``),
+    again whenever the image's digest changes. It lists the image (tag,
+    manifest digest, a ``pkg:oci`` purl), every regular file of the image's
+    own layers (not the base's) with its SHA256 and SHA1, the Debian package
+    of the toolchain rootfs (or of the host) each library of the closure and
+    each ``RUNTIME_PACKAGES`` file comes from (version, architecture, the
+    license its machine-readable ``copyright`` file declares, a ``pkg:deb``
+    purl), the project's other files as a package named after the
+    ``project()`` (and its ``VERSION``), the base image by digest and the
+    toolchain. The same image gives the same bytes (``created`` is
+    :variable:`OCIMAKE_SOURCE_DATE_EPOCH`). A closure library or runtime
+    package file that no Debian package of a root with a dpkg database owns
+    (the project's own ``.so`` files aside) fails the build, naming the
+    file. ``OFF`` writes none.
 
   ``CHECK_REPRODUCIBLE``
     ``ON`` adds a CTest test ``<name>.reproducible`` (labelled

@@ -41,6 +41,17 @@ need() {  # need COMMAND PACKAGE
   command -v "$1" >/dev/null 2>&1 || fail "$1 still missing after installing $2"
 }
 
+# Installs a Debian package when a Python module is missing.
+need_python_module() {  # need_python_module MODULE PACKAGE
+  python3 -c "import $1" 2>/dev/null && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq "$2" >/dev/null 2>&1 ||
+    { $sudo apt-get update -qq >/dev/null 2>&1 && $sudo apt-get install -y -qq "$2" >/dev/null 2>&1; } ||
+    fail "cannot install $2 (needed for the Python module $1)"
+  python3 -c "import $1" 2>/dev/null || fail "Python module $1 still missing after installing $2"
+}
+
 # One cache for the whole suite, inside the build tree: a toolchain is made
 # once per build directory, and nothing outside it is touched.
 export OCIMAKE_CACHE_DIR="${OCIMAKE_CACHE_DIR:-$OCIMAKE_BUILD_DIR/tests/cache}"

@@ -6,6 +6,7 @@
 #   packages layer of RUNTIME_PACKAGES' files (when given)
 #   app      layer of the staging tree     (restat: skipped when unchanged)
 #   image    config + manifest + index.json in the image's OCI layout
+#   sbom     <name>.spdx.json, the image's SPDX 2.3 SBOM (unless SBOM OFF)
 #   archive  <name>.tar for docker load / podman load (own target)
 #
 # Each writes its output only when the bytes change, and CMake's Ninja
@@ -34,7 +35,7 @@ function(_ocimake_add_image name)
   _ocimake_check_image_arguments("${name}" "${arg_TOOLCHAIN}" "${arg_TEST_STAGE}"
     "${arg_SECRETS}" "${arg_CACHE_VARIABLES}")
   foreach(pair IN ITEMS "BASE;scratch" "TAG;${name}:latest" "PREFIX;/usr/local"
-      "COMPRESSION;gzip" "ABI_CHECK;ON")
+      "COMPRESSION;gzip" "ABI_CHECK;ON" "SBOM;ON")
     list(GET pair 0 keyword)
     list(GET pair 1 default)
     if(NOT DEFINED arg_${keyword})
@@ -92,8 +93,9 @@ function(_ocimake_add_image name)
   endif()
   _ocimake_image_platforms("${name}" "${arg_TOOLCHAIN}" "${arg_PLATFORMS}" "${arg_OS}"
     "${arg_ARCH}" platforms)
+  _ocimake_sbom_files("${name}" "${arg_SBOM}" "${platforms}" sboms)
   _ocimake_add_image_targets("${name}" "${work}" "${layout}" "${arg_TAG}" "${arg_PUSH_TO}"
-    "${arg_ALL}" "${platforms}")
+    "${arg_ALL}" "${platforms}" ${sboms})
   list(LENGTH platforms platform_count)
   set(digests "")
   set(loop "${platforms}")
@@ -122,6 +124,11 @@ function(_ocimake_add_image name)
       "${base_depends}" "${root_file}" "${arg_COMPRESSION}" "${arg_WRITABLE}" "${arg_LAYERS}"
       "${platform}" ${platform_count} "${arg_ABI_CHECK}" "${arg_RUNTIME_PACKAGES}")
     _ocimake_add_platform_stage_edge("${name}" "${platform_work}" "${platform}")
+    if(sboms)
+      list(POP_FRONT sboms sbom)
+      _ocimake_add_sbom_edge("${name}" "${work}" "${platform_work}" "${layout}:${arg_TAG}"
+        "${base}" "${base_depends}" "${root_file}" "${platform}" "${sbom}")
+    endif()
   endforeach()
   if(platform_count GREATER 1)
     _ocimake_add_index_edge("${name}" "${work}" "${layout}" "${arg_TAG}" "${digests}")
@@ -272,6 +279,66 @@ function(_ocimake_image_platforms name toolchain platforms os arch out)
     set(seen "")
   endif()
   set("${out}" "${seen}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_sbom_files(<name> <sbom> <platforms> <out>): the SBOM files of an
+# image: none with SBOM OFF, <name>.spdx.json, or one per platform
+# (<name>.linux-arm64.spdx.json) for a multi-platform image.
+function(_ocimake_sbom_files name sbom platforms out)
+  set(files "")
+  list(LENGTH platforms platform_count)
+  if(sbom AND platform_count GREATER 1)
+    foreach(platform IN LISTS platforms)
+      string(REPLACE "/" "-" suffix "${platform}")
+      list(APPEND files "${CMAKE_CURRENT_BINARY_DIR}/${name}.${suffix}.spdx.json")
+    endforeach()
+  elseif(sbom)
+    set(files "${CMAKE_CURRENT_BINARY_DIR}/${name}.spdx.json")
+  endif()
+  set("${out}" "${files}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_add_sbom_edge(<name> <work> <platform-work> <layout:tag> <base>
+#     <base-depends> <toolchain-root-file> <platform> <output>)
+# The SBOM of one platform of the image, from the calling
+# add_container_image()'s arg_* variables: `ocimake sbom-write` after the
+# image (its digest file) changed, reading the closure's and the runtime
+# packages' entries and the root's dpkg database.
+function(_ocimake_add_sbom_edge name work platform_work image base base_depends root_file
+    platform output)
+  _ocimake_cache_args(cache_args)
+  set(args --base "${base}" --base-name "${arg_BASE}" --libs "${platform_work}/libs.txt"
+    --project "${PROJECT_NAME}"
+    --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}" ${cache_args})
+  set(depends "${work}/image.digest" "${platform_work}/libs.txt" ${base_depends} ${root_file})
+  if(root_file)
+    list(APPEND args --root-file "${root_file}" --toolchain "${arg_TOOLCHAIN}")
+  else()
+    list(APPEND args --root / --toolchain host)
+    if(CMAKE_CXX_COMPILER_ID)
+      list(APPEND args --toolchain-version
+        "${CMAKE_CXX_COMPILER_ID}-${CMAKE_CXX_COMPILER_VERSION}")
+    endif()
+  endif()
+  if(PROJECT_VERSION)
+    list(APPEND args --project-version "${PROJECT_VERSION}")
+  endif()
+  if(platform)
+    list(APPEND args --platform "${platform}")
+  endif()
+  if(arg_RUNTIME_PACKAGES)
+    list(APPEND args --package-entries "${platform_work}/packages.txt")
+    foreach(package IN LISTS arg_RUNTIME_PACKAGES)
+      list(APPEND args --runtime-package "${package}")
+    endforeach()
+    list(APPEND depends "${platform_work}/packages.txt")
+  endif()
+  cmake_path(GET output FILENAME file)
+  add_custom_command(OUTPUT "${output}"
+    COMMAND ocimake::ocimake sbom-write "${image}" ${args} -o "${output}"
+    DEPENDS ocimake::ocimake ${depends}
+    COMMENT "Writing the SBOM of image ${name} (${file})"
+    VERBATIM)
 endfunction()
 
 # _ocimake_add_index_edge(<name> <work> <layout> <tag> <digest-files>)
@@ -547,7 +614,7 @@ function(_ocimake_add_user_layer_edges name work base base_depends compression w
 endfunction()
 
 # _ocimake_add_image_targets(<name> <work> <layout> <tag> <push-to> <all>
-#                            <platforms>)
+#                            <platforms> [<sbom-files>...])
 # The image target and its -archive, -push and -run companions. With
 # several platforms, -archive writes a docker-archive per platform
 # (<name>-linux-arm64.tar: docker load takes one image) and -run runs the
@@ -559,7 +626,7 @@ function(_ocimake_add_image_targets name work layout tag push_to all platforms)
   if(all)
     set(all_flag ALL)
   endif()
-  add_custom_target("${name}" ${all_flag} DEPENDS "${work}/image.digest")
+  add_custom_target("${name}" ${all_flag} DEPENDS "${work}/image.digest" ${ARGN})
   set_target_properties("${name}" PROPERTIES
     OCIMAKE_IMAGE TRUE
     OCIMAKE_LAYOUT "${layout}"

@@ -84,10 +84,13 @@ void Sha256::Update(const void* data, size_t size) {
   bytes_ += size;
 }
 
-Digest Sha256::Finish() {
+namespace {
+
+// The hex of the digest `ctx` finishes.
+std::string FinalHex(EVP_MD_CTX* ctx) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex(impl_->ctx, out, &len);
+  EVP_DigestFinal_ex(ctx, out, &len);
   static const char kDigits[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(len * 2);
@@ -95,7 +98,29 @@ Digest Sha256::Finish() {
     hex.push_back(kDigits[out[i] >> 4]);
     hex.push_back(kDigits[out[i] & 15]);
   }
-  return Digest::FromHex(std::move(hex));
+  return hex;
 }
+
+}  // namespace
+
+Digest Sha256::Finish() { return Digest::FromHex(FinalHex(impl_->ctx)); }
+
+struct Sha1::Impl {
+  EVP_MD_CTX* ctx = nullptr;
+};
+
+Sha1::Sha1() : impl_(new Impl) {
+  impl_->ctx = EVP_MD_CTX_new();
+  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha1(), nullptr) != 1)
+    Fail("sha1: cannot initialise OpenSSL digest");
+}
+
+Sha1::~Sha1() { EVP_MD_CTX_free(impl_->ctx); }
+
+void Sha1::Update(const void* data, size_t size) {
+  if (size > 0) EVP_DigestUpdate(impl_->ctx, data, size);
+}
+
+std::string Sha1::FinishHex() { return FinalHex(impl_->ctx); }
 
 }  // namespace ocimake

@@ -51,6 +51,22 @@ class Sha256 {
   uint64_t bytes_ = 0;
 };
 
+// Incremental SHA-1, for formats that still ask for it (SPDX 2.3 file
+// checksums); never for content addressing.
+class Sha1 {
+ public:
+  Sha1();
+  ~Sha1();
+  Sha1(const Sha1&) = delete;
+  Sha1& operator=(const Sha1&) = delete;
+  void Update(const void* data, size_t size);
+  std::string FinishHex();  // 40 lowercase hex digits
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace ocimake
 
 #endif  // OCIMAKE_BASE_DIGEST_H_

@@ -20,6 +20,12 @@ TEST(DigestTest, StreamingEqualsOneShot) {
   EXPECT_EQ(h.Finish(), Digest::Of("hello world"));
 }
 
+TEST(DigestTest, Sha1OfAKnownString) {
+  Sha1 h;
+  h.Update("abc", 3);
+  EXPECT_EQ(h.FinishHex(), "a9993e364706816aba3e25717850c26c9cd0d89d");
+}
+
 TEST(DigestTest, ParseAcceptsCanonicalForm) {
   std::string text = Digest::Of("x").str();
   EXPECT_EQ(Digest::Parse(text).str(), text);

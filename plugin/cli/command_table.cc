@@ -12,6 +12,8 @@ const std::vector<Command>& AllCommands() {
       {"user", "write the runtime user's files: accounts, home, /tmp, WRITABLE dirs", RunUser},
       {"layer", "write a deterministic layer blob from a tree or an entries file", RunLayer},
       {"image", "assemble base + layers + config into an OCI layout", RunImage},
+      {"sbom-write", "write an image's SPDX 2.3 SBOM (the image edge's companion)",
+       RunSbomWrite},
       {"index", "write a multi-platform image index of platform manifests", RunIndex},
       {"provenance-write", "write an image's build provenance (in-toto, SLSA v1)",
        RunProvenanceWrite},

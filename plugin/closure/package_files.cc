@@ -187,12 +187,29 @@ std::set<std::string> PackagedPaths(const std::string& root) {
 
 bool IsPackaged(const std::set<std::string>& packaged, const std::string& path) {
   if (packaged.count(path)) return true;
+  std::string alias = MergedUsrAlias(path);
+  return !alias.empty() && packaged.count(alias);
+}
+
+std::string MergedUsrAlias(const std::string& path) {
   // Merged /usr: bookworm's lists still name /lib/..., /bin/... where the
   // root has them at /usr/lib/..., /usr/bin/...
   for (const char* dir : {"/usr/lib", "/usr/bin", "/usr/sbin", "/usr/lib32", "/usr/lib64",
                           "/usr/libx32"})
-    if (StartsWith(path, std::string(dir) + "/") && packaged.count(path.substr(4))) return true;
-  return false;
+    if (StartsWith(path, std::string(dir) + "/")) return path.substr(4);
+  return "";
+}
+
+std::map<std::string, std::vector<std::string>> PathOwners(const std::string& root) {
+  std::string info = HostPath(root, kInfoDir);
+  std::map<std::string, std::vector<std::string>> owners;
+  if (!IsDirectory(info)) return owners;
+  for (const auto& name : DirNames(info)) {
+    if (!EndsWith(name, ".list")) continue;
+    std::string package = name.substr(0, name.size() - 5);
+    for (auto& p : Lines(ReadFile(info + "/" + name))) owners[p].push_back(package);
+  }
+  return owners;
 }
 
 PackageFilesResult ListPackageFiles(const PackageFilesRequest& request) {

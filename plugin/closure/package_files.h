@@ -22,6 +22,7 @@
 #ifndef OCIMAKE_CLOSURE_PACKAGE_FILES_H_
 #define OCIMAKE_CLOSURE_PACKAGE_FILES_H_
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,6 +51,15 @@ std::set<std::string> PackagedPaths(const std::string& root);
 // Whether `path` (absolute, canonical: "/usr/lib/x86_64-linux-gnu/libc.so.6")
 // is in `packaged`, under its own name or its merged-/usr alias ("/lib/...").
 bool IsPackaged(const std::set<std::string>& packaged, const std::string& path);
+// The merged-/usr alias a bookworm .list may name `path` by
+// ("/usr/lib/x/libz.so.1" -> "/lib/x/libz.so.1"), or "" when it has none.
+std::string MergedUsrAlias(const std::string& path);
+
+// Every path an installed package of `root` lists -> the packages that list
+// it, as their .list files are named ("zlib1g:amd64" for a Multi-Arch: same
+// package, else "tzdata"), in the order of those names; empty without a
+// dpkg database.
+std::map<std::string, std::vector<std::string>> PathOwners(const std::string& root);
 
 }  // namespace ocimake
 

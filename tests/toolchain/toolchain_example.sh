@@ -1,5 +1,6 @@
 # examples/toolchain-debian builds while the host lacks yaml-cpp's headers,
-# its image runs, and its libraries are byte-identical to the rootfs's.
+# its image runs, its libraries are byte-identical to the rootfs's, and its
+# SBOM names their Debian packages as the rootfs's dpkg database does.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need mmdebstrap mmdebstrap; need umoci umoci; need skopeo skopeo; need buildah buildah
 [ ! -e /usr/include/yaml-cpp/yaml.h ] ||
@@ -28,6 +29,15 @@ while IFS=$'\t' read -r dest src; do
 done <"$work/libs.txt"
 grep -q "libyaml-cpp.so.0.7	" "$work/libs.txt" || fail "libyaml-cpp missing from the closure"
 [ "$count" -ge 6 ] || fail "only $count library files compared"
+
+note "its SBOM names libyaml-cpp's package and version as the rootfs's dpkg does"
+sbom="$T/build/yaml-greeter-image.spdx.json"
+version=$(dpkg-query --admindir="$rootfs/var/lib/dpkg" -W -f='${Version}' libyaml-cpp0.7)
+found=$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(p["name"] + "@" + p["versionInfo"] for p in d["packages"]))' "$sbom")
+assert_contains "$found" "libyaml-cpp0.7@$version" "the SBOM's packages"
+assert_contains "$found" "bookworm-yaml@GNU-" "the SBOM's toolchain"
 
 note "real clients: skopeo, buildah"
 skopeo inspect "oci:$layout:1.0" >/dev/null || fail "skopeo inspect"

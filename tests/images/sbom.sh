@@ -1,0 +1,72 @@
+# The SBOM of the fmt-greeter image (built on the host, whose root is /):
+# valid against the SPDX 2.3 schema; each closure library belongs to the
+# package and version `dpkg -S` and `dpkg-query -W` give; every regular file
+# of the image (scratch base: all its layers are its own) is in it with its
+# sha256, and nothing else is; a second build directory writes the same bytes.
+. "$OCIMAKE_TESTS_DIR/lib.sh"
+need umoci umoci
+need dpkg-query dpkg
+need_python_module jsonschema python3-jsonschema
+build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build"
+sbom="$T/build/greeter-image.spdx.json"
+[ -f "$sbom" ] || fail "the image target wrote no $sbom"
+
+python3 -c 'import json,sys,jsonschema; jsonschema.Draft201909Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
+  "$OCIMAKE_SOURCE_DIR/tests/schemas/spdx-2.3.schema.json" "$sbom" ||
+  fail "$sbom is not valid SPDX 2.3"
+
+# "<fileName> <sha256> <package name> <package version>" per file of the SBOM.
+python3 - "$sbom" >"$T/files.txt" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+packages = {p["SPDXID"]: p for p in doc["packages"]}
+owner = {r["relatedSpdxElement"]: packages[r["spdxElementId"]] for r in doc["relationships"]
+         if r["relationshipType"] == "CONTAINS" and r["spdxElementId"] in packages
+         and r["relatedSpdxElement"].startswith("SPDXRef-File-")}
+for f in doc["files"]:
+    sha = [c["checksumValue"] for c in f["checksums"] if c["algorithm"] == "SHA256"][0]
+    p = owner[f["SPDXID"]]
+    print(f["fileName"][2:], sha, p["name"], p["versionInfo"])
+PY
+
+# Every closure library: the package dpkg names (its list may name the
+# merged-/usr alias) and that package's installed version.
+libs=0
+while IFS=$'\t' read -r dest source _; do
+  case "$dest" in '#'*|'') continue ;; esac
+  [ -f "$source" ] && [ ! -L "$source" ] || continue
+  pkg=$(dpkg -S "$source" 2>/dev/null || dpkg -S "${source#/usr}" 2>/dev/null) ||
+    fail "dpkg -S finds no package of $source"
+  pkg=${pkg%%:*}
+  version=$(dpkg-query -W -f='${Version}' "$pkg")
+  line=$(grep "^$dest " "$T/files.txt" || true)
+  [ -n "$line" ] || fail "closure library $dest is not in the SBOM"
+  assert_eq "$pkg $version" "$(echo "$line" | cut -d' ' -f3-)" "package of $dest"
+  libs=$((libs + 1))
+done <"$T/build/CMakeFiles/greeter-image.ocimake/libs.txt"
+[ "$libs" -ge 5 ] || fail "only $libs closure libraries checked (libfmt, libstdc++, libc, libm, libgcc_s, the loader)"
+
+# Every regular file of the image, with its sha256, and no other file.
+umoci unpack --rootless --image "$T/build/greeter-image:1.0" "$T/bundle" >/dev/null 2>&1 ||
+  fail "umoci unpack"
+(cd "$T/bundle/rootfs" && find . -type f | sed 's|^\./||' | sort |
+  while read -r f; do echo "$f $(sha "$f")"; done) >"$T/image-files.txt"
+assert_eq "$(cat "$T/image-files.txt")" "$(cut -d' ' -f1,2 "$T/files.txt" | sort)" \
+  "the image's regular files and their sha256"
+assert_contains "$(cat "$T/files.txt")" "usr/local/bin/greeter" "the app in the SBOM"
+grep -q "^usr/local/bin/greeter .* fmt-greeter NOASSERTION$" "$T/files.txt" ||
+  fail "the app should belong to the project's package (fmt-greeter)"
+
+# The completeness check: a RUNTIME_PACKAGES file that neither the package
+# nor any other lists (nor its directory) fails, naming the file, writing nothing.
+printf 'usr/local/bin/greeter\t/nowhere\n' >"$T/packages.txt"
+expect_failure out "$OCIMAKE" sbom-write "$T/build/greeter-image:greeter:1.0" --project p \
+  --package-entries "$T/packages.txt" --runtime-package tzdata -o "$T/bad.spdx.json"
+assert_one_line "$out"
+assert_contains "$out" "/usr/local/bin/greeter" "the error"
+[ ! -e "$T/bad.spdx.json" ] || fail "a failed check wrote $T/bad.spdx.json"
+
+# The same sources in another build directory: the same bytes.
+build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build2"
+cmp "$sbom" "$T/build2/greeter-image.spdx.json" || fail "two builds wrote different SBOMs"
+echo "ok: valid SPDX 2.3, $libs closure libraries with dpkg's package and version, every file with its sha256, reproducible"
