@@ -70,11 +70,21 @@ struct Sha256::Impl {
   EVP_MD_CTX* ctx = nullptr;
 };
 
-Sha256::Sha256() : impl_(new Impl) {
-  impl_->ctx = EVP_MD_CTX_new();
-  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
-    Fail("sha256: cannot initialise OpenSSL digest");
+namespace {
+
+// A context for `md`, initialised; fails naming the digest.
+EVP_MD_CTX* NewDigestContext(const EVP_MD* md, const char* name) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (!ctx || EVP_DigestInit_ex(ctx, md, nullptr) != 1) {
+    EVP_MD_CTX_free(ctx);
+    Fail("{}: cannot initialise OpenSSL digest", name);
+  }
+  return ctx;
 }
+
+}  // namespace
+
+Sha256::Sha256() : impl_(new Impl) { impl_->ctx = NewDigestContext(EVP_sha256(), "sha256"); }
 
 Sha256::~Sha256() { EVP_MD_CTX_free(impl_->ctx); }
 
@@ -109,11 +119,7 @@ struct Sha1::Impl {
   EVP_MD_CTX* ctx = nullptr;
 };
 
-Sha1::Sha1() : impl_(new Impl) {
-  impl_->ctx = EVP_MD_CTX_new();
-  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx, EVP_sha1(), nullptr) != 1)
-    Fail("sha1: cannot initialise OpenSSL digest");
-}
+Sha1::Sha1() : impl_(new Impl) { impl_->ctx = NewDigestContext(EVP_sha1(), "sha1"); }
 
 Sha1::~Sha1() { EVP_MD_CTX_free(impl_->ctx); }
 
