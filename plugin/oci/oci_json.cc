@@ -22,6 +22,7 @@ json DescriptorJson(const Descriptor& d) {
   json j = {{"mediaType", d.media_type}, {"digest", d.digest.str()}, {"size", d.size}};
   if (!d.annotations.empty()) j["annotations"] = d.annotations;
   if (d.platform) j["platform"] = PlatformJson(*d.platform);
+  if (!d.artifact_type.empty()) j["artifactType"] = d.artifact_type;
   return j;
 }
 
@@ -40,6 +41,7 @@ Descriptor DescriptorFrom(const json& j, const std::string& what) {
     d.platform = Platform{GetString(*p, "os", what), GetString(*p, "architecture", what),
                           GetString(*p, "variant", what, false)};
   }
+  d.artifact_type = GetString(j, "artifactType", what, false);
   return d;
 }
 
@@ -100,6 +102,8 @@ std::string ToJson(const Manifest& m) {
             {"mediaType", m.media_type},
             {"config", DescriptorJson(m.config)},
             {"layers", layers}};
+  if (!m.artifact_type.empty()) j["artifactType"] = m.artifact_type;
+  if (m.subject) j["subject"] = DescriptorJson(*m.subject);
   if (!m.annotations.empty()) j["annotations"] = m.annotations;
   return Dump(j);
 }
@@ -174,6 +178,9 @@ Manifest ParseManifest(std::string_view text, const std::string& what) {
   const json& layers = Member(j, "layers", what);
   if (!layers.is_array()) Fail("{}: \"layers\" must be an array", what);
   for (const auto& l : layers) m.layers.push_back(DescriptorFrom(l, what + " layer"));
+  m.artifact_type = GetString(j, "artifactType", what, false);
+  if (auto subject = j.find("subject"); subject != j.end())
+    m.subject = DescriptorFrom(*subject, what + " subject");
   m.annotations = GetStringMap(j, "annotations", what);
   return m;
 }

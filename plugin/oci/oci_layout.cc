@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <set>
 
 #include "base/error.h"
+#include "oci/index_walk.h"
 #include "oci/oci_json.h"
 #include "oci/ref_name.h"
 
@@ -177,16 +179,50 @@ void OciLayout::UpdateIndex(const std::function<void(Index*)>& mutate, bool prun
 Descriptor OciLayout::Tag(Descriptor md, const std::string& tag, bool exclusive) const {
   SetRefName(&md, tag);
   RefName name = EntryName(md);
+  std::set<std::string> tree;
+  if (exclusive) tree = TreeDigests(md);
+  auto refers_to_tree = [&](const Descriptor& artifact) {
+    std::optional<Digest> subject = SubjectOf(artifact);
+    return subject && tree.count(subject->hex()) > 0;
+  };
   UpdateIndex(
       [&](Index* index) {
         std::vector<Descriptor> kept;
-        for (auto& m : index->manifests)
-          if (!(EntryName(m) == name) && !exclusive) kept.push_back(m);
+        for (auto& m : index->manifests) {
+          if (m.artifact_type.empty()) {
+            if (!exclusive && !(EntryName(m) == name)) kept.push_back(m);
+          } else if (!exclusive || refers_to_tree(m)) {
+            kept.push_back(m);
+          }
+        }
         kept.push_back(md);
+        // Images first, in tagging order; then the artifacts as they were.
+        std::stable_partition(kept.begin(), kept.end(),
+                              [](const Descriptor& d) { return d.artifact_type.empty(); });
         index->manifests = kept;
       },
       exclusive);
   return md;
+}
+
+std::optional<Digest> OciLayout::SubjectOf(const Descriptor& entry) const {
+  if (entry.artifact_type.empty() || !HasBlob(entry.digest)) return std::nullopt;
+  try {
+    std::optional<Descriptor> subject =
+        ParseManifest(ReadSmallBlob(entry), BlobPath(entry.digest)).subject;
+    if (subject) return subject->digest;
+  } catch (const Error&) {
+    // A corrupt artifact refers to nothing: it is listed as no one's referrer.
+  }
+  return std::nullopt;
+}
+
+std::set<std::string> OciLayout::TreeDigests(const Descriptor& top) const {
+  std::set<std::string> digests;
+  auto read = [&](const Descriptor& d) { return ReadSmallBlob(d); };
+  VisitTree(top, read, [&](const TreeNode& node) { digests.insert(node.descriptor.digest.hex()); },
+            dir_);
+  return digests;
 }
 
 void OciLayout::RemoveUnreachableBlobs(const Index& index) const {

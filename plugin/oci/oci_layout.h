@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,13 +75,20 @@ class OciLayout {
   void UpdateIndex(const std::function<void(Index*)>& mutate, bool prune = false) const;
   // Tags `manifest` in index.json (as oci/ref_name.h writes a name; none
   // when empty), replacing an entry of the same name in either form. With `exclusive`
-  // the layout is the build's own: it is left holding this image only, and
-  // blobs of earlier builds are removed. Returns the descriptor as tagged.
+  // the layout is the build's own: it is left holding this image only (and
+  // the artifacts attached to it or to a manifest of its index,
+  // oci/referrers.h), and blobs of earlier builds are removed. Returns the
+  // descriptor as tagged.
   Descriptor Tag(Descriptor manifest, const std::string& tag, bool exclusive = false) const;
+  // The subject of an artifact entry of index.json (oci/referrers.h);
+  // nullopt for an image, or an artifact whose manifest is missing here.
+  std::optional<Digest> SubjectOf(const Descriptor& entry) const;
 
  private:
   explicit OciLayout(std::string dir) : dir_(std::move(dir)) {}
   void RemoveUnreachableBlobs(const Index& index) const;
+  // The digests of `top` and of every manifest and index below it.
+  std::set<std::string> TreeDigests(const Descriptor& top) const;
   std::string dir_;
 };
 

@@ -29,6 +29,11 @@ inline constexpr char kDockerConfig[] = "application/vnd.docker.container.image.
 inline constexpr char kDockerLayerGzip[] =
     "application/vnd.docker.image.rootfs.diff.tar.gzip";
 inline constexpr char kDockerLayer[] = "application/vnd.docker.image.rootfs.diff.tar";
+// OCI 1.1 artifacts (oci/referrers.h): the empty config ("{}"), and the
+// artifact types of the documents ocimake attaches to an image.
+inline constexpr char kOciEmpty[] = "application/vnd.oci.empty.v1+json";
+inline constexpr char kSpdxJson[] = "application/spdx+json";
+inline constexpr char kInTotoJson[] = "application/vnd.in-toto+json";
 }  // namespace media_type
 
 inline constexpr char kRefNameAnnotation[] = "org.opencontainers.image.ref.name";
@@ -48,6 +53,7 @@ struct Descriptor {
   int64_t size = 0;
   std::map<std::string, std::string> annotations;
   std::optional<Platform> platform;
+  std::string artifact_type;  // of an artifact manifest, in an index (OCI 1.1)
 };
 
 // A layer descriptor plus the digest of its uncompressed tar (the diff_id).
@@ -61,8 +67,10 @@ struct LayerDescriptor {
 
 struct Manifest {
   std::string media_type = media_type::kOciManifest;
+  std::string artifact_type;  // an OCI 1.1 artifact's ("" for an image)
   Descriptor config;
   std::vector<Descriptor> layers;
+  std::optional<Descriptor> subject;  // the manifest an artifact refers to
   std::map<std::string, std::string> annotations;
 };
 

@@ -74,15 +74,15 @@ bool Matches(const Descriptor& d, const std::string& asked) {
 
 std::vector<Descriptor> FindNamed(const Index& index, const std::string& asked,
                                   const std::string& what) {
-  if (asked.empty()) return index.manifests;
   std::vector<Descriptor> found;
   std::set<std::string> names;
   for (const auto& m : index.manifests) {
-    if (!Matches(m, asked)) continue;
+    if (!m.artifact_type.empty()) continue;  // an SBOM or such, not an image
+    if (!asked.empty() && !Matches(m, asked)) continue;
     found.push_back(m);
     names.insert(Shown(EntryName(m)));
   }
-  if (names.size() > 1) {
+  if (!asked.empty() && names.size() > 1) {
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     Fail("{}: tag '{}' names {} images ({}); name one in full, as NAME:TAG", what, asked,

@@ -55,7 +55,8 @@ std::string FamiliarName(const std::string& text);
 
 // True when `asked` (a user's text, not empty) names entry `d`.
 bool Matches(const Descriptor& d, const std::string& asked);
-// The entries of `index` that `asked` names (all of them for ""). Fails when
+// The image entries of `index` that `asked` names (all of them for ""); an
+// artifact's entry (an SBOM attached to an image) is never one. Fails when
 // a bare tag names entries of two different full names; `what` names the
 // index in that message.
 std::vector<Descriptor> FindNamed(const Index& index, const std::string& asked,
