@@ -175,7 +175,7 @@ function(_ocimake_add_provenance_edge name work layout platforms)
     endif()
   endforeach()
   add_custom_command(OUTPUT "${out}"
-    COMMAND ocimake::ocimake provenance-write "${layout}:${arg_TAG}" ${args}
+    COMMAND ocimake::ocimake provenance-write "${layout}:${arg_TAG}" ${args} --attach
       --settings "${settings_dir}/settings.json" --defines "${defines}" -o "${out}"
     DEPENDS ocimake::ocimake "${work}/image.digest" "${defines}" ${root_file} ${git_files}
     COMMENT "Writing the build provenance of image ${name}"
@@ -335,7 +335,7 @@ function(_ocimake_add_sbom_edge name work platform_work image base base_depends 
   endif()
   cmake_path(GET output FILENAME file)
   add_custom_command(OUTPUT "${output}"
-    COMMAND ocimake::ocimake sbom-write "${image}" ${args} -o "${output}"
+    COMMAND ocimake::ocimake sbom-write "${image}" ${args} --attach -o "${output}"
     DEPENDS ocimake::ocimake ${depends}
     COMMENT "Writing the SBOM of image ${name} (${file})"
     VERBATIM)

@@ -171,6 +171,11 @@ FileLock::~FileLock() {
   if (fd_ >= 0) close(fd_);  // closing releases the lock
 }
 
+std::string TempParent() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
 TempDir::TempDir(const std::string& parent, const std::string& prefix) {
   MakeDirs(parent);
   std::string pattern = JoinPath(parent, prefix + "XXXXXX");

@@ -70,6 +70,9 @@ class FileLock {
 
 // A fresh directory `<parent>/<prefix>XXXXXX` removed (recursively) on
 // destruction unless Release()d.
+// Where temporary files go: $TMPDIR, else /tmp.
+std::string TempParent();
+
 class TempDir {
  public:
   TempDir(const std::string& parent, const std::string& prefix);

@@ -21,15 +21,6 @@ namespace ocimake {
 
 namespace {
 
-std::string TempParent() {
-  const char* tmp = std::getenv("TMPDIR");
-  return tmp && *tmp ? tmp : "/tmp";
-}
-
-}  // namespace
-
-namespace {
-
 // Into an OCI layout: tagged as asked, else as the source was (a layout's or
 // an archive's name; a registry source's cache reference is no tag here).
 Descriptor CopyToLayout(const OpenedSource& source, const SourceSpec& src, const SourceSpec& dst) {

@@ -10,6 +10,7 @@
 #include "base/version.h"
 #include "cli/cli.h"
 #include "image/provenance.h"
+#include "oci/referrers.h"
 #include "oci/platform.h"
 #include "source/image_source.h"
 
@@ -28,7 +29,10 @@ constexpr char kProvenanceHelp[] =
     "a build secret), and the resolved dependencies: the source (its git\n"
     "commit and whether tracked files differ from it, when it is a git\n"
     "checkout), the base by the digest the image records and the toolchain by\n"
-    "its cache key. The file is written atomically, only when it changes.\n\n"
+    "its cache key. The file is written atomically, only when it changes.\n"
+    "With --attach the statement is also attached to the image in its layout, as\n"
+    "an OCI 1.1 artifact (artifactType application/vnd.in-toto+json) whose subject\n"
+    "is the image; `ocimake push` pushes it with the image.\n\n"
     "  ocimake provenance-write build/hello-image:hello:1.0 \\\n"
     "      --settings build/CMakeFiles/hello-image.ocimake/settings.json \\\n"
     "      --source-dir . --base scratch -o build/hello-image.provenance.json\n"
@@ -42,6 +46,7 @@ struct ProvenanceArgs {
   std::string image, name, settings, defines, source_dir, base = "scratch", toolchain,
       toolchain_root_file, output;
   std::vector<std::string> platforms;
+  bool attach = false;
 };
 
 // git's answer about `dir`, trimmed; nullopt when git fails.
@@ -99,15 +104,16 @@ std::vector<std::string> DefineLines(const std::string& file) {
   return lines;
 }
 
-ProvenanceInput Gather(const ProvenanceArgs& a, const std::string& scratch) {
+// The statement's input; `subject` is set to the image's manifest or index.
+ProvenanceInput Gather(const ProvenanceArgs& a, const std::string& scratch, Descriptor* subject) {
   SourceSpec spec = ParseSourceSpec(a.image);
   if (spec.kind != SourceSpec::kLayout)
     Fail("{}: expected an OCI layout directory[:tag]", a.image);
   OpenedSource src = OpenForPlatform(spec, {"", true}, scratch);
   ProvenanceInput in;
   in.subject_name = a.name.empty() ? spec.tag : a.name;
-  in.subject_sha256 =
-      (src.index ? src.index->descriptor.digest : src.image.manifest_descriptor.digest).hex();
+  *subject = src.index ? src.index->descriptor : src.image.manifest_descriptor;
+  in.subject_sha256 = subject->digest.hex();
   in.settings_json = a.settings.empty() ? "" : ReadFile(a.settings);
   in.toolchain = a.toolchain;
   in.base = a.base;
@@ -138,11 +144,17 @@ int RunProvenanceWrite(const Args& args) {
                  "the file holding the toolchain's rootfs path");
   app.add_option("--platform", a.platforms, "a platform of PLATFORMS (repeatable)");
   app.add_option("-o,--output", a.output, "the file to write")->required();
+  app.add_flag("--attach", a.attach, "attach it to the image in the layout (OCI 1.1 referrer)");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (!a.toolchain_root_file.empty() && a.toolchain.empty())
     Fail("--toolchain-root-file {}: expected --toolchain with it", a.toolchain_root_file);
   TempDir scratch("/tmp", "ocimake-provenance-");
-  WriteFileIfChanged(a.output, ProvenanceJson(Gather(a, scratch.path())));
+  Descriptor subject;
+  std::string statement = ProvenanceJson(Gather(a, scratch.path(), &subject));
+  WriteFileIfChanged(a.output, statement);
+  if (a.attach)
+    AttachArtifact(OciLayout::Open(ParseSourceSpec(a.image).path), subject,
+                   media_type::kInTotoJson, statement, PathComponents(a.output).back());
   return 0;
 }
 

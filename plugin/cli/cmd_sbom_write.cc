@@ -9,6 +9,7 @@
 #include "closure/dpkg_index.h"
 #include "image/sbom.h"
 #include "image/sbom_files.h"
+#include "oci/referrers.h"
 #include "source/image_source.h"
 
 namespace ocimake {
@@ -23,7 +24,10 @@ constexpr char kSbomWriteHelp[] =
     "and RUNTIME_PACKAGES' files come from (version, architecture, declared license,\n"
     "a pkg:deb purl), the project's other files as a package named --project, the\n"
     "base image by digest and the toolchain. The same image gives the same bytes:\n"
-    "`created` is --epoch, the namespace comes from the manifest digest.\n\n"
+    "`created` is --epoch, the namespace comes from the manifest digest.\n"
+    "With --attach the document is also attached to the image in its layout, as an\n"
+    "OCI 1.1 artifact (artifactType application/spdx+json) whose subject is the\n"
+    "image's manifest; `ocimake push` pushes it with the image, `ocimake sbom` reads it.\n\n"
     "Fails, writing nothing, when a file the closure or RUNTIME_PACKAGES brought\n"
     "belongs to no Debian package of ROOT (which has a dpkg database).\n\n"
     "  ocimake sbom-write build/greeter-image:greeter:1.0 --libs libs.txt \\\n"
@@ -40,6 +44,7 @@ struct SbomWriteFlags {
   std::string project, project_version, toolchain, toolchain_version;
   std::vector<std::string> libs, package_entries, runtime_packages;
   int64_t epoch = DefaultEpoch();
+  bool attach = false;
   RegistryFlags registry;
 };
 
@@ -64,6 +69,7 @@ void AddSbomWriteFlags(CLI::App& app, SbomWriteFlags* f) {
                  "its compiler id and version (default: g++, gcc or clang of ROOT's dpkg "
                  "database, \"GNU-12.2.0\")");
   app.add_option("--epoch", f->epoch, "creation time (default: $SOURCE_DATE_EPOCH or 0)");
+  app.add_flag("--attach", f->attach, "attach it to the image in the layout (OCI 1.1 referrer)");
   AddRegistryFlags(app, &f->registry);
 }
 
@@ -114,13 +120,15 @@ std::string RootCompiler(const DpkgIndex& index) {
   return "";
 }
 
-SbomInput Collect(const SbomWriteFlags& f, const std::string& scratch) {
+// The image's SBOM input; `subject` is set to the image's manifest.
+SbomInput Collect(const SbomWriteFlags& f, const std::string& scratch, Descriptor* subject) {
   SourceSpec spec = ParseSourceSpec(f.image);
   if (spec.kind != SourceSpec::kLayout) Fail("{}: expected an OCI layout dir[:tag]", f.image);
   OpenedSource source = OpenForPlatform(spec, PlatformChoice{f.platform, false}, scratch);
   SbomInput in;
   NameAndTag(spec, &in);
-  in.manifest_digest = source.image.manifest_descriptor.digest;
+  *subject = source.image.manifest_descriptor;
+  in.manifest_digest = subject->digest;
   in.epoch = f.epoch;
   in.tool_version = OCIMAKE_VERSION;
   in.project_name = f.project;
@@ -144,7 +152,12 @@ int RunSbomWrite(const Args& args) {
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (!f.root_file.empty()) f.root = FirstLine(ReadFile(f.root_file));
   TempDir scratch("/tmp", "ocimake-sbom-");
-  WriteFileAtomic(f.output, SpdxDocument(Collect(f, scratch.path())));
+  Descriptor subject;
+  std::string document = SpdxDocument(Collect(f, scratch.path(), &subject));
+  WriteFileAtomic(f.output, document);
+  if (f.attach)
+    AttachArtifact(OciLayout::Open(ParseSourceSpec(f.image).path), subject,
+                   media_type::kSpdxJson, document, PathComponents(f.output).back());
   return 0;
 }
 

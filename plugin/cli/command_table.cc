@@ -14,6 +14,8 @@ const std::vector<Command>& AllCommands() {
       {"image", "assemble base + layers + config into an OCI layout", RunImage},
       {"sbom-write", "write an image's SPDX 2.3 SBOM (the image edge's companion)",
        RunSbomWrite},
+      {"sbom", "print the SBOM (or --provenance) attached to an image, in a layout or registry",
+       RunSbom},
       {"index", "write a multi-platform image index of platform manifests", RunIndex},
       {"provenance-write", "write an image's build provenance (in-toto, SLSA v1)",
        RunProvenanceWrite},

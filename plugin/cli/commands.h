@@ -22,6 +22,7 @@ int RunClosure(const Args& args);
 int RunUser(const Args& args);
 int RunPackages(const Args& args);
 int RunImage(const Args& args);
+int RunSbom(const Args& args);
 int RunSbomWrite(const Args& args);
 int RunIndex(const Args& args);
 int RunExport(const Args& args);

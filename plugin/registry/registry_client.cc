@@ -162,6 +162,15 @@ std::optional<Descriptor> RegistryClient::HeadManifest(const std::string& repo,
 }
 
 ManifestBytes RegistryClient::GetManifest(const std::string& repo, const std::string& reference) {
+  std::optional<ManifestBytes> m = FindManifest(repo, reference);
+  if (!m)
+    Fail("registry {}: manifest {}{}{}: not found", registry_, repo,
+         Digest::IsValid(reference) ? "@" : ":", reference);
+  return *m;
+}
+
+std::optional<ManifestBytes> RegistryClient::FindManifest(const std::string& repo,
+                                                          const std::string& reference) {
   CheckRepo(repo);
   CheckReference(reference);
   std::string what = "manifest " + repo + (Digest::IsValid(reference) ? "@" : ":") + reference;
@@ -169,7 +178,7 @@ ManifestBytes RegistryClient::GetManifest(const std::string& repo, const std::st
   request.headers.emplace_back("Accept", kManifestAccept);
   request.max_body = kMaxJsonBytes + 1;
   HttpResponse r = Send(request, PullScope(repo));
-  if (r.status == 404) Fail("registry {}: {}: not found", registry_, what);
+  if (r.status == 404) return std::nullopt;
   if (!IsSuccess(r.status)) FailStatus(r, "GET " + what);
   if (r.body.size() > kMaxJsonBytes)
     Fail("registry {}: {}: larger than the limit of {} bytes", registry_, what, kMaxJsonBytes);
@@ -186,8 +195,8 @@ ManifestBytes RegistryClient::GetManifest(const std::string& repo, const std::st
   return m;
 }
 
-void RegistryClient::PutManifest(const std::string& repo, const std::string& reference,
-                                 const Descriptor& descriptor, const std::string& body) {
+std::string RegistryClient::PutManifest(const std::string& repo, const std::string& reference,
+                                        const Descriptor& descriptor, const std::string& body) {
   CheckRepo(repo);
   CheckReference(reference);
   HttpRequest request = MakeRequest("PUT", "/v2/" + repo + "/manifests/" + reference);
@@ -200,6 +209,24 @@ void RegistryClient::PutManifest(const std::string& repo, const std::string& ref
   if (Digest::IsValid(claimed) && claimed != descriptor.digest.str())
     Fail("registry {}: PUT manifest {}:{}: the registry stored digest {}, expected {}",
          registry_, repo, reference, claimed, descriptor.digest.str());
+  return r.Header("oci-subject");
+}
+
+std::optional<Index> RegistryClient::GetReferrers(const std::string& repo, const Digest& subject,
+                                                  const std::string& artifact_type) {
+  CheckRepo(repo);
+  std::string url = "/v2/" + repo + "/referrers/" + subject.str();
+  if (!artifact_type.empty()) url = AddQuery(url, "artifactType", artifact_type);
+  HttpRequest request = MakeRequest("GET", url);
+  request.headers.emplace_back("Accept", media_type::kOciIndex);
+  request.max_body = kMaxJsonBytes + 1;
+  std::string what = "referrers of " + repo + "@" + subject.str();
+  HttpResponse r = Send(request, PullScope(repo));
+  if (r.status == 404) return std::nullopt;
+  if (!IsSuccess(r.status)) FailStatus(r, "GET " + what);
+  if (r.body.size() > kMaxJsonBytes)
+    Fail("registry {}: {}: larger than the limit of {} bytes", registry_, what, kMaxJsonBytes);
+  return ParseIndex(r.body, "registry " + registry_ + ": " + what);
 }
 
 bool RegistryClient::HasBlob(const std::string& repo, const Digest& digest) {

@@ -52,10 +52,20 @@ class RegistryClient {
   // The manifest by tag or digest, checked against a digest reference and
   // the digest the registry claims; fails when it has none.
   ManifestBytes GetManifest(const std::string& repo, const std::string& reference);
+  // As GetManifest, nullopt when the registry has none (404).
+  std::optional<ManifestBytes> FindManifest(const std::string& repo,
+                                            const std::string& reference);
   // Stores `body` under a tag or digest; fails when the registry says it
-  // stored another digest than `descriptor`'s.
-  void PutManifest(const std::string& repo, const std::string& reference,
-                   const Descriptor& descriptor, const std::string& body);
+  // stored another digest than `descriptor`'s. Returns the OCI-Subject
+  // header of the answer: the subject's digest when the registry indexed
+  // the manifest as a referrer (OCI 1.1), else "".
+  std::string PutManifest(const std::string& repo, const std::string& reference,
+                          const Descriptor& descriptor, const std::string& body);
+  // The referrers API: the artifacts whose subject is `subject` (of
+  // `artifact_type` unless it is empty), as an index; nullopt when the
+  // registry has no referrers API (404).
+  std::optional<Index> GetReferrers(const std::string& repo, const Digest& subject,
+                                    const std::string& artifact_type);
 
   bool HasBlob(const std::string& repo, const Digest& digest);
   // Downloads a blob into `into` (resuming a dropped transfer with Range).

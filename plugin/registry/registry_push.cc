@@ -2,7 +2,9 @@
 
 #include "base/error.h"
 #include "oci/index_walk.h"
+#include "oci/referrers.h"
 #include "registry/registry_cache.h"
+#include "registry/registry_referrers.h"
 
 namespace ocimake {
 
@@ -27,14 +29,36 @@ class Pusher {
       }
       client_.PutManifest(repo_, node.descriptor.digest.str(), node.descriptor, node.body);
       last = {node.descriptor, node.body};  // the top comes last
+      pushed_.push_back(node.descriptor.digest);
     }, layout_.dir());
     return last;
+  }
+
+  // Pushes the artifacts of the layout that refer to a manifest or index
+  // pushed (its SBOM, its provenance: oci/referrers.h), each listed in the
+  // referrers tag of its subject when the registry did not index it.
+  void PushReferrers() {
+    Index index = layout_.ReadIndex();
+    for (const Digest& subject : pushed_)
+      for (const Descriptor& entry : LayoutReferrers(layout_, index, subject))
+        PushArtifact(entry, subject);
   }
 
   void Finish() { locations_.Record(seen_, repo_); }
   PushSummary summary;
 
  private:
+  void PushArtifact(const Descriptor& entry, const Digest& subject) {
+    std::string body = layout_.ReadSmallBlob(entry);
+    ArtifactDocument artifact = ParseArtifact(body, subject, layout_.BlobPath(entry.digest));
+    PushBlob(artifact.manifest.config);
+    PushBlob(artifact.layer);
+    std::string indexed = client_.PutManifest(repo_, entry.digest.str(), entry, body);
+    if (indexed != subject.str())
+      AddToReferrersTag(client_, repo_, subject, ReferrerEntry(entry, artifact.manifest));
+    ++summary.referrers;
+  }
+
   void PushBlob(const Descriptor& d) {
     if (!layout_.HasBlob(d.digest))
       Fail("{}: blob {} is missing", layout_.dir(), d.digest.str());
@@ -57,6 +81,7 @@ class Pusher {
   const OciLayout& layout_;
   BlobLocations locations_;
   std::vector<Digest> seen_;
+  std::vector<Digest> pushed_;  // the manifests and indexes of the image
 };
 
 }  // namespace
@@ -67,6 +92,7 @@ PushSummary PushImage(RegistryClient& client, const std::string& repo, const Oci
   Pusher pusher(client, repo, layout, cache_dir);
   auto [pushed, body] = pusher.Push(top);
   for (const auto& tag : tags) client.PutManifest(repo, tag, pushed, body);
+  pusher.PushReferrers();
   pusher.Finish();
   pusher.summary.digest = top.digest;
   return pusher.summary;

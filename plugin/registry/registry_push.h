@@ -2,7 +2,9 @@
 // every blob HEAD-checked first and skipped when present, mounted from
 // another repository of the same registry when the cache knows one holds it,
 // else uploaded (registry_client.h); then the manifest PUT by digest, then
-// under each tag, so a tag never names a manifest whose blobs are missing.
+// under each tag, so a tag never names a manifest whose blobs are missing;
+// then the artifacts of the layout that refer to the image or to a manifest
+// of its index (registry_referrers.h).
 #ifndef OCIMAKE_REGISTRY_REGISTRY_PUSH_H_
 #define OCIMAKE_REGISTRY_REGISTRY_PUSH_H_
 
@@ -18,6 +20,7 @@ namespace ocimake {
 struct PushSummary {
   Digest digest;  // of the manifest or index pushed
   int existed = 0, mounted = 0, uploaded = 0;
+  int referrers = 0;  // artifacts pushed that refer to the image (SBOM, provenance)
   int64_t uploaded_bytes = 0;
 };
 

@@ -5,6 +5,7 @@
 # sha256, and nothing else is; a second build directory writes the same bytes.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need umoci umoci
+need skopeo skopeo
 need dpkg-query dpkg
 need_python_module jsonschema python3-jsonschema
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build"
@@ -66,7 +67,42 @@ assert_one_line "$out"
 assert_contains "$out" "/usr/local/bin/greeter" "the error"
 [ ! -e "$T/bad.spdx.json" ] || fail "a failed check wrote $T/bad.spdx.json"
 
+# Attached in the layout: index.json lists the image, then the SBOM and the
+# provenance as OCI 1.1 artifacts whose subject is the image's manifest;
+# `ocimake sbom` prints them back; the image alone is still "the" image.
+layout="$T/build/greeter-image"
+digest=$(cat "$T/build/CMakeFiles/greeter-image.ocimake/image.digest")
+python3 - "$layout" "$digest" <<'PY' || fail "the artifacts in $layout/index.json"
+import json, sys
+layout, subject = sys.argv[1], sys.argv[2]
+entries = json.load(open(layout + "/index.json"))["manifests"]
+assert entries[0]["digest"] == subject and "artifactType" not in entries[0], entries[0]
+assert sorted(e.get("artifactType") for e in entries[1:]) == \
+    ["application/spdx+json", "application/vnd.in-toto+json"], entries
+for e in entries[1:]:
+    m = json.load(open(layout + "/blobs/sha256/" + e["digest"][7:]))
+    assert m["subject"]["digest"] == subject and m["artifactType"] == e["artifactType"], m
+    assert m["layers"][0]["annotations"]["org.opencontainers.image.title"].startswith("greeter-image."), m
+PY
+"$OCIMAKE" sbom "$layout" >"$T/attached.spdx.json" || fail "ocimake sbom $layout"
+cmp -s "$sbom" "$T/attached.spdx.json" || fail "ocimake sbom printed another document"
+"$OCIMAKE" sbom "$layout:1.0" --provenance -o "$T/attached.provenance.json"
+cmp -s "$T/build/greeter-image.provenance.json" "$T/attached.provenance.json" ||
+  fail "ocimake sbom --provenance printed another statement"
+assert_eq "$digest" "$(layout_digest "$layout")" "the layout's one image (artifacts are no images)"
+skopeo_out=$(skopeo inspect --format '{{.Digest}}' "oci:$layout:1.0" 2>&1) || fail "skopeo: $skopeo_out"
+assert_eq "$digest" "$skopeo_out" "skopeo inspect oci:$layout:1.0"
+# A no-op build keeps them (unit ReferrersTest.*: a new image drops the old ones).
+"$CMAKE_COMMAND" --build "$T/build" --target image >/dev/null || fail "no-op build"
+assert_eq 3 "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["manifests"]))' "$layout/index.json")" \
+  "index.json entries after a no-op build"
+expect_failure out "$OCIMAKE" sbom "$T/build/greeter-image" --artifact sha256:0000
+assert_one_line "$out"
+assert_contains "$out" "no application/spdx+json refers to it with digest sha256:0000"
+
 # The same sources in another build directory: the same bytes.
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build2"
 cmp "$sbom" "$T/build2/greeter-image.spdx.json" || fail "two builds wrote different SBOMs"
-echo "ok: valid SPDX 2.3, $libs closure libraries with dpkg's package and version, every file with its sha256, reproducible"
+cmp "$layout/index.json" "$T/build2/greeter-image/index.json" ||
+  fail "two builds wrote different index.json (artifacts included)"
+echo "ok: valid SPDX 2.3, $libs closure libraries with dpkg's package and version, every file with its sha256, attached (ocimake sbom), reproducible"

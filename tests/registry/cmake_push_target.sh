@@ -30,3 +30,43 @@ off=$(log_size)
 "$CMAKE_COMMAND" --build "$T/build" --target greet-image-push >"$T/build2.log" 2>&1 ||
   { cat "$T/build2.log"; fail "second greet-image-push"; }
 assert_eq 0 "$(log_count "$off" "PUT /v2/cmake/greet/blobs/uploads/")" "uploads on the second push"
+
+note "the SBOM and the provenance went with the image, as OCI 1.1 referrers"
+# docker-registry 2.8 has no referrers API (404): the pusher keeps the
+# referrers tag sha256-<hex> instead, an index listing both artifacts.
+api=$(curl -s -o /dev/null -w '%{http_code}' "http://$REG_HOST/v2/cmake/greet/referrers/$built")
+assert_eq 404 "$api" "docker-registry's referrers API (none)"
+curl -fsS -H 'Accept: application/vnd.oci.image.index.v1+json' \
+  "http://$REG_HOST/v2/cmake/greet/manifests/sha256-${built#sha256:}" >"$T/referrers.json" ||
+  fail "no referrers tag sha256-${built#sha256:}"
+python3 - "$T/referrers.json" "$built" "http://$REG_HOST/v2/cmake/greet" <<'PY' || fail "referrers tag"
+import json, sys, urllib.request
+index, subject, base = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+types = sorted(m.get("artifactType", "") for m in index["manifests"])
+assert types == ["application/spdx+json", "application/vnd.in-toto+json"], types
+for m in index["manifests"]:
+    req = urllib.request.Request(base + "/manifests/" + m["digest"],
+                                 headers={"Accept": m["mediaType"]})
+    doc = json.load(urllib.request.urlopen(req))
+    assert doc["subject"]["digest"] == subject, doc["subject"]
+    assert doc["artifactType"] == m["artifactType"], doc
+    assert doc["config"]["mediaType"] == "application/vnd.oci.empty.v1+json", doc["config"]
+    assert [l["mediaType"] for l in doc["layers"]] == [m["artifactType"]], doc["layers"]
+PY
+"$OCIMAKE" sbom "$REG_HOST/cmake/greet:1.0" >"$T/pulled.spdx.json" || fail "ocimake sbom <ref>"
+cmp -s "$T/build/greet-image.spdx.json" "$T/pulled.spdx.json" ||
+  fail "ocimake sbom <ref> printed another document than the build's greet-image.spdx.json"
+"$OCIMAKE" sbom "$REG_HOST/cmake/greet@$built" --provenance -o "$T/pulled.provenance.json"
+cmp -s "$T/build/greet-image.provenance.json" "$T/pulled.provenance.json" ||
+  fail "ocimake sbom --provenance <ref@digest>: another document than the build's"
+off=$(log_size)
+"$CMAKE_COMMAND" --build "$T/build" --target greet-image-push >"$T/build3.log" 2>&1 ||
+  { cat "$T/build3.log"; fail "third greet-image-push"; }
+curl -fsS -H 'Accept: application/vnd.oci.image.index.v1+json' \
+  "http://$REG_HOST/v2/cmake/greet/manifests/sha256-${built#sha256:}" >"$T/referrers2.json"
+cmp -s "$T/referrers.json" "$T/referrers2.json" || fail "a re-push changed the referrers tag"
+skopeo copy -q --src-tls-verify=false "docker://$REG_HOST/cmake/greet:1.0" "oci:$T/copy:1" ||
+  fail "skopeo copy of the image with referrers"
+assert_eq "$built" "$(layout_digest "$T/copy:1")" "skopeo copy's image"
+expect_failure out "$OCIMAKE" sbom "$REG_HOST/cmake/base:1"
+assert_contains "$out" "no application/spdx+json refers to it"
