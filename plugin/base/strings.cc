@@ -1,5 +1,7 @@
 #include "base/strings.h"
 
+#include <fmt/format.h>
+
 namespace ocimake {
 
 std::string Trim(std::string_view s, std::string_view chars) {
@@ -41,6 +43,13 @@ std::string FirstLine(std::string_view s) {
 
 bool IsDecimal(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text)
+    out += (c < 0x20 || c == 0x7f) ? fmt::format("\\x{:02x}", c) : std::string(1, c);
+  return out;
 }
 
 }  // namespace ocimake

@@ -16,6 +16,9 @@ inline constexpr std::string_view kWhitespace = " \t\r\n";
 std::string Trim(std::string_view s, std::string_view chars = kWhitespace);
 // `s` with A-Z turned into a-z; every other byte kept.
 std::string ToLower(std::string_view s);
+// `text` with control characters as \xNN, for untrusted text (a layer's
+// names, an SBOM's) that must not drive the terminal.
+std::string Printable(std::string_view text);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
 // The pieces of `s` between `sep`s, empty ones included: "a,,b" -> {"a", "", "b"},

@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "cli/cli.h"
 #include "layer/layer_reader.h"
 #include "oci/oci_json.h"
@@ -62,15 +63,6 @@ void PrintPlatforms(const PlatformIndex& index, const Digest& shown) {
   for (const auto& e : index.entries)
     fmt::print("  {} {:<14} {}\n", e.digest == shown ? '*' : ' ',
                e.platform ? PlatformString(*e.platform) : "(none)", e.digest.str());
-}
-
-// `text` with control characters as \xNN: a layer's names must not drive
-// the terminal.
-std::string Printable(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text)
-    out += (c < 0x20 || c == 0x7f) ? fmt::format("\\x{:02x}", c) : std::string(1, c);
-  return out;
 }
 
 // One line of the --files listing: mode, size, path, and what it links to.

@@ -1,11 +1,15 @@
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "cli/cli.h"
+#include "image/sbom.h"
+#include "image/sbom_files.h"
 #include "oci/image_reference.h"
 #include "oci/index_walk.h"
 #include "oci/oci_json.h"
@@ -29,15 +33,20 @@ constexpr char kSbomHelp[] =
     "API, else from the referrers tag sha256-<hex> (a registry without the API).\n"
     "A multi-platform image has an SBOM per platform: --platform picks one\n"
     "(default: the host's). With --provenance, the build provenance (in-toto,\n"
-    "attached to the image or its index) instead. The document's digest is checked.\n\n"
+    "attached to the image or its index) instead. The document's digest is checked.\n"
+    "With --verify, the SBOM is checked against the image instead of printed:\n"
+    "every regular file of the image's own layers (those above its base's) must be\n"
+    "listed with its sha256, and every file listed must be in them (exit 1 if not).\n\n"
     "  ocimake sbom build/greeter-image\n"
     "  ocimake sbom build/app:app:1.0 --platform linux/arm64 -o app-arm64.spdx.json\n"
     "  ocimake sbom 127.0.0.1:5000/team/app:1.0 | jq '.packages[].name'\n"
-    "  ocimake sbom registry.example.com/app@sha256:<hex> --provenance";
+    "  ocimake sbom registry.example.com/app@sha256:<hex> --provenance\n"
+    "  ocimake sbom build/greeter-image --verify\n"
+    "  ocimake sbom build/greeter-image --verify --sbom-file greeter-image.spdx.json";
 
 struct SbomArgs {
-  std::string image, platform, output, artifact;
-  bool provenance = false;
+  std::string image, platform, output, artifact, document_file;
+  bool provenance = false, verify = false;
   RegistryFlags registry;
   std::string type() const {
     return provenance ? media_type::kInTotoJson : media_type::kSpdxJson;
@@ -111,6 +120,27 @@ std::string FromRegistry(const SbomArgs& a, const SourceSpec& spec) {
   return ReadFile(layout.BlobPath(doc.layer.digest), kMaxDocumentBytes);
 }
 
+// Checks the image against the files `document` lists; prints the verdict.
+int Verify(const SbomArgs& a, const SourceSpec& spec, const std::string& document) {
+  std::map<std::string, Digest> listed = SpdxFileDigests(document, a.image + " SBOM");
+  TempDir scratch(TempParent(), "ocimake-sbom-");
+  RegistryOptions options = MakeRegistryOptions(a.registry);
+  OpenedSource src = OpenForPlatform(spec, PlatformChoice{a.platform, true}, scratch.path(),
+                                     &options);
+  SbomVerification v = VerifySbomFiles(src.image, listed);
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < v.problems.size() && i < kShown; ++i)
+    std::cerr << "  " << Printable(v.problems[i]) << "\n";
+  size_t layers = src.image.manifest.layers.size() - v.base_layers;
+  if (!v.problems.empty())
+    Fail("{}: the SBOM does not account for the image: {} difference(s) in the {} file(s) of "
+         "its {} own layer(s)", a.image, v.problems.size(), v.files, layers);
+  std::cout << fmt::format("verified: the {} regular files of {}'s {} own layer(s) (above {} of "
+                           "its base) are the SBOM's, with their sha256\n",
+                           v.files, a.image, layers, v.base_layers);
+  return 0;
+}
+
 }  // namespace
 
 int RunSbom(const Args& args) {
@@ -122,19 +152,23 @@ int RunSbom(const Args& args) {
   app.add_flag("--provenance", a.provenance, "the build provenance instead of the SBOM");
   app.add_option("--artifact", a.artifact, "the artifact's manifest digest, when several refer");
   app.add_option("-o,--output", a.output, "write the document here (atomically), not to stdout");
-  AddRegistryFlags(app, &a.registry, /*with_cache=*/false);
+  app.add_flag("--verify", a.verify, "check the image's files against the SBOM, print no document")
+      ->excludes("--provenance");
+  app.add_option("--sbom-file", a.document_file,
+                 "with --verify: check this SPDX document, not the attached one")
+      ->needs("--verify");
+  AddRegistryFlags(app, &a.registry);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   SourceSpec spec = ParseSourceSpec(a.image);
   if (spec.kind != SourceSpec::kLayout && spec.kind != SourceSpec::kRegistry)
     Fail("{}: expected an OCI layout DIR[:TAG] or a registry reference", a.image);
-  std::string document = spec.kind == SourceSpec::kLayout ? FromLayout(a, spec)
-                                                          : FromRegistry(a, spec);
-  if (a.output.empty()) {
-    std::cout << document << std::flush;
-  } else {
-    WriteFileAtomic(a.output, document);
-  }
+  std::string document = !a.document_file.empty() ? ReadFile(a.document_file, kMaxDocumentBytes)
+                         : spec.kind == SourceSpec::kLayout ? FromLayout(a, spec)
+                                                            : FromRegistry(a, spec);
+  if (!a.output.empty()) WriteFileAtomic(a.output, document);
+  if (a.verify) return Verify(a, spec, document);
+  if (a.output.empty()) std::cout << document << std::flush;
   return 0;
 }
 

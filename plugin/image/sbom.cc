@@ -7,7 +7,9 @@
 #include <tuple>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "oci/json_fields.h"
+#include "oci/referrers.h"
 
 namespace ocimake {
 
@@ -179,6 +181,32 @@ std::string SpdxDocument(const SbomInput& in) {
               {"files", files},
               {"relationships", RelationshipsJson(rels)}};
   return doc.dump(2) + "\n";
+}
+
+}  // namespace ocimake
+
+namespace ocimake {
+
+std::map<std::string, Digest> SpdxFileDigests(std::string_view document, const std::string& what) {
+  json doc = ParseStrict(document, what, static_cast<size_t>(kMaxDocumentBytes));
+  std::map<std::string, Digest> out;
+  auto files = doc.find("files");
+  if (files == doc.end()) return out;
+  if (!files->is_array()) Fail("{}: \"files\" must be an array", what);
+  for (const auto& f : *files) {
+    std::string name = GetString(f, "fileName", what);
+    if (!StartsWith(name, "./")) Fail("{}: fileName '{}': expected ./<path>", what, name);
+    std::optional<Digest> sha256;
+    for (const auto& c : Member(f, "checksums", what))
+      if (GetString(c, "algorithm", what) == "SHA256")
+        sha256 = WithContext(what + ": " + name, [&] {
+          return Digest::FromHex(GetString(c, "checksumValue", what));
+        });
+    if (!sha256) Fail("{}: {}: no SHA256 checksum", what, name);
+    if (!out.emplace(name.substr(2), *sha256).second)
+      Fail("{}: {} is listed twice", what, name);
+  }
+  return out;
 }
 
 }  // namespace ocimake

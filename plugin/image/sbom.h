@@ -12,8 +12,10 @@
 #define OCIMAKE_IMAGE_SBOM_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/digest.h"
@@ -49,6 +51,10 @@ struct SbomInput {
 
 // The document, as indented JSON with sorted keys and a final newline.
 std::string SpdxDocument(const SbomInput& input);
+
+// The files a document lists ("./usr/local/bin/app" as "usr/local/bin/app")
+// with their SHA256, read back strictly; `what` names the document.
+std::map<std::string, Digest> SpdxFileDigests(std::string_view document, const std::string& what);
 
 // An SPDXID made of `prefix` and `name` with every character outside
 // [A-Za-z0-9.-] replaced by '-': "SPDXRef-File-usr-local-bin-app".

@@ -110,4 +110,47 @@ std::vector<DebianPackage> AssignPackages(const DpkgIndex& index, const SbomOrig
   return out;
 }
 
+namespace {
+
+// How many of `image`'s layers are its base's, as its SBOM tells (see
+// VerifySbomFiles).
+size_t BaseLayersBySbom(const LoadedImage& image, const std::map<std::string, Digest>& listed) {
+  const auto& layers = image.manifest.layers;
+  if (!image.manifest.annotations.count("org.opencontainers.image.base.digest")) return 0;
+  size_t base = layers.size();
+  for (size_t i = layers.size(); i-- > 0;) {
+    FileMap files;
+    ReadLayer(*image.layout, layers[i], fmt::format("{}: layer {}", image.name, i + 1), &files);
+    bool lists_one = false;
+    for (const auto& [path, f] : files) lists_one = lists_one || listed.count(path) > 0;
+    if (!files.empty() && !lists_one) break;
+    if (lists_one) base = i;
+  }
+  return base;
+}
+
+}  // namespace
+
+SbomVerification VerifySbomFiles(const LoadedImage& image,
+                                 const std::map<std::string, Digest>& listed) {
+  SbomVerification v;
+  v.base_layers = BaseLayersBySbom(image, listed);
+  std::vector<SbomFile> files = OwnLayerFiles(image, v.base_layers);
+  v.files = files.size();
+  std::set<std::string> seen;
+  for (const auto& f : files) {
+    seen.insert(f.path);
+    auto it = listed.find(f.path);
+    if (it == listed.end())
+      v.problems.push_back(fmt::format("/{}: in the image, not in the SBOM", f.path));
+    else if (it->second != f.sha256)
+      v.problems.push_back(fmt::format("/{}: sha256 {} in the image, {} in the SBOM", f.path,
+                                       f.sha256.hex(), it->second.hex()));
+  }
+  for (const auto& [path, sha256] : listed)
+    if (!seen.count(path))
+      v.problems.push_back(fmt::format("/{}: in the SBOM, not in the image's own layers", path));
+  return v;
+}
+
 }  // namespace ocimake

@@ -8,6 +8,7 @@
 #define OCIMAKE_IMAGE_SBOM_FILES_H_
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,21 @@ struct SbomOrigins {
 // With an empty index (no dpkg database) every file is the project's.
 std::vector<DebianPackage> AssignPackages(const DpkgIndex& index, const SbomOrigins& origins,
                                           std::vector<SbomFile>* files);
+
+// `ocimake sbom --verify`: the image against the files its SBOM lists (path
+// -> sha256, image/sbom.h SpdxFileDigests).
+struct SbomVerification {
+  size_t base_layers = 0;  // the layers taken as the base's, not checked
+  size_t files = 0;        // regular files of the layers above, checked
+  std::vector<std::string> problems;  // one line each; none: verified
+};
+// The base's layers are none for an image that names no base (no
+// org.opencontainers.image.base.digest annotation); else those below the
+// lowest layer, from the top, whose regular files the SBOM lists (a layer
+// of no regular file is passed over). Every regular file above must be
+// listed with its sha256, and every file listed must be there.
+SbomVerification VerifySbomFiles(const LoadedImage& image,
+                                 const std::map<std::string, Digest>& listed);
 
 }  // namespace ocimake
 

@@ -110,5 +110,21 @@ TEST(SbomTest, TwoPackagesWithTheSameIdFail) {
   EXPECT_NE(ErrorOf([&] { SpdxDocument(in); }).find("SPDXID"), std::string::npos);
 }
 
+TEST(SbomTest, FileDigestsReadBackWhatTheDocumentLists) {
+  std::map<std::string, Digest> listed = SpdxFileDigests(SpdxDocument(Input()), "sbom");
+  EXPECT_EQ(listed, (std::map<std::string, Digest>{
+                        {"usr/local/bin/greeter", Digest::Of("app")},
+                        {"usr/lib/x86_64-linux-gnu/libfmt.so.9.1.0", Digest::Of("fmt")}}));
+  json doc = Doc(Input());
+  doc["files"].push_back(doc["files"][0]);
+  EXPECT_NE(ErrorOf([&] { SpdxFileDigests(doc.dump(), "sbom"); }).find("listed twice"),
+            std::string::npos);
+  doc = Doc(Input());
+  doc["files"][0]["checksums"] = json::array();
+  EXPECT_NE(ErrorOf([&] { SpdxFileDigests(doc.dump(), "sbom"); }).find("no SHA256"),
+            std::string::npos);
+  EXPECT_THROW(SpdxFileDigests("{\"files\": 1}", "sbom"), Error);
+}
+
 }  // namespace
 }  // namespace ocimake

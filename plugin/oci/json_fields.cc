@@ -8,10 +8,10 @@ namespace ocimake {
 namespace {
 
 // ParseStrict's rules, for a document of any type.
-json ParseStrictValue(std::string_view text, const std::string& what) {
-  if (text.size() > kMaxJsonBytes)
-    Fail("{}: JSON document of {} bytes exceeds the limit of {}", what, text.size(),
-         kMaxJsonBytes);
+json ParseStrictValue(std::string_view text, const std::string& what,
+                      size_t max_bytes = kMaxJsonBytes) {
+  if (text.size() > max_bytes)
+    Fail("{}: JSON document of {} bytes exceeds the limit of {}", what, text.size(), max_bytes);
   constexpr int kMaxDepth = 64;
   std::vector<std::set<std::string>> keys;
   std::string duplicate;
@@ -49,8 +49,8 @@ json ParseStrictValue(std::string_view text, const std::string& what) {
 
 }  // namespace
 
-json ParseStrict(std::string_view text, const std::string& what) {
-  json j = ParseStrictValue(text, what);
+json ParseStrict(std::string_view text, const std::string& what, size_t max_bytes) {
+  json j = ParseStrictValue(text, what, max_bytes);
   if (!j.is_object()) Fail("{}: expected a JSON object", what);
   return j;
 }

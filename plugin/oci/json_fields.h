@@ -13,13 +13,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "oci/oci_json.h"
+
 namespace ocimake {
 
 using json = nlohmann::json;
 
-// Parses strictly: bounded size, no duplicate keys, valid UTF-8 (nlohmann
-// rejects invalid UTF-8 itself), nesting depth bounded.
-json ParseStrict(std::string_view text, const std::string& what);
+// Parses strictly: bounded size (kMaxJsonBytes unless given: an SBOM may be
+// larger), no duplicate keys, valid UTF-8 (nlohmann rejects invalid UTF-8
+// itself), nesting depth bounded.
+json ParseStrict(std::string_view text, const std::string& what,
+                 size_t max_bytes = kMaxJsonBytes);
 
 // A whole document that is an array of strings ('["/bin/app", "-v"]'),
 // parsed by ParseStrict's rules.

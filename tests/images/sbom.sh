@@ -92,6 +92,23 @@ cmp -s "$T/build/greeter-image.provenance.json" "$T/attached.provenance.json" ||
 assert_eq "$digest" "$(layout_digest "$layout")" "the layout's one image (artifacts are no images)"
 skopeo_out=$(skopeo inspect --format '{{.Digest}}' "oci:$layout:1.0" 2>&1) || fail "skopeo: $skopeo_out"
 assert_eq "$digest" "$skopeo_out" "skopeo inspect oci:$layout:1.0"
+# --verify: the image's files against the attached SBOM; a tampered copy
+# (a file dropped, another's sha256 changed) fails naming both.
+out=$("$OCIMAKE" sbom "$layout" --verify) || fail "ocimake sbom --verify: $out"
+assert_contains "$out" "verified: the $(wc -l <"$T/image-files.txt") regular files" "--verify"
+python3 - "$sbom" "$T/tampered.spdx.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+dropped = d["files"].pop(0)["fileName"]
+d["files"][0]["checksums"] = [{"algorithm": "SHA256", "checksumValue": "0" * 64}]
+json.dump(d, open(sys.argv[2], "w"))
+print(dropped[1:], d["files"][0]["fileName"][1:], file=open(sys.argv[2] + ".names", "w"))
+PY
+read -r dropped changed <"$T/tampered.spdx.json.names"
+expect_failure out "$OCIMAKE" sbom "$layout" --verify --sbom-file "$T/tampered.spdx.json"
+assert_contains "$out" "$dropped: in the image, not in the SBOM" "--verify, a file left out"
+assert_contains "$out" "$changed: sha256 " "--verify, a wrong sha256"
+assert_contains "$out" "the SBOM does not account for the image: 2 difference(s)" "--verify"
 # A no-op build keeps them (unit ReferrersTest.*: a new image drops the old ones).
 "$CMAKE_COMMAND" --build "$T/build" --target image >/dev/null || fail "no-op build"
 assert_eq 3 "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["manifests"]))' "$layout/index.json")" \

@@ -59,6 +59,10 @@ cmp -s "$T/build/greet-image.spdx.json" "$T/pulled.spdx.json" ||
 "$OCIMAKE" sbom "$REG_HOST/cmake/greet@$built" --provenance -o "$T/pulled.provenance.json"
 cmp -s "$T/build/greet-image.provenance.json" "$T/pulled.provenance.json" ||
   fail "ocimake sbom --provenance <ref@digest>: another document than the build's"
+# --verify on an image with a base: the base's layer is not the SBOM's.
+out=$("$OCIMAKE" sbom "$REG_HOST/cmake/greet:1.0" --verify --cache "$T/verify-cache") ||
+  fail "ocimake sbom <ref> --verify: $out"
+assert_contains "$out" "own layer(s) (above $(manifest_layers "$T/base" | wc -l) of its base)" "--verify of the pushed image"
 off=$(log_size)
 "$CMAKE_COMMAND" --build "$T/build" --target greet-image-push >"$T/build3.log" 2>&1 ||
   { cat "$T/build3.log"; fail "third greet-image-push"; }
