@@ -359,7 +359,14 @@ Commands
     :variable:`OCIMAKE_SOURCE_DATE_EPOCH`). A closure library or runtime
     package file that no Debian package of a root with a dpkg database owns
     (the project's own ``.so`` files aside) fails the build, naming the
-    file. ``OFF`` writes none.
+    file. The image target also writes the build provenance,
+    ``<name>.provenance.json`` (in-toto Statement v1, SLSA Provenance v1).
+    Both are attached to the image in its layout as OCI 1.1 artifacts
+    (``artifactType`` ``application/spdx+json`` and
+    ``application/vnd.in-toto+json``, ``subject`` the image's manifest, or
+    for the provenance of several ``PLATFORMS`` its index), pushed with it by
+    ``<name>-push``, and read back with ``ocimake sbom <layout|reference>``.
+    ``OFF`` writes neither.
 
   ``CHECK_REPRODUCIBLE``
     ``ON`` adds a CTest test ``<name>.reproducible`` (labelled
