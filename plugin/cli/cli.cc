@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "oci/oci_types.h"
 #include "oci/platform.h"
 #include "registry/registry_client.h"
@@ -19,7 +20,7 @@ int ParseArgs(CLI::App& app, const Args& args) {
     std::cout << app.help();
     return 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "ocimake " << app.get_name() << ": " << e.what() << " (see --help)\n";
+    std::cerr << "ocimake " << app.get_name() << ": " << Printable(e.what()) << " (see --help)\n";
     return 2;
   }
   return -1;

@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include "cli/cli.h"
 #include "image/image_diff.h"
 #include "oci/platform.h"
@@ -73,7 +74,7 @@ int RunDiff(const Args& args) {
     fmt::print("identical: {}\n", digest);
     return 0;
   } catch (const Error& e) {
-    fmt::print(stderr, "ocimake diff: {}\n", e.what());
+    fmt::print(stderr, "ocimake diff: {}\n", Printable(e.what()));
     return 2;
   }
 }

@@ -66,7 +66,8 @@ void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
   std::string text = summary + "\n";
   for (const auto& [path, kind] : left_out.development) text += path + "\n";
   for (const auto& path : left_out.excluded) text += path + "\n";
-  if (WriteFileIfChanged(file, text) && !summary.empty()) std::cerr << "ocimake: " << summary << "\n";
+  if (WriteFileIfChanged(file, text) && !summary.empty())
+    std::cerr << "ocimake: " << Printable(summary) << "\n";
 }
 
 // What `ocimake stage` was asked to do.

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "base/version.h"
 #include "cli/commands.h"
 
@@ -38,11 +39,10 @@ int main(int argc, char** argv) {
     if (name != c.name) continue;
     try {
       return c.run(ocimake::Args(argv + 2, argv + argc));
-    } catch (const ocimake::Error& e) {
-      std::cerr << "ocimake " << name << ": " << e.what() << "\n";
-      return 1;
     } catch (const std::exception& e) {
-      std::cerr << "ocimake " << name << ": " << e.what() << "\n";
+      // Messages quote untrusted text (entry names, registry answers): one
+      // line, no control character reaches the terminal.
+      std::cerr << "ocimake " << name << ": " << ocimake::Printable(e.what()) << "\n";
       return 1;
     }
   }

@@ -73,6 +73,7 @@ LayerTarEntry ToEntry(archive_entry* ae, std::string path) {
   e.type = TypeOf(ae);
   e.mode = archive_entry_perm(ae) & 07777;
   e.size = archive_entry_size(ae);
+  if (e.size < 0) Fail("entry '{}': negative size {}", e.path, e.size);
   e.uid = archive_entry_uid(ae);
   e.gid = archive_entry_gid(ae);
   e.mtime = archive_entry_mtime(ae);
@@ -104,8 +105,10 @@ archive* OpenArchive(const std::string& path, bool raw, const std::string& what)
 }
 
 // Streams the current entry's data to `sink`, holes as zeros; returns the
-// number of bytes given.
-uint64_t StreamData(archive* a, const std::string& what, const ByteSink& sink) {
+// number of bytes given. Never more than `limit` (an entry's size: a sparse
+// map that places data beyond it, or going back, is refused).
+uint64_t StreamData(archive* a, const std::string& what, const ByteSink& sink,
+                    uint64_t limit = UINT64_MAX) {
   static const std::vector<char> kZeros(1 << 16);
   const void* buf;
   size_t size;
@@ -115,6 +118,9 @@ uint64_t StreamData(archive* a, const std::string& what, const ByteSink& sink) {
     int rc = archive_read_data_block(a, &buf, &size, &offset);
     if (rc == ARCHIVE_EOF) return pos;
     if (rc < ARCHIVE_WARN) Fail("{}: {}", what, archive_error_string(a));
+    if (offset < 0 || static_cast<uint64_t>(offset) < pos ||
+        static_cast<uint64_t>(offset) > limit || size > limit - static_cast<uint64_t>(offset))
+      Fail("{}: data at offset {} (+{}) outside its size of {} bytes", what, offset, size, limit);
     for (uint64_t n; pos < static_cast<uint64_t>(offset); pos += n) {
       n = std::min<uint64_t>(kZeros.size(), static_cast<uint64_t>(offset) - pos);
       sink(kZeros.data(), n);
@@ -156,6 +162,7 @@ bool LayerReader::Next(LayerTarEntry* entry) {
     if (policy_.drop_setid) e.mode &= ~06000u;
     ++stats_.entries;
     stats_.content_bytes += e.size;
+    current_size_ = static_cast<uint64_t>(e.size);
     if (policy_.bytes_before + static_cast<uint64_t>(stats_.content_bytes) > policy_.max_bytes)
       Fail("{}: entry '{}': unpacks to more than the limit of {} bytes", what_, current_,
            policy_.max_bytes);
@@ -165,7 +172,7 @@ bool LayerReader::Next(LayerTarEntry* entry) {
 }
 
 void LayerReader::ReadContent(const ByteSink& sink) {
-  StreamData(archive_->a, what_ + ": entry '" + current_ + "'", sink);
+  StreamData(archive_->a, what_ + ": entry '" + current_ + "'", sink, current_size_);
 }
 
 LayerStats ReadLayerEntries(const std::string& path, const std::string& what,

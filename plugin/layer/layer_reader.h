@@ -81,6 +81,7 @@ class LayerReader {
   LayerStats stats_;
   uint64_t headers_ = 0;
   std::string current_;  // the raw name of the current entry, for errors
+  uint64_t current_size_ = 0;  // its size: ReadContent gives no more
 };
 
 using LayerEntryFn = std::function<void(const LayerTarEntry&)>;

@@ -18,6 +18,7 @@
 
 #include "base/error.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 
 namespace ocimake {
 
@@ -118,7 +119,7 @@ void BindHostsFile(const std::string& hosts_file) {
     BringUpLoopback();
     status = body();
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ocimake: pod: {}\n", e.what());
+    fmt::print(stderr, "ocimake: pod: {}\n", Printable(e.what()));
   }
   std::cout.flush();
   fflush(nullptr);

@@ -63,6 +63,42 @@ case $1 in
     assert_one_line "$out"; assert_contains "$out" "more than the limit of 10000000 bytes"
     [ ! -e "$T/out" ] || fail "partial rootfs left behind"
     [ -z "$(ls -A "$T" | grep '^\.unpack-')" ] || fail "temp dir left behind" ;;
+  sparse_logical_size)
+    # A 50 MB file of one hole: 10 KiB of tar, counted at its logical size.
+    truncate -s 50000000 "$T/holes" && printf end >>"$T/holes"
+    tar --sparse --format=pax -C "$T" -cf "$T/l.tar" holes && rm "$T/holes"
+    [ "$(stat -c %s "$T/l.tar")" -lt 100000 ] || fail "the sparse tar is not small"
+    layout "$T/l.tar"
+    expect_failure out "$OCIMAKE" unpack "$T/img" "$T/out" --max-bytes 10000000
+    assert_one_line "$out"; assert_contains "$out" "more than the limit of 10000000 bytes"
+    [ ! -e "$T/out" ] || fail "partial rootfs left behind" ;;
+  sparse_map_beyond_size)
+    # A GNU sparse 1.0 entry whose map puts data 2 GB past the 10 bytes it
+    # declares: at most those 10 bytes are written, never 2 GB of zeros.
+    python3 - "$T/l.tar" <<'PY'
+import io, sys, tarfile
+data = b"1\n2000000000\n4\n".ljust(512, b"\0") + b"evil".ljust(512, b"\0")
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    i = tarfile.TarInfo("GNUSparseFile.0/big")
+    i.size = len(data)
+    i.pax_headers = {"GNU.sparse.major": "1", "GNU.sparse.minor": "0",
+                     "GNU.sparse.name": "big", "GNU.sparse.realsize": "10"}
+    t.addfile(i, io.BytesIO(data))
+PY
+    layout "$T/l.tar"
+    if out=$("$OCIMAKE" unpack "$T/img" "$T/out" 2>&1); then
+      assert_eq 10 "$(stat -c %s "$T/out/big")" "the sparse entry's size"
+      [ "$(du -k "$T/out/big" | cut -f1)" -lt 100 ] || fail "zeros were written past the entry's size"
+    else
+      assert_one_line "$out"; assert_contains "$out" "outside its size of 10 bytes"
+    fi ;;
+  control_characters)
+    # A refusal quotes the hostile name with its control characters escaped.
+    mk "$T/l.tar" "f:../$(printf '\033')[2Jx:y"
+    layout "$T/l.tar"
+    expect_failure out "$OCIMAKE" unpack "$T/img" "$T/out"
+    assert_one_line "$out"; assert_contains "$out" '\x1b[2Jx' "the escaped name"
+    case $out in *"$(printf '\033')"*) fail "a raw ESC reached the terminal: $out" ;; esac ;;
   *) fail "unknown case $1" ;;
 esac
 assert_eq original "$(cat "$victim/file")" "the victim file outside the root"

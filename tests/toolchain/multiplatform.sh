@@ -86,6 +86,21 @@ private_registry "$T/reg" http
 remote=$(skopeo inspect --raw --tls-verify=false "docker://$REG_HOST/cross/greeter:1" |
   sha256sum | cut -d' ' -f1)
 assert_eq "$(printf '%s' "$raw" | sha256sum | cut -d' ' -f1)" "$remote" "the pushed index"
+note "an SBOM per platform, attached to its manifest, pushed and read back"
+for arch in amd64 arm64; do
+  file="$T/build/cross-greeter-image.linux-$arch.spdx.json"
+  grep -q "pkg:deb/debian/libfmt9@[^\"]*?arch=$arch\"" "$file" ||
+    fail "$file: no libfmt9 of $arch"
+  "$OCIMAKE" sbom "$layout:1.0" --platform "linux/$arch" >"$T/layout-$arch.spdx.json"
+  cmp -s "$file" "$T/layout-$arch.spdx.json" || fail "ocimake sbom --platform linux/$arch (layout)"
+  "$OCIMAKE" sbom "$REG_HOST/cross/greeter:1" --platform "linux/$arch" >"$T/reg-$arch.spdx.json"
+  cmp -s "$file" "$T/reg-$arch.spdx.json" || fail "ocimake sbom --platform linux/$arch (registry)"
+  "$OCIMAKE" sbom "$layout:1.0" --platform "linux/$arch" --verify >/dev/null ||
+    fail "ocimake sbom --verify --platform linux/$arch"
+done
+"$OCIMAKE" sbom "$REG_HOST/cross/greeter:1" --provenance >"$T/reg.provenance.json"
+cmp -s "$T/build/cross-greeter-image.provenance.json" "$T/reg.provenance.json" ||
+  fail "the provenance of the index, from the registry"
 mkdir -p "$T/on-base"
 cat >"$T/on-base/CMakeLists.txt" <<EOF
 cmake_minimum_required(VERSION 3.25)
