@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Measures of one image's SBOMs against the image itself, for sbom_scanners.sh.
 
-  sbom_scanners.py measure NAME SPDX CDX ROOTFS SOURCE_ROOT LAYOUT WHATIF_CDX >NAME.json
+  sbom_scanners.py measure NAME SPDX CDX ROOTFS SOURCE_ROOT LAYOUT WHATIF_CDX \
+      [BASE_LAYOUT] >NAME.json
   sbom_scanners.py status-d SPDX SOURCE_ROOT DIR  (the what-if rootfs's dpkg files)
   sbom_scanners.py table A.json B.json ...   (a markdown table on stdout)
 
-ROOTFS is the unpacked image (umoci unpack: scratch base, so every regular
-file is of the image's own layers), SOURCE_ROOT the root its libraries were
+ROOTFS is the unpacked image (umoci unpack); its own layers' regular files
+are all of them for a scratch base, else the regular files of the layers
+past BASE_LAYOUT's. SOURCE_ROOT the root its libraries were
 taken from (the host's / or the toolchain rootfs): its dpkg database is the
 truth a Debian package is checked against (`dpkg-query -W` for the version,
 the packages' .list files for which package owns an image file).
@@ -82,11 +84,42 @@ def cdx_debs(comps):
     return {(x["name"], x.get("version")) for x in comps if deb_of_purl(x.get("purl"))}
 
 
-def measure(name, spdx_path, cdx_path, rootfs, source_root, layout, whatif_path):
+def manifest_digest(layout):
+    return json.load(open(os.path.join(layout, "index.json")))["manifests"][0]["digest"]
+
+
+def blob(layout, digest):
+    return os.path.join(layout, "blobs", *digest.split(":"))
+
+
+def layers(layout):
+    return json.load(open(blob(layout, manifest_digest(layout))))["layers"]
+
+
+def own_layer_files(layout, base_layout):
+    """The regular files of the image's layers past its base's."""
+    import io
+    import tarfile
+    paths = set()
+    for layer in layers(layout)[len(layers(base_layout)):]:
+        data = open(blob(layout, layer["digest"]), "rb").read()
+        if layer["mediaType"].endswith("+zstd"):
+            data = subprocess.run(["zstd", "-dc"], input=data, check=True,
+                                  capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
+            paths |= {"/" + m.name.lstrip("./") for m in tar if m.isreg()}
+    return paths
+
+
+def measure(name, spdx_path, cdx_path, rootfs, source_root, layout, whatif_path,
+            base_layout=None):
     spdx = json.load(open(spdx_path))
     cdx = json.load(open(cdx_path))
     whatif = json.load(open(whatif_path))
     files = image_files(rootfs)
+    if base_layout:
+        own = own_layer_files(layout, base_layout)
+        files = {p: h for p, h in files.items() if p in own}
     versions, owner = dpkg_truth(source_root)
     owning = {}  # image file -> its Debian package in the source root
     for path in files:
@@ -96,8 +129,7 @@ def measure(name, spdx_path, cdx_path, rootfs, source_root, layout, whatif_path)
     truth_debs = {(p, versions.get(p)) for p in owning.values()}
     config = json.load(open(os.path.join(rootfs, "..", "config.json")))
     program = config["process"]["args"][0]
-    index = json.load(open(os.path.join(layout, "index.json")))
-    digest = index["manifests"][0]["digest"]
+    digest = manifest_digest(layout)
 
     # ocimake's SPDX.
     described = {r["relatedSpdxElement"] for r in spdx["relationships"]
@@ -145,15 +177,23 @@ def measure(name, spdx_path, cdx_path, rootfs, source_root, layout, whatif_path)
         if "/" + f["fileName"].lstrip("./") == program:
             holder = packages.get(contains.get(i))
     o["program"] = (f"yes: {program} (sha256) in package `{holder['name']}` "
-                    f"{holder.get('versionInfo', '')}" if holder else "no")
+                    f"{holder.get('versionInfo', '')}" if holder else
+                    "no: it is the base's (not in this image's layers)"
+                    if program not in files and base_layout else "no")
     image = packages[next(iter(described))]
     purls = [r["referenceLocator"] for r in image.get("externalRefs", [])]
     o["image"] = (f"`{image['name']}` {image.get('versionInfo', '')}, manifest digest "
                   f"{'matches' if any(digest.replace(':', '%3A') in p for p in purls) else 'DIFFERS'}")
-    bases = [packages[r["relatedSpdxElement"]]["name"] for r in spdx["relationships"]
+    bases = [packages[r["relatedSpdxElement"]] for r in spdx["relationships"]
              if r["relationshipType"] == "DEPENDS_ON" and r["spdxElementId"] in described
              and r["relatedSpdxElement"] in packages]
-    o["base"] = ", ".join(bases) if bases else "none (FROM scratch)"
+    o["base"] = ", ".join(
+        f"`{b['name']}` (DEPENDS_ON), sha256 "
+        + ("= the base's manifest digest" if base_layout and any(
+            c["checksumValue"] == manifest_digest(base_layout).split(":")[1]
+            for c in b.get("checksums", [])) else "not the base's manifest digest")
+        + (", a purl" if b.get("externalRefs") else ", no purl")
+        for b in bases) if bases else "none (FROM scratch)"
     tools = [f"`{packages[r['spdxElementId']]['name']}` {packages[r['spdxElementId']].get('versionInfo', '')}"
              for r in spdx["relationships"] if r["relationshipType"] == "BUILD_TOOL_OF"
              and r["spdxElementId"] in packages]
@@ -203,7 +243,10 @@ def measure(name, spdx_path, cdx_path, rootfs, source_root, layout, whatif_path)
     top = cdx.get("metadata", {}).get("component", {})
     c["image"] = (f"`{top.get('name')}` {top.get('version', '')}, "
                   f"{'digest given' if digest.split(':')[1] in json.dumps(top) else 'no digest'}")
-    c["base"] = "none named"
+    layers = next((p["value"] for p in cdx.get("metadata", {}).get("properties", [])
+                   if p["name"] == "oci:image:manifest:Layers"), "")
+    c["base"] = (f"none named ({len(layers.split(chr(92) + 'n')) if layers else 0} layers listed, "
+                 "not which are the base's)")
     # A compiler as a component (gcc-12, g++, clang...), or the GCC version
     # an ELF file's .comment names ("GCC: (Debian 12.2.0-14) 12.2.0").
     compilers = sorted({x.get("name") for x in comps
@@ -291,7 +334,7 @@ def status_d(spdx_path, source_root, out):
 
 if __name__ == "__main__":
     if sys.argv[1] == "measure":
-        measure(*sys.argv[2:9])
+        measure(*sys.argv[2:10])
     elif sys.argv[1] == "status-d":
         status_d(*sys.argv[2:5])
     elif sys.argv[1] == "table":

@@ -7,7 +7,8 @@
 # against the dpkg database of the root the image's libraries came from.
 # Examples: fmt-greeter (host toolchain: libraries from the host's Debian
 # packages), toolchain-debian (a bookworm rootfs: libyaml-cpp from there) and
-# http-service's greeting-api (bookworm, cpp-httplib). cdxgen runs on the
+# http-service's greeting-api (bookworm, cpp-httplib), and greeter-tls, made
+# here: fmt-greeter's image as BASE plus ca-certificates. cdxgen runs on the
 # docker-archive (`-t docker`, what a user would scan) and on the unpacked
 # rootfs (`-t oci DIR --deep`, timed only); and, as a what-if, on the
 # unpacked rootfs plus what a distroless image carries for scanners (a
@@ -66,60 +67,93 @@ image_of() {
 measures=()
 timings="$work/timings.txt"
 : >"$timings"
-for example in $examples; do
-  image=$(image_of "$example")
-  b="$work/$example"
+cdxgen_timed() {  # cdxgen_timed NAME LABEL OUT cdxgen-args...: a row of the modes table
+  local name=$1 label=$2 out=$3 s t n; shift 3
   s=$(now)
-  cmake -G Ninja -S "$here/../examples/$example" -B "$b" -Docimake_DIR="$ocimake_dir" \
+  run_cdxgen "${out%.json}.log" "$@" -o "$out"
+  t=$(echo "$(now) - $s" | bc)
+  n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("components", [])))' "$out")
+  echo "| \`$label\` | $name | $(printf '%.1f' "$t") | $n |" >>"$timings"
+}
+
+# build NAME SRC IMAGE [cmake args]: configures and builds IMAGE and its
+# docker-archive into $work/NAME, unpacks it into $work/NAME.bundle.
+build() {
+  local name=$1 src=$2 image=$3 b="$work/$1" s tag; shift 3
+  s=$(now)
+  cmake -G Ninja -S "$src" -B "$b" -Docimake_DIR="$ocimake_dir" "$@" \
     >"$b.configure.log" 2>&1 || { cat "$b.configure.log"; exit 1; }
   cmake --build "$b" --target "$image" "$image-archive" >"$b.build.log" 2>&1 ||
     { cat "$b.build.log"; exit 1; }
-  echo "$example: image built in $(printf '%.0f' "$(echo "$(now) - $s" | bc)") s" >&2
-  layout="$b/$image"
+  echo "$name: image built in $(printf '%.0f' "$(echo "$(now) - $s" | bc)") s" >&2
   tag=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"])' \
-    "$layout/index.json")
+    "$b/$image/index.json")
+  umoci unpack --rootless --image "$b/$image:$tag" "$b.bundle" >"$b.unpack.log" 2>&1 ||
+    { cat "$b.unpack.log"; exit 1; }
+}
+
+# compare NAME IMAGE [BASE_NAME BASE_IMAGE]: cdxgen on the built image, the
+# measures of both SBOMs.
+compare() {
+  local name=$1 image=$2 b="$work/$1" root=/ f base_args=()
+  [ $# -lt 4 ] || base_args=("$work/$3/$4")
   # The root the libraries came from: the toolchain's rootfs, else the host.
-  root=/
   for f in "$b"/CMakeFiles/ocimake-toolchains/*.rootfs; do
     [ -f "$f" ] && root=$(cat "$f")
   done
-  umoci unpack --rootless --image "$layout:$tag" "$b.bundle" >"$b.unpack.log" 2>&1 ||
-    { cat "$b.unpack.log"; exit 1; }
-
-  # The docker-archive (`<image>-archive`), as `docker save` would write it.
-  s=$(now)
-  run_cdxgen "$b.cdxgen-docker.log" -t docker "$b/$image.tar" -o "$b.cdxgen-docker.json"
-  t=$(echo "$(now) - $s" | bc)
-  n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("components", [])))' "$b.cdxgen-docker.json")
-  echo "| \`cdxgen -t docker $image.tar\` | $example | $(printf '%.1f' "$t") | $n |" >>"$timings"
-  # The unpacked rootfs, as a directory, with --deep.
-  s=$(now)
-  run_cdxgen "$b.cdxgen-rootfs.log" -t oci "$b.bundle/rootfs" --deep -o "$b.cdxgen-rootfs.json"
-  t=$(echo "$(now) - $s" | bc)
-  n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("components", [])))' "$b.cdxgen-rootfs.json")
-  echo "| \`cdxgen -t oci <unpacked rootfs> --deep\` | $example | $(printf '%.1f' "$t") | $n |" >>"$timings"
-
+  # The docker-archive (`<image>-archive`), as `docker save` would write it;
+  # the unpacked rootfs, as a directory, with --deep.
+  cdxgen_timed "$name" "cdxgen -t docker $image.tar" "$b.cdxgen-docker.json" -t docker "$b/$image.tar"
+  cdxgen_timed "$name" "cdxgen -t oci <unpacked rootfs> --deep" "$b.cdxgen-rootfs.json" \
+    -t oci "$b.bundle/rootfs" --deep
   # What if the image said which Debian packages it has, as distroless
   # images do: the rootfs with /var/lib/dpkg/status.d/<package> (the stanzas
   # of the packages ocimake's SBOM names) and /etc/debian_version.
   cp -a "$b.bundle/rootfs" "$b.whatif"
   python3 "$here/sbom_scanners.py" status-d "$b/$image.spdx.json" "$root" "$b.whatif"
-  s=$(now)
-  run_cdxgen "$b.cdxgen-whatif.log" -t oci "$b.whatif" -o "$b.cdxgen-whatif.json"
-  t=$(echo "$(now) - $s" | bc)
-  n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("components", [])))' "$b.cdxgen-whatif.json")
-  echo "| \`cdxgen -t oci <unpacked rootfs + status.d>\` (what-if) | $example | $(printf '%.1f' "$t") | $n |" >>"$timings"
-
-  python3 "$here/sbom_scanners.py" measure "$example" "$b/$image.spdx.json" \
-    "$b.cdxgen-docker.json" "$b.bundle/rootfs" "$root" "$layout" "$b.cdxgen-whatif.json" \
-    >"$b.measures.json"
+  cdxgen_timed "$name" "cdxgen -t oci <unpacked rootfs + status.d> (what-if)" \
+    "$b.cdxgen-whatif.json" -t oci "$b.whatif"
+  python3 "$here/sbom_scanners.py" measure "$name" "$b/$image.spdx.json" \
+    "$b.cdxgen-docker.json" "$b.bundle/rootfs" "$root" "$b/$image" "$b.cdxgen-whatif.json" \
+    "${base_args[@]}" >"$b.measures.json"
   measures+=("$b.measures.json")
+}
+
+for example in $examples; do
+  image=$(image_of "$example")
+  build "$example" "$here/../examples/$example" "$image"
+  compare "$example" "$image"
 done
+
+# An image on a base: fmt-greeter's image as BASE, plus a data file and
+# ca-certificates (RUNTIME_PACKAGES: the host's files of that package).
+base_note=""
+case " $examples " in *" fmt-greeter "*)
+  dpkg -s ca-certificates >/dev/null 2>&1 || apt-get install -y -qq ca-certificates >/dev/null
+  mkdir -p "$work/greeter-tls.src"
+  echo hello >"$work/greeter-tls.src/greeting.txt"
+  cat >"$work/greeter-tls.src/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(greeter-tls VERSION 0.1 LANGUAGES NONE)
+find_package(ocimake REQUIRED)
+install(FILES greeting.txt DESTINATION share/greeter-tls)
+add_container_image(greeter-tls-image
+  BASE ${GREETER_LAYOUT}:1.0
+  RUNTIME_PACKAGES ca-certificates
+  TAG greeter-tls:1.0)
+CMAKE
+  build greeter-tls "$work/greeter-tls.src" greeter-tls-image \
+    -DGREETER_LAYOUT="$work/fmt-greeter/greeter-image"
+  compare greeter-tls greeter-tls-image fmt-greeter greeter-image
+  base_note="greeter-tls: BASE fmt-greeter's image, plus share/greeter-tls/greeting.txt and RUNTIME_PACKAGES ca-certificates (the host's); its files are those of its own layers (not the base's)."
+  ;;
+esac
 
 echo
 echo "### ocimake's SPDX and cdxgen $cdxgen_version's CycloneDX (\`-t docker <docker-archive>\`) of the same images"
 echo
 python3 "$here/sbom_scanners.py" table "${measures[@]}"
+[ -z "$base_note" ] || { echo; echo "$base_note"; }
 echo
 echo "### cdxgen modes (offline: its own network namespace, FETCH_LICENSE=false)"
 echo
