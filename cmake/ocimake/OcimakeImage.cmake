@@ -314,10 +314,15 @@ function(_ocimake_add_sbom_edge name work platform_work image base base_depends 
   if(root_file)
     list(APPEND args --root-file "${root_file}" --toolchain "${arg_TOOLCHAIN}")
   else()
-    list(APPEND args --root / --toolchain host)
+    # The host's compiler, when the project enables a language: a project
+    # that compiles nothing (LANGUAGES NONE) names no build tool.
+    list(APPEND args --root /)
     if(CMAKE_CXX_COMPILER_ID)
-      list(APPEND args --toolchain-version
+      list(APPEND args --toolchain host --toolchain-version
         "${CMAKE_CXX_COMPILER_ID}-${CMAKE_CXX_COMPILER_VERSION}")
+    elseif(CMAKE_C_COMPILER_ID)
+      list(APPEND args --toolchain host --toolchain-version
+        "${CMAKE_C_COMPILER_ID}-${CMAKE_C_COMPILER_VERSION}")
     endif()
   endif()
   if(PROJECT_VERSION)

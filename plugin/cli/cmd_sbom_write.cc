@@ -95,6 +95,16 @@ void NameAndTag(const SourceSpec& spec, SbomInput* in) {
   in->tag = ref.substr(colon + 1);
 }
 
+// The base as the SBOM names it: a registry reference as written; a local
+// layout or archive by its file name (and tag), not by a path that differs
+// between machines and build directories.
+std::string BaseName(const std::string& base) {
+  SourceSpec spec = ParseSourceSpec(base);
+  if (spec.kind != SourceSpec::kLayout && spec.kind != SourceSpec::kArchive) return base;
+  std::string name = PathComponents(AbsolutePath(spec.path)).back();
+  return spec.tag.empty() ? name : name + ":" + spec.tag;
+}
+
 // How many of `image`'s layers its base gave, and the base for the SBOM.
 size_t BaseLayers(const SbomWriteFlags& f, const LoadedImage& image, SbomInput* in) {
   std::optional<OpenedSource> base = OpenBase(f.base, f.platform, f.registry, f.output);
@@ -103,7 +113,7 @@ size_t BaseLayers(const SbomWriteFlags& f, const LoadedImage& image, SbomInput* 
   for (size_t i = 0; i < layers.size(); ++i)
     if (i >= image.manifest.layers.size() || image.manifest.layers[i].digest != layers[i].digest)
       Fail("{}: its layers do not start with those of its base {}", image.name, f.base);
-  in->base = SbomBase{f.base_name.empty() ? f.base : f.base_name,
+  in->base = SbomBase{BaseName(f.base_name.empty() ? f.base : f.base_name),
                       base->image.manifest_descriptor.digest};
   return layers.size();
 }

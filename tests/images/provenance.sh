@@ -95,6 +95,7 @@ add_container_toolchain(local ROOTFS sysroot)
 add_container_image(tc-image TOOLCHAIN local TAG tc:1 ENTRYPOINT /bin/true
   SECRETS id=apikey,src=$T/secret-file CACHE_VARIABLES GREETING=hi)
 add_container_image(quiet-image TAG quiet:1 ENTRYPOINT /bin/true SBOM OFF)
+add_container_image(plain-image TAG plain:1 ENTRYPOINT /bin/true)
 CM
 "$CMAKE_COMMAND" -G Ninja -S "$T/tc" -B "$T/tcb" -Docimake_DIR="$OCIMAKE_BUILD_DIR" >"$T/tc.log" 2>&1 ||
   { cat "$T/tc.log"; fail "configure the toolchain project"; }
@@ -107,6 +108,10 @@ assert_contains "$cmd" "--defines $defines" "provenance command"
 assert_contains "$(cat "$defines")" "-DGREETING=hi" "stage.defines"
 assert_contains "$(cat "$defines")" "-DWITH_GREETING:BOOL=ON" "stage.defines"
 if grep -rqF -e "$secret" -e apikey "$defines"; then fail "a secret is in $defines"; fi
+# A host-built image of a project that compiles nothing names no build tool.
+sbom_cmd=$(ninja -C "$T/tcb" -t commands "$T/tcb/plain-image.spdx.json" | grep sbom-write)
+assert_contains "$sbom_cmd" "--root /" "the plain image's SBOM command"
+assert_not_contains "$sbom_cmd" "--toolchain" "the SBOM of a LANGUAGES NONE project's host image"
 if ninja -C "$T/tcb" -t targets all | grep -q "quiet-image.provenance"; then
   fail "SBOM OFF still writes provenance"
 fi

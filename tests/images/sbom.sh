@@ -117,6 +117,19 @@ expect_failure out "$OCIMAKE" sbom "$T/build/greeter-image" --artifact sha256:00
 assert_one_line "$out"
 assert_contains "$out" "no application/spdx+json refers to it with digest sha256:0000"
 
+# A local base is named by its layout's name and tag, not by its path (which
+# differs between build directories); the image as its own base lists no file.
+"$OCIMAKE" sbom-write "$layout:1.0" --base "$layout:1.0" --libs /dev/null --project p \
+  -o "$T/on-local-base.spdx.json" || fail "sbom-write with a local base"
+python3 - "$T/on-local-base.spdx.json" "$T" <<'PY' || fail "the local base's name"
+import json, sys
+doc, tmp = json.load(open(sys.argv[1])), sys.argv[2]
+names = [p["name"] for p in doc["packages"]]
+assert "greeter-image:1.0" in names, names
+assert tmp not in open(sys.argv[1]).read(), "the base's path is in the SBOM"
+assert not doc.get("files"), doc.get("files")
+PY
+
 # The same sources in another build directory: the same bytes.
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build2"
 cmp "$sbom" "$T/build2/greeter-image.spdx.json" || fail "two builds wrote different SBOMs"
