@@ -55,6 +55,12 @@ json ParseStrict(std::string_view text, const std::string& what, size_t max_byte
   return j;
 }
 
+json ParseStrictArray(std::string_view text, const std::string& what) {
+  json j = ParseStrictValue(text, what);
+  if (!j.is_array()) Fail("{}: expected a JSON array", what);
+  return j;
+}
+
 std::vector<std::string> ParseStringArray(std::string_view text, const std::string& what) {
   json j = ParseStrictValue(text, what);
   if (!j.is_array()) Fail("{}: expected a JSON array of strings", what);

@@ -25,6 +25,10 @@ using json = nlohmann::json;
 json ParseStrict(std::string_view text, const std::string& what,
                  size_t max_bytes = kMaxJsonBytes);
 
+// A whole document that is an array (a docker-archive's manifest.json),
+// parsed by ParseStrict's rules: never wrapped into another document.
+json ParseStrictArray(std::string_view text, const std::string& what);
+
 // A whole document that is an array of strings ('["/bin/app", "-v"]'),
 // parsed by ParseStrict's rules.
 std::vector<std::string> ParseStringArray(std::string_view text, const std::string& what);

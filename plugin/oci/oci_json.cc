@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "oci/json_fields.h"
 
 namespace ocimake {
@@ -228,6 +229,14 @@ ImageConfig ParseImageConfig(std::string_view text, const std::string& what) {
   return c;
 }
 
+std::string ParseLayoutVersion(std::string_view text, const std::string& what) {
+  std::string version = GetString(ParseStrict(text, what), "imageLayoutVersion", what);
+  if (!StartsWith(version, "1."))
+    Fail("{}: unsupported imageLayoutVersion '{}' (expected 1.x, as 1.0.0)", what,
+         version.substr(0, 100));
+  return version;
+}
+
 std::string SniffMediaType(std::string_view text, const std::string& what) {
   json j = ParseStrict(text, what);
   bool has_manifests = j.contains("manifests"), has_layers = j.contains("layers");
@@ -249,9 +258,8 @@ std::string ToJson(const std::vector<DockerArchiveImage>& images) {
 
 std::vector<DockerArchiveImage> ParseDockerArchiveManifest(std::string_view text,
                                                            const std::string& what) {
-  json wrapper = ParseStrict("{\"images\":" + std::string(text) + "}", what);
-  const json& list = wrapper["images"];
-  if (!list.is_array() || list.empty())
+  json list = ParseStrictArray(text, what);
+  if (list.empty())
     Fail("{}: expected a non-empty array of images", what);
   std::vector<DockerArchiveImage> out;
   for (const auto& e : list) {

@@ -35,6 +35,9 @@ ImageConfig ParseImageConfig(std::string_view text, const std::string& what);
 std::string ToJson(const std::vector<DockerArchiveImage>& images);
 std::vector<DockerArchiveImage> ParseDockerArchiveManifest(std::string_view text,
                                                            const std::string& what);
+// The imageLayoutVersion of a layout's oci-layout file, which must be 1.x.y
+// (as umoci checks it): {"imageLayoutVersion": "1.0.0"}.
+std::string ParseLayoutVersion(std::string_view text, const std::string& what);
 // The "mediaType" of a manifest or index document, or of neither; rejects a
 // document that has both "manifests" and "layers" as ambiguous.
 std::string SniffMediaType(std::string_view text, const std::string& what);

@@ -23,6 +23,26 @@ TEST(JsonFieldsTest, StringArrayIsOneWholeDocument) {
   }
 }
 
+TEST(JsonFieldsTest, EveryDocumentIsOneWholeDocument) {
+  // Trailing bytes, a second document, or text that only parses wrapped
+  // into another ("[...]" spliced into {"images": ...}) are refused.
+  for (const char* bad : {"{} x", "{}{}", R"({"a":1} {"b":2})"})
+    EXPECT_THROW(ParseStrict(bad, "doc"), Error) << bad;
+  const char* spliced = R"([{"Config":"c","RepoTags":[],"Layers":[]}], "x": {"y": 1})";
+  EXPECT_THROW(ParseDockerArchiveManifest(spliced, "manifest.json"), Error);
+  EXPECT_THROW(ParseDockerArchiveManifest("[] []", "manifest.json"), Error);
+  EXPECT_EQ(ParseDockerArchiveManifest(R"([{"Config":"c","RepoTags":["a:1"],"Layers":["l"]}])",
+                                       "manifest.json").size(), 1u);
+}
+
+TEST(OciJsonTest, TheLayoutVersionIsOneDotX) {
+  EXPECT_EQ(ParseLayoutVersion(R"({"imageLayoutVersion":"1.0.0"})", "oci-layout"), "1.0.0");
+  EXPECT_EQ(ParseLayoutVersion(R"({"imageLayoutVersion":"1.1.0"})", "oci-layout"), "1.1.0");
+  for (const char* bad : {R"({"imageLayoutVersion":"2.0.0"})", R"({"imageLayoutVersion":1})",
+                          "{}", "", "[]", R"({"imageLayoutVersion":"1.0.0"} x)"})
+    EXPECT_THROW(ParseLayoutVersion(bad, "oci-layout"), Error) << bad;
+}
+
 using testing::BlobDescriptor;
 
 TEST(OciJsonTest, ManifestIsCanonicalAndRoundTrips) {

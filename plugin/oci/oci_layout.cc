@@ -52,9 +52,18 @@ bool OciLayout::IsLayout(const std::string& dir) {
   return PathExists(JoinPath(dir, kLayoutFile));
 }
 
+namespace {
+// Reads and checks the oci-layout file of an existing layout.
+void CheckLayoutFile(const std::string& dir) {
+  std::string path = JoinPath(dir, kLayoutFile);
+  ParseLayoutVersion(ReadFile(path, kMaxJsonBytes), path);
+}
+}  // namespace
+
 OciLayout OciLayout::Open(const std::string& dir) {
   if (!IsDirectory(dir)) Fail("{}: no such directory (expected an OCI image layout)", dir);
   if (!IsLayout(dir)) Fail("{}: not an OCI image layout (no oci-layout file)", dir);
+  CheckLayoutFile(dir);
   return OciLayout(dir);
 }
 
@@ -68,6 +77,7 @@ OciLayout OciLayout::Create(const std::string& dir) {
     if (!PathExists(JoinPath(dir, "index.json")))
       WriteFileAtomic(JoinPath(dir, "index.json"), ToJson(Index{}));
   }
+  CheckLayoutFile(dir);
   return OciLayout(dir);
 }
 

@@ -44,6 +44,9 @@ TEST(OciLayoutTest, CreateThenOpen) {
   EXPECT_TRUE(OciLayout::Open(tmp / "l").ReadIndex().manifests.empty());
   MakeDirs(tmp / "plain");
   EXPECT_THROW(OciLayout::Open(tmp / "plain"), Error);
+  WriteFileAtomic(tmp / "l/oci-layout", "{\"imageLayoutVersion\":\"2.0.0\"}");
+  EXPECT_THROW(OciLayout::Open(tmp / "l"), Error) << "a layout of another major version";
+  EXPECT_THROW(OciLayout::Create(tmp / "l"), Error) << "is not written into either";
 }
 
 TEST(OciLayoutTest, WriteBlobIsAtomicAndVerified) {
