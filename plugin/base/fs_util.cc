@@ -1,5 +1,6 @@
 #include "base/fs_util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 #include <vector>
@@ -24,6 +26,7 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
   fd_ = mkostemp(buf.data(), O_CLOEXEC);
   if (fd_ < 0) FailErrno("creating temp file for " + target_);
   temp_ = buf.data();
+  flock(fd_, LOCK_EX | LOCK_NB);  // alive: RemoveDeadTemps leaves it be
   // mkstemp creates 0600; published files are world-readable like any
   // build output (the mode is fixed, not taken from the umask).
   fchmod(fd_, 0644);
@@ -183,18 +186,58 @@ TempDir::TempDir(const std::string& parent, const std::string& prefix) {
   buf.push_back('\0');
   if (!mkdtemp(buf.data())) FailErrno("creating temp directory in " + parent);
   path_ = buf.data();
+  lock_fd_ = open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock_fd_ >= 0) flock(lock_fd_, LOCK_EX | LOCK_NB);  // alive: see RemoveDeadTemps
 }
 
 TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ec;
-  fs::remove_all(path_, ec);
+  if (!path_.empty()) {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  if (lock_fd_ >= 0) close(lock_fd_);
 }
 
 std::string TempDir::Release() {
   std::string p = std::move(path_);
   path_.clear();
+  if (lock_fd_ >= 0) close(lock_fd_);
+  lock_fd_ = -1;
   return p;
+}
+
+namespace {
+
+// Removes `path` (a temp `dirfd` holds) when no process holds its lock and
+// it is older than `min_age`; the lock is held while it goes.
+bool RemoveIfDead(int dirfd, const std::string& name, const std::string& path, time_t min_age) {
+  int fd = openat(dirfd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;  // gone, or a symlink: not ours
+  struct stat st;
+  bool removed = false;
+  if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) &&
+      st.st_mtime + min_age <= time(nullptr) && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    std::error_code ec;
+    removed = S_ISDIR(st.st_mode) ? fs::remove_all(path, ec) > 0
+                                  : unlinkat(dirfd, name.c_str(), 0) == 0;
+  }
+  close(fd);
+  return removed;
+}
+
+}  // namespace
+
+int RemoveDeadTemps(const std::string& dir, const std::string& prefix, int min_age_seconds) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return 0;
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d))
+    if (std::string_view(e->d_name).substr(0, prefix.size()) == prefix) names.push_back(e->d_name);
+  int removed = 0;
+  for (const auto& name : names)
+    removed += RemoveIfDead(dirfd(d), name, JoinPath(dir, name), min_age_seconds) ? 1 : 0;
+  closedir(d);
+  return removed;
 }
 
 }  // namespace ocimake

@@ -14,6 +14,9 @@ namespace ocimake {
 
 // A temp file created beside `target`; Commit() renames it over `target`.
 // Destroyed without Commit(), it is removed.
+// A file written to a temp file beside its target ("<target>.tmp-XXXXXX",
+// flock()ed while it is written) and renamed over it on Commit; the temp
+// is removed when the object goes uncommitted.
 class AtomicFile {
  public:
   explicit AtomicFile(std::string target);
@@ -73,6 +76,9 @@ class FileLock {
 // Where temporary files go: $TMPDIR, else /tmp.
 std::string TempParent();
 
+// A fresh directory `parent`/`prefix`XXXXXX, removed with everything in it
+// when the object goes (unless released). Like an AtomicFile's temp file,
+// it is flock()ed while it lives: RemoveDeadTemps tells it from debris.
 class TempDir {
  public:
   TempDir(const std::string& parent, const std::string& prefix);
@@ -84,7 +90,17 @@ class TempDir {
 
  private:
   std::string path_;
+  int lock_fd_ = -1;
 };
+
+// Removes the temp files and directories named `prefix`... in `dir` that a
+// killed writer left: those no live process holds (every AtomicFile and
+// TempDir holds an flock on its own temp while it lives) and that have not
+// changed for `min_age_seconds` (which covers the instant between creating
+// a temp and locking it). Each is locked before it is removed, so a live
+// writer's temp is never touched. Returns how many were removed.
+int RemoveDeadTemps(const std::string& dir, const std::string& prefix,
+                    int min_age_seconds = 60);
 
 }  // namespace ocimake
 

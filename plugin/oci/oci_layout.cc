@@ -69,6 +69,9 @@ OciLayout OciLayout::Open(const std::string& dir) {
 
 OciLayout OciLayout::Create(const std::string& dir) {
   MakeDirs(JoinPath(dir, "blobs/sha256"));
+  // What a killed writer left: blobs half written, an index.json never renamed.
+  RemoveDeadTemps(JoinPath(dir, "blobs/sha256"), ".incoming.tmp-");
+  RemoveDeadTemps(dir, "index.json.tmp-");
   if (!IsLayout(dir) || !PathExists(JoinPath(dir, "index.json"))) {
     // Under the index lock: a concurrent creator must not write an empty
     // index.json over one another process has just tagged an image in.

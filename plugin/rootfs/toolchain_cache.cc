@@ -170,6 +170,7 @@ std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_
   MakeDirs(dir);
   FileLock lock(dir + ".lock");
   if (IsDirectory(rootfs)) return rootfs;  // made while we waited
+  RemoveDeadTemps(dir, ".making-");  // a killed maker's
   TempDir work(dir, ".making-");
   std::string temp_root = JoinPath(work.path(), "rootfs");
   MakeDirs(temp_root);
