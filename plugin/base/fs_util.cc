@@ -181,6 +181,7 @@ std::string TempParent() {
 
 TempDir::TempDir(const std::string& parent, const std::string& prefix) {
   MakeDirs(parent);
+  RemoveDeadTemps(parent, prefix);  // what a killed process left of its kind
   std::string pattern = JoinPath(parent, prefix + "XXXXXX");
   std::vector<char> buf(pattern.begin(), pattern.end());
   buf.push_back('\0');

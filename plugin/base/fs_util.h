@@ -78,7 +78,9 @@ std::string TempParent();
 
 // A fresh directory `parent`/`prefix`XXXXXX, removed with everything in it
 // when the object goes (unless released). Like an AtomicFile's temp file,
-// it is flock()ed while it lives: RemoveDeadTemps tells it from debris.
+// it is flock()ed while it lives: RemoveDeadTemps tells it from debris, and
+// each new TempDir first removes the dead ones of its prefix in `parent`
+// (a killed `ocimake inspect`'s in $TMPDIR, a killed unpack's).
 class TempDir {
  public:
   TempDir(const std::string& parent, const std::string& prefix);

@@ -64,7 +64,7 @@ int RunDiff(const Args& args) {
   app.add_option("B", b, "the image to compare it with (the same forms)")->required();
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   try {
-    TempDir scratch("/tmp", "ocimake-diff-");
+    TempDir scratch(TempParent(), "ocimake-diff-");
     std::string digest;
     if (Found f = FirstDifference(ParseSourceSpec(a), ParseSourceSpec(b), scratch.path(),
                                   &digest)) {

@@ -150,7 +150,7 @@ int RunInspect(const Args& args) {
                  "OS/ARCH[/VARIANT] of a multi-platform image to summarise (default: the "
                  "host's, else the first)");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
-  TempDir scratch("/tmp", "ocimake-inspect-");
+  TempDir scratch(TempParent(), "ocimake-inspect-");
   OpenedSource src = OpenForPlatform(ParseSourceSpec(source), platform, scratch.path());
   const LoadedImage& img = src.image;
   if (files) {

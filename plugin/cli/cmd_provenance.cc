@@ -148,7 +148,7 @@ int RunProvenanceWrite(const Args& args) {
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (!a.toolchain_root_file.empty() && a.toolchain.empty())
     Fail("--toolchain-root-file {}: expected --toolchain with it", a.toolchain_root_file);
-  TempDir scratch("/tmp", "ocimake-provenance-");
+  TempDir scratch(TempParent(), "ocimake-provenance-");
   Descriptor subject;
   std::string statement = ProvenanceJson(Gather(a, scratch.path(), &subject));
   WriteFileIfChanged(a.output, statement);

@@ -161,7 +161,7 @@ int RunSbomWrite(const Args& args) {
   AddSbomWriteFlags(app, &f);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (!f.root_file.empty()) f.root = FirstLine(ReadFile(f.root_file));
-  TempDir scratch("/tmp", "ocimake-sbom-");
+  TempDir scratch(TempParent(), "ocimake-sbom-");
   Descriptor subject;
   std::string document = SpdxDocument(Collect(f, scratch.path(), &subject));
   WriteFileAtomic(f.output, document);

@@ -299,7 +299,6 @@ void RootfsUnpacker::ApplyLayer(const std::string& tar_path, const std::string& 
 std::map<std::string, std::string> UnpackImage(const LoadedImage& image, const std::string& dest,
                                                uint64_t max_bytes) {
   if (PathExists(dest)) Fail("{}: already exists", dest);
-  RemoveDeadTemps(DirName(AbsolutePath(dest)), ".unpack-");  // a killed unpack's
   TempDir temp(DirName(AbsolutePath(dest)), ".unpack-");
   std::string root = JoinPath(temp.path(), "rootfs");
   MakeDirs(root);

@@ -35,7 +35,7 @@ std::string CacheKey(const ToolchainSpec& s) {
       text += "tarball " + Digest::OfFile(s.input).str() + "\n";
       break;
     case ToolchainSpec::kImage: {
-      OpenedSource src = OpenSource(ParseSourceSpec(s.input), HostPlatform(), "/tmp");
+      OpenedSource src = OpenSource(ParseSourceSpec(s.input), HostPlatform(), TempParent());
       text += "image " + src.image.manifest_descriptor.digest.str() + "\n";
       break;
     }
@@ -170,7 +170,6 @@ std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_
   MakeDirs(dir);
   FileLock lock(dir + ".lock");
   if (IsDirectory(rootfs)) return rootfs;  // made while we waited
-  RemoveDeadTemps(dir, ".making-");  // a killed maker's
   TempDir work(dir, ".making-");
   std::string temp_root = JoinPath(work.path(), "rootfs");
   MakeDirs(temp_root);

@@ -49,4 +49,10 @@ assert_eq world "$(cat "$T/roots/one/hello")" "the unpacked file"
 [ ! -e "$T/roots/.unpack-dead03" ] || fail "a dead unpack directory was left"
 [ -d "$T/roots/.unpack-live02/rootfs/usr" ] || fail "a live unpack directory was removed"
 assert_eq ".unpack-live02 one" "$(ls -A "$T/roots" | tr '\n' ' ' | sed 's/ $//')" "what is left"
+note "inspect of an archive: its scratch in \$TMPDIR, removed; a killed one's removed"
+"$OCIMAKE" export "$T/src" --output "$T/img.tar" >/dev/null || fail export
+mkdir -p "$T/tmp"
+debris "$T/tmp" ocimake-inspect-dead04 dir
+TMPDIR="$T/tmp" "$OCIMAKE" inspect "$T/img.tar" >/dev/null || fail "inspect of an archive"
+assert_eq "" "$(ls -A "$T/tmp")" "what inspect left in \$TMPDIR"
 echo "ok: dead temps removed, live and fresh ones kept"
