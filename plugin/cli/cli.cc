@@ -6,8 +6,10 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
+#include "oci/oci_layout.h"
 #include "oci/oci_types.h"
 #include "oci/platform.h"
+#include "oci/referrers.h"
 #include "registry/registry_client.h"
 
 namespace ocimake {
@@ -93,6 +95,12 @@ void WriteDepfile(const std::string& depfile, const std::string& output,
   for (const auto& i : inputs) text += " \\\n  " + EscapeDepPath(i);
   text += "\n";
   WriteFileIfChanged(depfile, text);
+}
+
+void AttachBeside(const std::string& image, const Descriptor& subject, const char* artifact_type,
+                  const std::string& document, const std::string& output) {
+  AttachArtifact(OciLayout::Open(ParseSourceSpec(image).path), subject, artifact_type, document,
+                 PathComponents(output).back());
 }
 
 }  // namespace ocimake

@@ -36,6 +36,13 @@ RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
 std::optional<OpenedSource> OpenBase(const std::string& base, const std::string& platform,
                                      const RegistryFlags& registry, const std::string& near);
 
+// Attaches `document` (written to `output` already) to `subject` in the
+// layout of `image` (a layout DIR[:TAG]) as an artifact of `artifact_type`,
+// its layer titled with the output's file name: the --attach of sbom-write
+// and provenance-write.
+void AttachBeside(const std::string& image, const Descriptor& subject, const char* artifact_type,
+                  const std::string& document, const std::string& output);
+
 }  // namespace ocimake
 
 #endif  // OCIMAKE_CLI_CLI_H_

@@ -75,6 +75,7 @@ ImageRequest ReadRequest(const ImageCommand& c) {
   request.epoch = c.epoch;
   request.prune = c.prune;
   request.untagged = c.untagged;
+  request.cache_dir = c.registry.cache_dir;
   if (!c.platform.empty()) request.platform = ParsePlatform(c.platform);
   if (!c.settings_file.empty())
     request.settings =
@@ -89,9 +90,10 @@ ImageRequest ReadRequest(const ImageCommand& c) {
 
 int RunImage(const Args& args) {
   CLI::App app{
-      "Assembles an image into an OCI layout: the base's layers (verified and\n"
-      "reused as they are), then the given layers, and a config made from the base's\n"
-      "with the settings applied. Tags it in index.json and prints the manifest digest.\n\n"
+      "Assembles an image into an OCI layout: the base's layers (verified, their\n"
+      "diff_ids checked once per cache, and reused as they are), then the given\n"
+      "layers, and a config made from the base's with the settings applied. Tags it\n"
+      "in index.json and prints the manifest digest.\n\n"
       "  ocimake image --layout out/ --base scratch --layer libs.layer.json \\\n"
       "      --layer app.layer.json --settings hello.settings.json\n\n"
       "The settings file is JSON: {\"entrypoint\": [..], \"cmd\": [..], \"env\": [\"K=V\"],\n"

@@ -10,7 +10,7 @@
 #include "base/version.h"
 #include "cli/cli.h"
 #include "image/provenance.h"
-#include "oci/referrers.h"
+#include "oci/oci_types.h"
 #include "oci/platform.h"
 #include "source/image_source.h"
 
@@ -153,8 +153,7 @@ int RunProvenanceWrite(const Args& args) {
   std::string statement = ProvenanceJson(Gather(a, scratch.path(), &subject));
   WriteFileIfChanged(a.output, statement);
   if (a.attach)
-    AttachArtifact(OciLayout::Open(ParseSourceSpec(a.image).path), subject,
-                   media_type::kInTotoJson, statement, PathComponents(a.output).back());
+    AttachBeside(a.image, subject, media_type::kInTotoJson, statement, a.output);
   return 0;
 }
 

@@ -9,7 +9,7 @@
 #include "closure/dpkg_index.h"
 #include "image/sbom.h"
 #include "image/sbom_files.h"
-#include "oci/referrers.h"
+#include "oci/oci_types.h"
 #include "source/image_source.h"
 
 namespace ocimake {
@@ -166,8 +166,7 @@ int RunSbomWrite(const Args& args) {
   std::string document = SpdxDocument(Collect(f, scratch.path(), &subject));
   WriteFileAtomic(f.output, document);
   if (f.attach)
-    AttachArtifact(OciLayout::Open(ParseSourceSpec(f.image).path), subject,
-                   media_type::kSpdxJson, document, PathComponents(f.output).back());
+    AttachBeside(f.image, subject, media_type::kSpdxJson, document, f.output);
   return 0;
 }
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <ctime>
 
+#include "base/cache_dir.h"
 #include "base/error.h"
+#include "image/diff_ids.h"
 #include "image/runtime_user.h"
 #include "oci/image.h"
 #include "oci/oci_json.h"
@@ -130,6 +132,8 @@ Descriptor WriteImage(const OciLayout& out, const ImageRequest& r) {
   if (r.base) {
     config = r.base->config;
     CopyBaseLayers(out, *r.base, &manifest);
+    // Never copy a diff_id into the new config unchecked.
+    VerifyDiffIds(*r.base, out, r.cache_dir.empty() ? DefaultCacheDir() : r.cache_dir);
   }
   config = WithSettings(config, r.settings, r.epoch, HostPlatform());
   if (r.platform) {

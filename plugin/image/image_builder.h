@@ -50,9 +50,12 @@ struct ImageRequest {
   // Write the blobs only and leave index.json alone: one platform of a
   // multi-platform image, which WriteIndex tags.
   bool untagged = false;
+  // Where the base's checked diff_ids are recorded (image/diff_ids.h);
+  // empty: DefaultCacheDir().
+  std::string cache_dir;
 };
 
-// Copies the base's blobs (verified), writes config and manifest, and tags
+// Copies the base's blobs (verified) and checks its diff_ids, writes config and manifest, and tags
 // the manifest in index.json (replacing an entry with the same tag). Returns
 // the manifest descriptor.
 Descriptor WriteImage(const OciLayout& out, const ImageRequest& request);

@@ -5,8 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/file.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "base/error.h"
@@ -20,6 +25,45 @@ namespace {
 constexpr char kLayoutFile[] = "oci-layout";
 constexpr char kLayoutContent[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 constexpr size_t kChunk = 1 << 20;
+constexpr char kWritersLock[] = ".ocimake-writers.lock";
+
+// The writers' lock of a layout: a process that adds blobs or tags holds it
+// shared from then until it exits, and a prune runs only when it can take it
+// exclusive without waiting (RemoveUnreachableBlobs): so no prune deletes a
+// blob a live writer has written or found but not yet tagged. One descriptor
+// per layout per process, so that the process's own hold can be converted.
+int WritersLock(const std::string& dir) {
+  static std::mutex mu;
+  static std::map<std::string, int> held;
+  std::lock_guard<std::mutex> guard(mu);
+  std::string key = AbsolutePath(dir);
+  if (auto it = held.find(key); it != held.end()) return it->second;
+  std::string path = JoinPath(dir, kWritersLock);
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) FailErrno("opening the layout's writers' lock " + path);
+  while (flock(fd, LOCK_SH) != 0)
+    if (errno != EINTR) FailErrno("locking " + path);
+  held[key] = fd;
+  return fd;
+}
+
+// Converts this process's hold on the writers' lock to exclusive when no
+// other process holds it; back to shared when it goes.
+class ExclusiveWriter {
+ public:
+  explicit ExclusiveWriter(const std::string& dir)
+      : fd_(WritersLock(dir)), held_(flock(fd_, LOCK_EX | LOCK_NB) == 0) {}
+  ~ExclusiveWriter() {
+    // A failed conversion may have dropped the shared hold: take it again.
+    while (flock(fd_, LOCK_SH) != 0 && errno == EINTR) {
+    }
+  }
+  bool held() const { return held_; }
+
+ private:
+  int fd_;
+  bool held_;
+};
 }  // namespace
 
 BlobWriter::BlobWriter(const std::string& blob_dir)
@@ -91,6 +135,7 @@ std::string OciLayout::BlobPath(const Digest& d) const {
 bool OciLayout::HasBlob(const Digest& d) const { return PathExists(BlobPath(d)); }
 
 std::unique_ptr<BlobWriter> OciLayout::NewBlobWriter() const {
+  WritersLock(dir_);
   std::string blob_dir = JoinPath(dir_, "blobs/sha256");
   MakeDirs(blob_dir);
   return std::make_unique<BlobWriter>(blob_dir);
@@ -155,6 +200,7 @@ bool OciLayout::VerifyBlob(const Descriptor& d) const {
 }
 
 void OciLayout::CopyBlobFrom(const OciLayout& src, const Descriptor& d) const {
+  WritersLock(dir_);  // before finding the blob here: no prune may take it now
   if (VerifyBlob(d)) return;
   auto w = NewBlobWriter();
   src.ReadBlob(d, [&](const char* p, size_t n) { w->Write(p, n); });
@@ -162,11 +208,15 @@ void OciLayout::CopyBlobFrom(const OciLayout& src, const Descriptor& d) const {
 }
 
 void OciLayout::LinkBlobFrom(const OciLayout& store, const Descriptor& d) const {
+  WritersLock(dir_);
   struct stat st;
   std::string dest = BlobPath(d.digest);
   if (stat(dest.c_str(), &st) == 0 && st.st_size == d.size) return;
   MakeDirs(DirName(dest));
-  std::string temp = dest + ".link-tmp";
+  // A name of this process and call: concurrent linkers of one blob must
+  // not take each other's temp link.
+  static std::atomic<unsigned> serial{0};
+  std::string temp = fmt::format("{}.link-tmp-{}-{}", dest, getpid(), serial++);
   unlink(temp.c_str());
   if (link(store.BlobPath(d.digest).c_str(), temp.c_str()) == 0) {
     if (rename(temp.c_str(), dest.c_str()) != 0) FailErrno("renaming " + temp + " to " + dest);
@@ -190,6 +240,7 @@ void OciLayout::UpdateIndex(const std::function<void(Index*)>& mutate, bool prun
 }
 
 Descriptor OciLayout::Tag(Descriptor md, const std::string& tag, bool exclusive) const {
+  WritersLock(dir_);
   SetRefName(&md, tag);
   RefName name = EntryName(md);
   std::set<std::string> tree;
@@ -238,11 +289,9 @@ std::set<std::string> OciLayout::TreeDigests(const Descriptor& top) const {
   return digests;
 }
 
-void OciLayout::RemoveUnreachableBlobs(const Index& index) const {
+std::optional<std::set<std::string>> OciLayout::ReachableBlobs(const Index& index) const {
   // Reachable: each manifest (and nested index) in index.json, its config
-  // and its layers. Anything else in blobs/sha256 is a leftover of an earlier
-  // build of this layout and is removed, so the layout holds one image's
-  // worth of blobs per tag. Blobs we cannot parse a reference from are kept.
+  // and its layers.
   std::set<std::string> keep;
   std::vector<Descriptor> pending = index.manifests;
   while (!pending.empty()) {
@@ -262,9 +311,21 @@ void OciLayout::RemoveUnreachableBlobs(const Index& index) const {
         for (auto& l : m.layers) keep.insert(l.digest.hex());
       }
     } catch (const Error&) {
-      return;  // an unreadable manifest: be conservative and delete nothing
+      return std::nullopt;
     }
   }
+  return keep;
+}
+
+void OciLayout::RemoveUnreachableBlobs(const Index& index) const {
+  // Anything unreachable in blobs/sha256 is a leftover of an earlier build
+  // of this layout and is removed, so the layout holds one image's worth of
+  // blobs per tag; but not while another process writes here (its blobs are
+  // not reachable until it tags them): they go at the next prune.
+  ExclusiveWriter sole(dir_);
+  if (!sole.held()) return;
+  std::optional<std::set<std::string>> keep = ReachableBlobs(index);
+  if (!keep) return;  // an unreadable manifest: be conservative and delete nothing
   std::string blob_dir = JoinPath(dir_, "blobs/sha256");
   DIR* dir = opendir(blob_dir.c_str());
   if (!dir) return;
@@ -272,8 +333,8 @@ void OciLayout::RemoveUnreachableBlobs(const Index& index) const {
   while (dirent* e = readdir(dir)) {
     std::string name = e->d_name;
     if (name == "." || name == "..") continue;
-    if (name.rfind(".incoming.tmp-", 0) == 0) continue;  // another writer's
-    if (!keep.count(name)) remove.push_back(name);
+    if (name.rfind(".incoming.tmp-", 0) == 0) continue;  // RemoveDeadTemps' to remove
+    if (!keep->count(name)) remove.push_back(name);
   }
   closedir(dir);
   for (const auto& name : remove) unlink(JoinPath(blob_dir, name).c_str());

@@ -70,8 +70,11 @@ class OciLayout {
   Index ReadIndex() const;
   // Locks the layout, reads index.json, lets `mutate` change it, writes it
   // back atomically. With `prune`, blobs no longer reachable from it are
-  // removed: only for a layout one writer owns (a build's image layout), as a
-  // concurrent writer's blobs are not reachable until it tags them.
+  // removed: meant for a layout one writer owns (a build's image layout). A
+  // process that writes a blob or tags here holds the layout's writers' lock
+  // (.ocimake-writers.lock) shared until it exits, and the prune is skipped
+  // while another process holds it: a concurrent writer's blobs are not
+  // reachable until it tags them.
   void UpdateIndex(const std::function<void(Index*)>& mutate, bool prune = false) const;
   // Tags `manifest` in index.json (as oci/ref_name.h writes a name; none
   // when empty), replacing an entry of the same name in either form. With `exclusive`
@@ -87,6 +90,9 @@ class OciLayout {
  private:
   explicit OciLayout(std::string dir) : dir_(std::move(dir)) {}
   void RemoveUnreachableBlobs(const Index& index) const;
+  // The hex digests reachable from `index`; nullopt when a manifest on the
+  // way cannot be read.
+  std::optional<std::set<std::string>> ReachableBlobs(const Index& index) const;
   // The digests of `top` and of every manifest and index below it.
   std::set<std::string> TreeDigests(const Descriptor& top) const;
   std::string dir_;

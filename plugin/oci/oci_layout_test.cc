@@ -1,6 +1,8 @@
 #include "oci/oci_layout.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -11,6 +13,7 @@
 #include "base/fs_util.h"
 #include "base/test_support.h"
 #include "oci/oci_json.h"
+#include "oci/oci_test_support.h"
 #include "oci/oci_types.h"
 #include "oci/ref_name.h"
 
@@ -138,6 +141,45 @@ TEST(OciLayoutTest, ExclusiveTagPrunesUnreachableBlobs) {
   EXPECT_TRUE(l.HasBlob(n.config.digest));
   EXPECT_FALSE(l.HasBlob(old.digest));
   EXPECT_FALSE(l.HasBlob(old_config.digest));
+}
+
+// Another process writing into the layout (a blob written, not yet tagged)
+// holds the writers' lock: an exclusive tag then prunes nothing, and prunes
+// as usual once that process is gone.
+TEST(OciLayoutTest, PruneSkipsWhileAnotherProcessWrites) {
+  ScratchDir tmp;
+  std::string dir = tmp / "l";
+  int ready[2], release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // the other writer: a blob, then wait to be released
+    OciLayout::Create(dir).WriteBlob("the other writer's", media_type::kOciConfig);
+    char c = 1;
+    if (write(ready[1], &c, 1) != 1 || read(release[0], &c, 1) != 1) _exit(1);
+    _exit(0);
+  }
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  OciLayout l = OciLayout::Open(dir);
+  Descriptor theirs = testing::BlobDescriptor("the other writer's", media_type::kOciConfig);
+  Manifest m;
+  m.config = l.WriteBlob("{\"mine\":1}", media_type::kOciConfig);
+  Descriptor mine = l.WriteBlob(ToJson(m), media_type::kOciManifest);
+  Descriptor stray = l.WriteBlob("a leftover", media_type::kOciConfig);
+  l.Tag(mine, "app", /*exclusive=*/true);
+  EXPECT_TRUE(l.HasBlob(theirs.digest)) << "pruned while another process writes";
+  EXPECT_TRUE(l.HasBlob(stray.digest));
+  ASSERT_EQ(write(release[1], &c, 1), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  l.Tag(mine, "app", /*exclusive=*/true);
+  EXPECT_FALSE(l.HasBlob(theirs.digest));
+  EXPECT_FALSE(l.HasBlob(stray.digest));
+  EXPECT_TRUE(l.HasBlob(mine.digest));
+  for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
 }
 
 }  // namespace

@@ -2,8 +2,9 @@
 """Writes an OCI image layout from raw layer tarballs, trusting nothing and
 checking nothing: the tests use it to hand ocimake crafted (hostile) layers.
 
-usage: make_layout.py [--history=JSON] LAYOUT LAYER.tar [LAYER.tar ...]
+usage: make_layout.py [--history=JSON] [--bad-diff-id=N] LAYOUT LAYER.tar [LAYER.tar ...]
 --history puts JSON (a list of history objects) into the config.
+--bad-diff-id=N declares a wrong diff_id for layer N (from 1) in the config.
 A layer may be gzip- or zstd-compressed (the media type follows its magic).
 """
 import hashlib
@@ -21,9 +22,13 @@ def blob(layout, data):
 
 
 def main():
-    args, history = sys.argv[1:], None
-    if args[0].startswith("--history="):
-        history = json.loads(args.pop(0)[len("--history="):])
+    args, history, bad = sys.argv[1:], None, 0
+    while args[0].startswith("--"):
+        opt = args.pop(0)
+        if opt.startswith("--history="):
+            history = json.loads(opt[len("--history="):])
+        elif opt.startswith("--bad-diff-id="):
+            bad = int(opt[len("--bad-diff-id="):])
     layout, tars = args[0], args[1:]
     os.makedirs(layout, exist_ok=True)
     layers, diff_ids = [], []
@@ -39,6 +44,8 @@ def main():
         raw = gzip.decompress(data) if gz else subprocess.run(
             ["zstd", "-dc"], input=data, stdout=subprocess.PIPE, check=True).stdout if zst else data
         diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
+    if bad:
+        diff_ids[bad - 1] = "sha256:" + hashlib.sha256(b"not the layer").hexdigest()
     config = {"architecture": "amd64", "os": "linux", "config": {},
               "rootfs": {"type": "layers", "diff_ids": diff_ids}}
     if history is not None:
