@@ -42,7 +42,7 @@ refused layout "$T/bad"
 
 note "an oci-archive"
 tar -C "$T/bad" -cf "$T/bad-oci.tar" .
-refused oci-archive "oci-archive:$T/bad-oci.tar"
+refused oci-archive "$T/bad-oci.tar"
 
 note "a docker-archive"
 python3 - "$T/bad" "$T/bad-docker.tar" <<'PY'
@@ -61,7 +61,7 @@ with tarfile.open(out, "w") as t:
     t.add(out + ".manifest.json", "manifest.json")
 PY
 # (checked as the archive is imported, naming the layer as the archive does)
-refused docker-archive "docker-archive:$T/bad-docker.tar" "layer layer1.tar.gz: diff_id mismatch"
+refused docker-archive "$T/bad-docker.tar" "layer layer1.tar.gz: diff_id mismatch"
 
 note "a registry"
 "$OCIMAKE" push "$T/bad" "$REG_HOST/diffids/bad:1" >/dev/null
