@@ -10,17 +10,36 @@ include_guard(GLOBAL)
 
 # _ocimake_add_stage_edge(<name> <work> <depends> <stage-args>)
 # Called at the end of the image's directory, when its install rules are
-# all known. Its depfile names the install scripts and every installed
-# file, so later builds re-stage exactly when one of them changed.
+# all known. Its input check (below) covers the install scripts and every
+# installed file, so later builds re-stage exactly when one of them changed.
 function(_ocimake_add_stage_edge name work depends stage_args)
   _ocimake_installed_targets_of("${CMAKE_CURRENT_SOURCE_DIR}" targets)
   _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
+  _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs")
   add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
     COMMAND ocimake::ocimake stage ${stage_args} --build-dir "${CMAKE_CURRENT_BINARY_DIR}"
-      --depfile "${work}/stage.d" --cmake "${CMAKE_COMMAND}"
-    DEPENDS ocimake::ocimake ${targets} ${depends}
-    DEPFILE "${work}/stage.d"
+      --inputs-manifest "${work}/stage.inputs" --cmake "${CMAKE_COMMAND}"
+    DEPENDS ocimake::ocimake ${targets} ${depends} "${work}/stage.inputs.stamp"
     COMMENT "Staging the install tree of image ${name}"
+    VERBATIM)
+endfunction()
+
+# _ocimake_add_input_check_edge(<name> <manifest>)
+# The edge that decides whether the stage edge's inputs changed: it touches
+# <manifest>.stamp, which the stage edge depends on, only when a file the
+# last staging read (recorded in <manifest>) changed. Up to 2000 inputs it
+# also lists them in its depfile and keeps <manifest>.probe, so Ninja checks
+# them and a no-op build runs nothing; with more (a large install tree), a
+# depfile would cost Ninja seconds to parse on every build (its parser is
+# quadratic), so the probe is removed and the check runs on every build,
+# one stat per input (see `ocimake check-inputs --help`).
+function(_ocimake_add_input_check_edge name manifest)
+  add_custom_command(OUTPUT "${manifest}.stamp" "${manifest}.probe"
+    COMMAND ocimake::ocimake check-inputs --manifest "${manifest}" --stamp "${manifest}.stamp"
+      --probe "${manifest}.probe" --depfile "${manifest}.d"
+    DEPENDS ocimake::ocimake
+    DEPFILE "${manifest}.d"
+    COMMENT "Checking the staging inputs of image ${name}"
     VERBATIM)
 endfunction()
 
@@ -28,10 +47,10 @@ endfunction()
 #     <test-stage> <secrets> <cache-variables> <depends> <platform> <stage-arg>...)
 # The inner build directory persists, so the inner Ninja is incremental;
 # each platform other than the host's has its own, cross-compiled.
-# The edge's depfile, written by `ocimake stage` from the inner build's own
-# dependency information (its deps log and the CMake files its build.ninja
-# re-runs on), names every source file the inner build read, so a no-op
-# build runs nothing; its stamp is rewritten only when the installed files
+# The edge's input manifest, written by `ocimake stage` from the inner
+# build's own dependency information (its deps log and the CMake files its
+# build.ninja re-runs on), names every source file the inner build read, so
+# a no-op build runs no stage (its input check: see above); its stamp is rewritten only when the installed files
 # changed, so the layer edges after it run only then. It uses the terminal,
 # so the inner build's progress streams as it runs.
 function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file test_stage
@@ -53,7 +72,7 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
   set(stage_args ${ARGN} ${platform_args} --rootfs-file "${toolchain_file}"
     --source-dir "${PROJECT_SOURCE_DIR}" --inner-build-dir "${inner}" --subdir "${subdir}"
     --module-dir "${OCIMAKE_MODULE_DIR}" --sandbox "$<TARGET_FILE:ocimake::sandbox>"
-    --defines-file "${work}/stage.defines" --depfile "${work}/stage.d")
+    --defines-file "${work}/stage.defines" --inputs-manifest "${work}/stage.inputs")
   if(CMAKE_BUILD_TYPE)
     list(APPEND stage_args --build-type "${CMAKE_BUILD_TYPE}")
   endif()
@@ -79,11 +98,11 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
     cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]]
       CALL _ocimake_write_stage_defines [[${work}/stage.defines]] ${cache_list})")
   _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
+  _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs")
   add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
     COMMAND ocimake::ocimake stage ${stage_args}
     DEPENDS ocimake::ocimake ocimake::sandbox "${toolchain_file}" "${work}/stage.defines"
-      ${secret_files}
-    DEPFILE "${work}/stage.d"
+      ${secret_files} "${work}/stage.inputs.stamp"
     USES_TERMINAL
     COMMENT "Building ${PROJECT_NAME} in toolchain ${toolchain} for image ${name}${for}"
     VERBATIM)

@@ -14,6 +14,7 @@
 #include "rootfs/image_run.h"
 #include "stage/build_stage.h"
 #include "stage/component_layers.h"
+#include "stage/input_manifest.h"
 #include "stage/install_script.h"
 #include "stage/stage_filter.h"
 
@@ -72,7 +73,8 @@ void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
 
 // What `ocimake stage` was asked to do.
 struct StageCommand {
-  std::string build_dir, out, stamp, depfile, prefix = "/usr/local", cmake = "cmake", config;
+  std::string build_dir, out, stamp, depfile, inputs_manifest, prefix = "/usr/local",
+      cmake = "cmake", config;
   std::vector<std::string> components, layer_components;
   std::string rootfs_file, defines_file, excluded_file, layers_dir;
   BuildStage stage;  // the toolchain build's settings
@@ -86,7 +88,9 @@ void AddHostOptions(CLI::App& app, StageCommand* c) {
   app.add_option("--prefix", c->prefix, "install prefix inside the image (default /usr/local)");
   app.add_option("--component", c->components, "install only these components (repeatable)");
   app.add_option("--config", c->config, "build configuration (multi-config generators)");
-  app.add_option("--depfile", c->depfile, "depfile to write");
+  app.add_option("--depfile", c->depfile, "depfile to write (what the staging read)");
+  app.add_option("--inputs-manifest", c->inputs_manifest,
+                 "input manifest to write (what the staging read, for `ocimake check-inputs`)");
   app.add_option("--cmake", c->cmake, "the cmake executable");
   app.add_flag("--keep-development-files", c->filter.keep_development_files,
                "keep headers, static libraries, CMake and pkg-config files, man and doc pages");
@@ -187,6 +191,15 @@ std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const Compon
   return rest;
 }
 
+// What the staging read, for Ninja (a depfile) or `ocimake check-inputs`.
+void WriteStageInputs(const StageCommand& c) {
+  if (c.depfile.empty() && c.inputs_manifest.empty()) return;
+  std::vector<std::string> inputs =
+      c.rootfs_file.empty() ? InstallInputs(c.build_dir) : BuildStageInputs(c.stage);
+  if (!c.depfile.empty()) WriteDepfile(c.depfile, c.stamp, inputs);
+  if (!c.inputs_manifest.empty()) WriteInputManifest(c.inputs_manifest, inputs);
+}
+
 }  // namespace
 
 int RunStage(const Args& args) {
@@ -194,8 +207,8 @@ int RunStage(const Args& args) {
       "Runs a build tree's install rules (cmake --install) into a fresh staging\n"
       "tree, or with --rootfs-file configures, builds, tests and installs the project\n"
       "in a toolchain rootfs; takes out development files and --exclude matches;\n"
-      "writes a stamp of what was staged (rewritten only on change) and a depfile of\n"
-      "what the staging read.\n\n"
+      "writes a stamp of what was staged (rewritten only on change) and a depfile or\n"
+      "an input manifest (see `ocimake check-inputs`) of what the staging read.\n\n"
       "  ocimake stage --build-dir build/examples/hello --out stage/ --stamp stage.txt",
       "stage"};
   StageCommand c;
@@ -220,9 +233,7 @@ int RunStage(const Args& args) {
   if (!c.layer_components.empty())
     rest = WriteComponentLayers(c, SplitByComponent(rest, c.layer_components, component_paths));
   WriteFileIfChanged(c.stamp, StageStamp(rest, left_out));
-  if (!c.depfile.empty())
-    WriteDepfile(c.depfile, c.stamp,
-                 c.rootfs_file.empty() ? InstallInputs(c.build_dir) : BuildStageInputs(c.stage));
+  WriteStageInputs(c);
   return 0;
 }
 

@@ -6,6 +6,8 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       {"toolchain", "make a toolchain root filesystem in the cache", RunToolchain},
       {"stage", "install a CMake build tree's artifacts into a staging tree", RunStage},
+      {"check-inputs", "touch a stamp when an input an input manifest records has changed",
+       RunCheckInputs},
       {"closure", "list the shared libraries the staged ELF files need", RunClosure},
       {"packages", "list the files of installed Debian packages (RUNTIME_PACKAGES)",
        RunPackages},

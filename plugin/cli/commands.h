@@ -31,6 +31,7 @@ int RunDiff(const Args& args);
 int RunStructureTest(const Args& args);
 int RunCopy(const Args& args);
 int RunStage(const Args& args);
+int RunCheckInputs(const Args& args);
 int RunUnpack(const Args& args);
 int RunRun(const Args& args);
 int RunServiceTestCommand(const Args& args);
