@@ -307,10 +307,10 @@ Commands
     ``CMakeFiles/<name>.ocimake/stage.defines``. Inside, only what the
     install rules need is built (everything with ``TEST_STAGE``). The inner
     build directory persists under this build directory, so the inner Ninja
-    is incremental; the stage edge's input manifest, written from the inner
+    is incremental; the stage edge's depfile, written from the inner
     build's own records (its deps log, the CMake files and inputs its
     ``build.ninja`` names, the files its install rules copy), names every
-    source file it read, so a build with no change runs no stage, and the
+    source file it read, so a build with no change runs nothing, and the
     layers are re-packed only when installed files changed (see
     `Large install trees`_). The closure is resolved in
     the toolchain rootfs, never on the host. Inside, the same CMakeLists.txt
@@ -700,16 +700,15 @@ checks a project's own part, the compiler's output, with a CTest test.
 Large install trees
 ^^^^^^^^^^^^^^^^^^^
 
-Each image's stage edge is preceded by an input check
-(``ocimake check-inputs``) that compares the files the last staging read
-(install scripts, installed files, and for a ``TOOLCHAIN`` build every
-source the inner build read) with what their stat signatures were. Up to
-2000 inputs, Ninja checks them itself through a depfile and a build with no
-change runs nothing. Beyond that (say, ``install(DIRECTORY)`` of 100,000
-asset files) a depfile would cost Ninja seconds on every build (its
-depfile parser is quadratic in the length), so the check runs on every
-build, one ``lstat()`` per input, and ``ninja`` shows that one edge even when
-nothing changed.
+A stage edge's depfile names what it read (install scripts, installed
+files, and for a ``TOOLCHAIN`` build every source the inner build read), so
+Ninja re-stages exactly when one changed and a build with no change runs
+nothing. Up to 2000 inputs, that is; beyond (say, ``install(DIRECTORY)`` of
+100,000 asset files) a depfile would cost Ninja seconds on every build (its
+depfile parser is quadratic in the length), so the stage records them in an
+input manifest instead, and a check edge before it (``ocimake
+check-inputs``) compares them on every build, one ``lstat()`` per input:
+``ninja`` then shows that one edge even when nothing changed.
 #]=======================================================================]
 
 include_guard(GLOBAL)

@@ -10,47 +10,51 @@ include_guard(GLOBAL)
 
 # _ocimake_add_stage_edge(<name> <work> <depends> <stage-args>)
 # Called at the end of the image's directory, when its install rules are
-# all known. Its input check (below) covers the install scripts and every
-# installed file, so later builds re-stage exactly when one of them changed.
+# all known. Its depfile (or input manifest, below) names the install
+# scripts and every installed file, so later builds re-stage exactly when
+# one of them changed.
 function(_ocimake_add_stage_edge name work depends stage_args)
   _ocimake_installed_targets_of("${CMAKE_CURRENT_SOURCE_DIR}" targets)
   _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
-  _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs")
+  _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs" inputs_args)
   add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
     COMMAND ocimake::ocimake stage ${stage_args} --build-dir "${CMAKE_CURRENT_BINARY_DIR}"
-      --inputs-manifest "${work}/stage.inputs" --cmake "${CMAKE_COMMAND}"
+      --depfile "${work}/stage.d" ${inputs_args} --cmake "${CMAKE_COMMAND}"
     DEPENDS ocimake::ocimake ${targets} ${depends} "${work}/stage.inputs.stamp"
+    DEPFILE "${work}/stage.d"
     COMMENT "Staging the install tree of image ${name}"
     VERBATIM)
 endfunction()
 
-# _ocimake_add_input_check_edge(<name> <manifest>)
-# The edge that decides whether the stage edge's inputs changed: it touches
-# <manifest>.stamp, which the stage edge depends on, only when a file the
-# last staging read (recorded in <manifest>) changed. Up to 2000 inputs it
-# also lists them in its depfile and keeps <manifest>.probe, so Ninja checks
-# them and a no-op build runs nothing; with more (a large install tree), a
-# depfile would cost Ninja seconds to parse on every build (its parser is
-# quadratic), so the probe is removed and the check runs on every build,
-# one stat per input (see `ocimake check-inputs --help`).
-function(_ocimake_add_input_check_edge name manifest)
+# _ocimake_add_input_check_edge(<name> <manifest> <out-stage-args>)
+# The edge before a stage edge that decides whether its inputs changed when
+# they are too many for its depfile: Ninja 1.11's depfile parser is
+# quadratic in the length (100,000 inputs cost seconds on every build). Up
+# to 2000 inputs the stage's depfile lists them, and this edge, once run,
+# stays clean (its <manifest>.probe exists): a no-op build runs nothing.
+# With more (a large install tree), the stage records them in <manifest>
+# and removes the probe, so this edge runs on every build, one lstat() per
+# input, touching <manifest>.stamp, which the stage edge depends on, only
+# when one changed. <out-stage-args> gets the stage's arguments for it.
+function(_ocimake_add_input_check_edge name manifest out_args)
   add_custom_command(OUTPUT "${manifest}.stamp" "${manifest}.probe"
     COMMAND ocimake::ocimake check-inputs --manifest "${manifest}" --stamp "${manifest}.stamp"
-      --probe "${manifest}.probe" --depfile "${manifest}.d"
+      --probe "${manifest}.probe"
     DEPENDS ocimake::ocimake
-    DEPFILE "${manifest}.d"
     COMMENT "Checking the staging inputs of image ${name}"
     VERBATIM)
+  set("${out_args}" --inputs-manifest "${manifest}" --inputs-probe "${manifest}.probe"
+    PARENT_SCOPE)
 endfunction()
 
 # _ocimake_add_toolchain_stage_edge(<name> <work> <toolchain> <toolchain-file>
 #     <test-stage> <secrets> <cache-variables> <depends> <platform> <stage-arg>...)
 # The inner build directory persists, so the inner Ninja is incremental;
 # each platform other than the host's has its own, cross-compiled.
-# The edge's input manifest, written by `ocimake stage` from the inner
-# build's own dependency information (its deps log and the CMake files its
-# build.ninja re-runs on), names every source file the inner build read, so
-# a no-op build runs no stage (its input check: see above); its stamp is rewritten only when the installed files
+# The edge's depfile (or input manifest, see above), written by `ocimake
+# stage` from the inner build's own dependency information (its deps log and
+# the CMake files its build.ninja re-runs on), names every source file the
+# inner build read, so a no-op build runs nothing; its stamp is rewritten only when the installed files
 # changed, so the layer edges after it run only then. It uses the terminal,
 # so the inner build's progress streams as it runs.
 function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file test_stage
@@ -72,7 +76,7 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
   set(stage_args ${ARGN} ${platform_args} --rootfs-file "${toolchain_file}"
     --source-dir "${PROJECT_SOURCE_DIR}" --inner-build-dir "${inner}" --subdir "${subdir}"
     --module-dir "${OCIMAKE_MODULE_DIR}" --sandbox "$<TARGET_FILE:ocimake::sandbox>"
-    --defines-file "${work}/stage.defines" --inputs-manifest "${work}/stage.inputs")
+    --defines-file "${work}/stage.defines" --depfile "${work}/stage.d")
   if(CMAKE_BUILD_TYPE)
     list(APPEND stage_args --build-type "${CMAKE_BUILD_TYPE}")
   endif()
@@ -98,11 +102,12 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
     cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]]
       CALL _ocimake_write_stage_defines [[${work}/stage.defines]] ${cache_list})")
   _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
-  _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs")
+  _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs" inputs_args)
   add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
-    COMMAND ocimake::ocimake stage ${stage_args}
+    COMMAND ocimake::ocimake stage ${stage_args} ${inputs_args}
     DEPENDS ocimake::ocimake ocimake::sandbox "${toolchain_file}" "${work}/stage.defines"
       ${secret_files} "${work}/stage.inputs.stamp"
+    DEPFILE "${work}/stage.d"
     USES_TERMINAL
     COMMENT "Building ${PROJECT_NAME} in toolchain ${toolchain} for image ${name}${for}"
     VERBATIM)

@@ -125,6 +125,10 @@ void RemoveTree(const std::string& path) {
   if (ec) Fail("removing {}: {}", path, ec.message());
 }
 
+void RemoveFileIfExists(const std::string& path) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) FailErrno("removing " + path);
+}
+
 void FsyncDirectory(const std::string& dir) {
   int fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) FailErrno("opening directory " + dir);

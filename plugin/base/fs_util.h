@@ -50,6 +50,8 @@ bool PathExists(const std::string& path);
 bool IsDirectory(const std::string& path);
 void MakeDirs(const std::string& path);
 void RemoveTree(const std::string& path);
+// Removes a file or symlink; a missing one is no error.
+void RemoveFileIfExists(const std::string& path);
 void FsyncDirectory(const std::string& dir);
 std::string DirName(const std::string& path);
 std::string JoinPath(const std::string& a, const std::string& b);

@@ -73,8 +73,9 @@ void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
 
 // What `ocimake stage` was asked to do.
 struct StageCommand {
-  std::string build_dir, out, stamp, depfile, inputs_manifest, prefix = "/usr/local",
-      cmake = "cmake", config;
+  std::string build_dir, out, stamp, depfile, inputs_manifest, inputs_probe,
+      prefix = "/usr/local", cmake = "cmake", config;
+  size_t depfile_max = 2000;
   std::vector<std::string> components, layer_components;
   std::string rootfs_file, defines_file, excluded_file, layers_dir;
   BuildStage stage;  // the toolchain build's settings
@@ -90,7 +91,14 @@ void AddHostOptions(CLI::App& app, StageCommand* c) {
   app.add_option("--config", c->config, "build configuration (multi-config generators)");
   app.add_option("--depfile", c->depfile, "depfile to write (what the staging read)");
   app.add_option("--inputs-manifest", c->inputs_manifest,
-                 "input manifest to write (what the staging read, for `ocimake check-inputs`)");
+                 "with --depfile: an input manifest for `ocimake check-inputs` instead, when "
+                 "the staging read more than --depfile-max files");
+  app.add_option("--inputs-probe", c->inputs_probe,
+                 "the check's probe, removed when an input manifest is written");
+  app.add_option("--depfile-max", c->depfile_max,
+                 "the most inputs a depfile lists (default 2000; Ninja 1.11 parses depfiles in "
+                 "quadratic time)")
+      ->check(CLI::Range(0, 10000000));
   app.add_option("--cmake", c->cmake, "the cmake executable");
   app.add_flag("--keep-development-files", c->filter.keep_development_files,
                "keep headers, static libraries, CMake and pkg-config files, man and doc pages");
@@ -191,13 +199,23 @@ std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const Compon
   return rest;
 }
 
-// What the staging read, for Ninja (a depfile) or `ocimake check-inputs`.
+// What the staging read: a depfile for Ninja, or with more inputs than it
+// should parse on every build, an input manifest for `ocimake check-inputs`
+// (the depfile then names only that, and the check's probe goes, so the
+// check runs on every build).
 void WriteStageInputs(const StageCommand& c) {
-  if (c.depfile.empty() && c.inputs_manifest.empty()) return;
+  if (c.depfile.empty()) return;
   std::vector<std::string> inputs =
       c.rootfs_file.empty() ? InstallInputs(c.build_dir) : BuildStageInputs(c.stage);
-  if (!c.depfile.empty()) WriteDepfile(c.depfile, c.stamp, inputs);
-  if (!c.inputs_manifest.empty()) WriteInputManifest(c.inputs_manifest, inputs);
+  bool manifest = !c.inputs_manifest.empty() && inputs.size() > c.depfile_max;
+  // (an empty depfile is a missing one to Ninja: it names the manifest)
+  WriteDepfile(c.depfile, c.stamp, manifest ? std::vector<std::string>{c.inputs_manifest} : inputs);
+  if (manifest) {
+    WriteInputManifest(c.inputs_manifest, inputs);
+    RemoveFileIfExists(c.inputs_probe);
+  } else if (!c.inputs_manifest.empty()) {
+    RemoveFileIfExists(c.inputs_manifest);
+  }
 }
 
 }  // namespace
@@ -228,12 +246,12 @@ int RunStage(const Args& args) {
   if (rename(temp.path().c_str(), out.c_str()) != 0)
     FailErrno("renaming " + temp.path() + " to " + out);
   temp.Release();
+  WriteStageInputs(c);  // before the outputs: Ninja compares their times
   if (!c.excluded_file.empty()) WriteLeftOut(c.excluded_file, left_out);
   std::vector<LayerEntry> rest = EntriesFromTree(out);
   if (!c.layer_components.empty())
     rest = WriteComponentLayers(c, SplitByComponent(rest, c.layer_components, component_paths));
   WriteFileIfChanged(c.stamp, StageStamp(rest, left_out));
-  WriteStageInputs(c);
   return 0;
 }
 

@@ -140,10 +140,6 @@ std::vector<std::string> ConfigureCommand(const BuildStage& s) {
   return argv;
 }
 
-void RemoveFileIfExists(const std::string& path) {
-  if (unlink(path.c_str()) != 0 && errno != ENOENT) FailErrno("removing " + path);
-}
-
 // The words of a build.ninja that are absolute paths below /src ($-escapes
 // undone): the inner build's inputs from the source tree.
 std::vector<std::string> NinjaPaths(const std::string& text) {

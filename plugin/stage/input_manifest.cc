@@ -26,6 +26,8 @@ std::string Signature(const std::string& path) {
 
 // The NUL-terminated records of `text`, after the header.
 std::vector<std::string_view> Records(const std::string& file, std::string_view text) {
+  if (text.substr(0, kHeader.size() + 1) != std::string(kHeader) + '\0')
+    Fail("{}: not an ocimake input manifest (expected a first record '{}')", file, kHeader);
   std::vector<std::string_view> out;
   for (size_t pos = 0; pos < text.size();) {
     size_t end = text.find('\0', pos);
@@ -33,8 +35,6 @@ std::vector<std::string_view> Records(const std::string& file, std::string_view 
     out.push_back(text.substr(pos, end - pos));
     pos = end + 1;
   }
-  if (out.empty() || out[0] != kHeader)
-    Fail("{}: not an ocimake input manifest (expected a first record '{}')", file, kHeader);
   if (out.size() % 2 != 1) Fail("{}: truncated (a path without its signature)", file);
   return out;
 }
