@@ -58,13 +58,15 @@ void CheckRefresh(const std::string& refresh) {
 }
 
 // The digest of the manifest (or index) the tag names: a HEAD request, a GET
-// when the registry's answer has no Docker-Content-Digest.
+// when the registry's answer has no Docker-Content-Digest. Empty when the
+// registry has no such tag.
 Digest ResolveTag(const ImageReference& ref, const RegistryOptions& options) {
   RegistryClient client(ref.registry, options);
   std::optional<Descriptor> head = client.HeadManifest(ref.repository, ref.tag);
-  if (!head) Fail("registry {}: manifest {}:{}: not found", ref.registry, ref.repository, ref.tag);
+  if (!head) return Digest{};
   if (!head->digest.empty()) return head->digest;
-  return client.GetManifest(ref.repository, ref.tag).descriptor.digest;
+  std::optional<ManifestBytes> m = client.FindManifest(ref.repository, ref.tag);
+  return m ? m->descriptor.digest : Digest{};
 }
 
 std::string Pinned(const ImageReference& ref, const Digest& digest) {
@@ -93,6 +95,8 @@ int Run(const BaseDigestCommand& c) {
               << "\n";
     return 0;
   }
+  if (now.empty())  // a definite answer: the tag is gone
+    Fail("registry {}: manifest {}:{}: not found", ref.registry, ref.repository, ref.tag);
   if (recorded && *recorded != now)
     std::cout << "base " << ref.str() << " moved: " << recorded->str() << " -> " << now.str()
               << "\n";

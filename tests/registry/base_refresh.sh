@@ -89,6 +89,12 @@ for f in "$T"/build/ocimake-base-pins/*.ref.checked; do touch -d '2 hours ago' "
 build "$T/b8.log"
 assert_eq "$d4" "$(base_of "$T/build/app-image")" "BASE_REFRESH 60 after two hours"
 
+note "a tag the registry does not have is an error, even with a recorded digest"
+printf '%s\n' "$REG_HOST/refresh/gone:1@$d1" >"$T/gone.ref"
+expect_failure out "$OCIMAKE" base-digest "$REG_HOST/refresh/gone:1" --output "$T/gone.ref"
+assert_one_line "$out"
+assert_contains "$out" "registry $REG_HOST: manifest refresh/gone:1: not found"
+
 note "offline: the recorded digest, a warning, no rebuild"
 configure ""
 build "$T/b9.log"
