@@ -35,9 +35,10 @@ RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
 // when it is missing or holds no digest-pinned reference.
 std::string ResolveBaseArgument(const std::string& base);
 
-// A build step's --base (resolved as ResolveBaseArgument does) (scratch: none) for --platform `platform`: the
-// host's when empty, else that platform's manifest, which the base must
-// have. `near` is a file the step writes (a pulled base is cached beside).
+// A build step's --base (scratch: none; @FILE as ResolveBaseArgument reads
+// it) for --platform `platform`: the host's when empty, else that
+// platform's manifest, which the base must have. `near` is a file the step
+// writes (a pulled base is cached beside).
 std::optional<OpenedSource> OpenBase(const std::string& base, const std::string& platform,
                                      const RegistryFlags& registry, const std::string& near);
 
