@@ -22,7 +22,8 @@ configure() {  # REFRESH
     { cat "$T/configure.log"; fail "configure with BASE_REFRESH '$1'"; }
 }
 build() {  # LOG: the build's commands (ninja -v) and output in LOG
-  "$CMAKE_COMMAND" --build "$T/build" --target image -v >"$1" 2>&1 || { cat "$1"; fail "build ($1)"; }
+  "$CMAKE_COMMAND" --build "$T/build" --target image -v >"$1" 2>&1 ||
+    { cat "$1"; fail "build ($1)"; }
 }
 base_of() {  # LAYOUT: the base digest the image's manifest names
   "$OCIMAKE" inspect --json "$1" | python3 -c 'import json,sys
@@ -61,7 +62,8 @@ assert_eq "$d2" "$(base_of "$T/build/app-image")" "app-image's base after the mo
 assert_eq "$d2" "$(base_of "$T/build/other-image")" "other-image's base after the move"
 assert_eq "$(manifest_layers "$T/base")" "$(manifest_layers "$T/build/app-image" | sed -n 1,2p)" \
   "the image starts with the new base's layers"
-assert_contains "$(cat "$T/build/app-image.spdx.json")" "${d2#sha256:}" "the SBOM names the new base"
+assert_contains "$(cat "$T/build/app-image.spdx.json")" "${d2#sha256:}" \
+  "the SBOM names the new base"
 image2=$(layout_digest "$T/build/app-image")
 assert_ne "$image1" "$image2" "the image on the new base"
 
@@ -106,7 +108,8 @@ build "$T/b10.log"
 [ $(($(date +%s) - start)) -lt 3 ] || fail "the offline build waited for the registry"
 warning=$(grep "warning" "$T/b10.log")
 assert_one_line "$warning"
-assert_contains "$warning" "ocimake base-digest: warning: $ref: registry $REG_HOST: connection refused"
+assert_contains "$warning" \
+  "ocimake base-digest: warning: $ref: registry $REG_HOST: connection refused"
 assert_contains "$warning" "using the last known digest $d4"
 assert_eq 0 "$(steps "$T/b10.log")" "image steps in the offline build"
 assert_eq "$image4" "$(layout_digest "$T/build/app-image")" "the image offline"
