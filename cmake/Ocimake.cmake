@@ -31,6 +31,7 @@ Commands
     add_container_image(<name>
       [BASE <scratch | layout-dir[:tag] | oci-archive | docker-archive |
              host/repository[:tag][@sha256:digest]>]
+      [BASE_REFRESH <always | never | minutes>]
       [TAG <name:tag>]
       [PUSH_TO <host/repository[:tag]>]
       [ENTRYPOINT <arg>...] [CMD <arg>...]
@@ -111,10 +112,24 @@ Commands
     (``registry.example.com/base/debian:12``, ``127.0.0.1:5000/base@sha256:...``).
     A registry base is pulled into the cache (``$OCIMAKE_CACHE_DIR``, default
     ``~/.cache/ocimake``) when the image is built, for the image's platform.
-    Pin it by digest: a tag is resolved again by every build that runs the
-    image's steps (and a moved tag does not by itself rebuild the image),
-    while a digest-pinned base that is in the cache builds offline.
+    A base given by tag follows its tag (see ``BASE_REFRESH``): the build
+    pins the digest the tag names in a file, and a moved tag rebuilds the
+    image on the new base. A digest-pinned base never moves, costs no
+    request once it is in the cache, and builds offline.
     Credentials, CAs and insecure registries: see ``docs/registries.md``.
+
+  ``BASE_REFRESH``
+    When a build asks the registry where a ``BASE`` given by tag points now
+    (one ``HEAD`` request for the manifest, at most once per build whichever
+    images share the base; ``ocimake base-digest``): ``always`` (the
+    default: every build), ``never`` (once, the first time; delete
+    ``<build>/ocimake-base-pins/`` to ask again) or a number of minutes
+    (when the last check is older than that). When the tag moved, the image,
+    its closure, user layer and SBOM are built again on the new base;
+    otherwise nothing downstream runs. When the registry cannot be reached
+    and a digest was recorded before, the build prints a one-line warning
+    and goes on with that digest (served from the cache, offline). Ignored,
+    with a warning, for any other ``BASE``.
 
   ``TAG``
     The image's name, ``NAME:TAG`` (``hello:1.0``,

@@ -83,7 +83,8 @@ function(_ocimake_add_image name)
       list(APPEND settings ${keyword} ${arg_${keyword}})
     endif()
   endforeach()
-  _ocimake_resolve_base("${name}" "${arg_BASE}" "${work}" base base_depends)
+  _ocimake_resolve_base("${name}" "${arg_BASE}" "${arg_BASE_REFRESH}" "${work}" base
+    base_depends)
   if(DEFINED arg_SOURCE_ROOT)
     _ocimake_check_source_root("${name}" "${arg_SOURCE_ROOT}" "${arg_TOOLCHAIN}" source_root)
   endif()
@@ -733,11 +734,27 @@ endfunction()
 
 # Resolves BASE to what `ocimake image --base` takes, and the files whose
 # change must rebuild the image. An archive is imported once into an OCI
-# layout in the work directory.
-function(_ocimake_resolve_base name base work out_base out_depends)
+# layout in the work directory; a registry reference by tag is pinned to
+# its digest by an edge that checks the tag (_ocimake_add_base_pin_edge).
+function(_ocimake_resolve_base name base refresh work out_base out_depends)
   set(depends "")
   _ocimake_is_registry_ref("${base}" is_ref)
-  if(base STREQUAL "scratch")
+  if(NOT refresh STREQUAL "" AND NOT refresh MATCHES "^(always|never|[0-9]+)$")
+    message(FATAL_ERROR "add_container_image(${name}): BASE_REFRESH ${refresh}: expected "
+      "always, never or a number of minutes")
+  endif()
+  if(NOT refresh STREQUAL "" AND (NOT is_ref OR base MATCHES "@"))
+    message(WARNING "add_container_image(${name}): BASE_REFRESH ${refresh} is ignored: BASE "
+      "${base} is not a registry reference by tag")
+  endif()
+  if(is_ref AND NOT base MATCHES "@")
+    if(refresh STREQUAL "")
+      set(refresh always)
+    endif()
+    _ocimake_add_base_pin_edge("${base}" "${refresh}" pin)
+    set(resolved "@${pin}")
+    set(depends "${pin}")
+  elseif(base STREQUAL "scratch")
     set(resolved scratch)
   elseif(TARGET "${base}")
     # Another image of this build.
@@ -751,8 +768,8 @@ function(_ocimake_resolve_base name base work out_base out_depends)
     set(resolved "${base_layout}:${base_tag}")
     set(depends "${base_digest}")
   elseif(is_ref)
-    # Pulled into the cache by the build's `ocimake` steps (no file to
-    # depend on); pin a digest for offline, repeatable builds.
+    # Pinned by digest: pulled into the cache by the build's `ocimake` steps
+    # once, served from it after (offline too); nothing can move.
     set(resolved "${base}")
   else()
     # layout-dir[:tag], where the tag may itself hold a colon (name:1.0):
@@ -803,6 +820,30 @@ function(_ocimake_resolve_base name base work out_base out_depends)
   endif()
   set("${out_base}" "${resolved}" PARENT_SCOPE)
   set("${out_depends}" "${depends}" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_add_base_pin_edge(<ref> <refresh> <out-var>): the edge that pins
+# a registry base given by tag (`ocimake base-digest`), one per reference
+# and refresh in the whole build (so the tag is checked at most once per
+# build, whichever images use it), and <out-var> its pin file. The edge also
+# names an output it never writes, so it runs on every build; the pin file
+# is rewritten only when the tag moved, and restat skips what depends on it
+# otherwise: a no-op build costs this one HEAD request.
+function(_ocimake_add_base_pin_edge ref refresh out)
+  string(SHA256 key "${ref};${refresh}")
+  string(SUBSTRING "${key}" 0 16 key)
+  set(pin "${CMAKE_BINARY_DIR}/ocimake-base-pins/${key}.ref")
+  set("${out}" "${pin}" PARENT_SCOPE)
+  get_property(done GLOBAL PROPERTY "_OCIMAKE_BASE_PIN_${key}")
+  if(done)
+    return()
+  endif()
+  set_property(GLOBAL PROPERTY "_OCIMAKE_BASE_PIN_${key}" TRUE)
+  add_custom_command(OUTPUT "${pin}" "${pin}.always-run"
+    COMMAND ocimake::ocimake base-digest "${ref}" --output "${pin}" --refresh "${refresh}"
+    DEPENDS ocimake::ocimake
+    COMMENT "Checking the base image tag ${ref}"
+    VERBATIM)
 endfunction()
 
 # <out-var> is TRUE when <base> is not a path in the source directory and

@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
+#include "oci/image_reference.h"
 #include "oci/oci_layout.h"
 #include "oci/oci_types.h"
 #include "oci/platform.h"
@@ -52,8 +53,25 @@ RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
   return options;
 }
 
-std::optional<OpenedSource> OpenBase(const std::string& base, const std::string& platform,
+std::string ResolveBaseArgument(const std::string& base) {
+  if (!StartsWith(base, "@")) return base;
+  std::string file = base.substr(1);
+  if (!PathExists(file)) Fail("--base @{}: no such file (written by `ocimake base-digest`)", file);
+  std::string pinned = Trim(ReadFile(file, 4096));
+  bool ok = false;
+  try {
+    ok = !ParseImageReference(pinned).digest.empty();
+  } catch (const Error&) {
+  }
+  if (!ok)
+    Fail("--base @{}: expected a registry reference pinned by digest (REF@sha256:...), got '{}'",
+         file, Printable(pinned.substr(0, 300)));
+  return pinned;
+}
+
+std::optional<OpenedSource> OpenBase(const std::string& given, const std::string& platform,
                                      const RegistryFlags& registry, const std::string& near) {
+  std::string base = ResolveBaseArgument(given);
   SourceSpec spec = ParseSourceSpec(base);
   if (spec.kind == SourceSpec::kScratch) return std::nullopt;
   Platform want = platform.empty() ? HostPlatform() : ParsePlatform(platform);

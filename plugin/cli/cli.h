@@ -30,9 +30,15 @@ struct RegistryOptions;
 void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache = true);
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
 
-// A build step's --base (scratch: none) for --platform `platform`: the
-// host's when empty, else that platform's manifest, which the base must
-// have. `near` is a file the step writes (a pulled base is cached beside).
+// A --base argument as given, or for "@FILE" the reference FILE holds (a
+// pin written by `ocimake base-digest`: REF@sha256:...); fails naming FILE
+// when it is missing or holds no digest-pinned reference.
+std::string ResolveBaseArgument(const std::string& base);
+
+// A build step's --base (scratch: none; @FILE as ResolveBaseArgument reads
+// it) for --platform `platform`: the host's when empty, else that
+// platform's manifest, which the base must have. `near` is a file the step
+// writes (a pulled base is cached beside).
 std::optional<OpenedSource> OpenBase(const std::string& base, const std::string& platform,
                                      const RegistryFlags& registry, const std::string& near);
 

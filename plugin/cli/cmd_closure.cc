@@ -73,7 +73,9 @@ void AddClosureFlags(CLI::App& app, ClosureFlags* f) {
                                   "root directory the libraries are resolved in (default /)");
   app.add_option("--root-file", f->root_file, "file holding the root directory's path")
       ->excludes(root_opt);
-  app.add_option("--base", f->base, "base image whose files are not repeated (default scratch)");
+  app.add_option("--base", f->base,
+                 "base image whose files are not repeated (default scratch; @FILE: a pin of "
+                 "`ocimake base-digest`)");
   app.add_option("--output", f->output, "entries file to write (rewritten only on change)")
       ->required();
   app.add_option("--entries", f->entries_files,

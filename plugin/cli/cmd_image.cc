@@ -27,7 +27,9 @@ struct ImageCommand {
 void AddImageOptions(CLI::App& app, ImageCommand* c) {
   app.add_option("--layout", c->layout_dir, "output OCI layout (created when missing)")->required();
   app.add_option("--base", c->base,
-                 "scratch, an OCI layout dir[:tag], an oci-archive or a docker-archive");
+                 "scratch, an OCI layout dir[:tag], an oci-archive, a docker-archive, a "
+                 "registry reference, or @FILE: the pinned reference `ocimake base-digest` "
+                 "wrote");
   app.add_option("--layer", c->layers,
                  "layer descriptor from `ocimake layer` (repeatable, in order)");
   app.add_option("--layer-store", c->layer_store,
@@ -103,6 +105,7 @@ int RunImage(const Args& args) {
   ImageCommand c;
   AddImageOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+  c.base = ResolveBaseArgument(c.base);
 
   ImageRequest request = ReadRequest(c);
   OpenedSource base;

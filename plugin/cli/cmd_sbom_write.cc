@@ -54,7 +54,9 @@ void AddSbomWriteFlags(CLI::App& app, SbomWriteFlags* f) {
   app.add_option("--platform", f->platform, "OS/ARCH[/VARIANT] of a multi-platform image");
   auto* root = app.add_option("--root", f->root, "root whose dpkg database is read (default /)");
   app.add_option("--root-file", f->root_file, "file holding the root's path")->excludes(root);
-  app.add_option("--base", f->base, "the image's base (scratch: none); its layers are not listed");
+  app.add_option("--base", f->base,
+                 "the image's base (scratch: none; @FILE: a pin of `ocimake base-digest`); "
+                 "its layers are not listed");
   app.add_option("--base-name", f->base_name, "the base's name in the SBOM (default: --base)");
   app.add_option("--libs", f->libs, "the closure's entries file (repeatable)");
   app.add_option("--package-entries", f->package_entries,
@@ -160,6 +162,7 @@ int RunSbomWrite(const Args& args) {
   SbomWriteFlags f;
   AddSbomWriteFlags(app, &f);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
+  f.base = ResolveBaseArgument(f.base);
   if (!f.root_file.empty()) f.root = FirstLine(ReadFile(f.root_file));
   TempDir scratch(TempParent(), "ocimake-sbom-");
   Descriptor subject;

@@ -20,7 +20,9 @@ struct UserCommand {
 };
 
 void AddUserOptions(CLI::App& app, UserCommand* c) {
-  app.add_option("--base", c->base, "the base image (scratch, a layout dir[:tag], an archive)");
+  app.add_option("--base", c->base,
+                 "the base image (scratch, a layout dir[:tag], an archive, a registry "
+                 "reference, @FILE: a pin of `ocimake base-digest`)");
   app.add_option("--settings", c->settings_file, "image settings JSON (its \"user\")");
   app.add_option("--writable", c->writable,
                  "directory owned by the runtime user, mode 0755 (repeatable)");

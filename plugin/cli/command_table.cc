@@ -33,6 +33,8 @@ const std::vector<Command>& AllCommands() {
        RunStructureTest},
       {"push", "push an image of a layout to a registry", RunPush},
       {"pull", "pull an image from a registry into a layout", RunPull},
+      {"base-digest", "pin a registry base's tag to its digest now, in a file (on change)",
+       RunBaseDigest},
       {"login", "check and store credentials for a registry", RunLogin},
   };
   return kCommands;

@@ -38,6 +38,7 @@ int RunServiceTestCommand(const Args& args);
 int RunToolchain(const Args& args);
 int RunPush(const Args& args);
 int RunPull(const Args& args);
+int RunBaseDigest(const Args& args);
 int RunLogin(const Args& args);
 int RunProvenanceWrite(const Args& args);
 

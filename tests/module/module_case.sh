@@ -9,6 +9,7 @@ case $case in
   bad_compression) call='add_container_image(app COMPRESSION xz)' ;;
   relative_prefix) call='add_container_image(app PREFIX usr)' ;;
   bad_label) call='add_container_image(app LABELS novalue)' ;;
+  bad_base_refresh) call='add_container_image(app BASE registry.example.com/base:1 BASE_REFRESH daily)' ;;
   missing_base) call='add_container_image(app BASE /no/such/base)' ;;
   bad_name) call='add_container_image(a/b)' ;;
   duplicate_target) call='add_custom_target(app)
