@@ -84,6 +84,14 @@ EntryStream Counted(EntryStream entries, DepfileWriter* depfile, int64_t* count)
   };
 }
 
+// A tree is walked as it is written; entries files are read whole.
+std::vector<LayerEntry> ListedEntries(const LayerCommand& c) {
+  std::vector<LayerEntry> listed;
+  for (const auto& file : c.entries_files)
+    for (auto& e : EntriesFromListFile(file)) listed.push_back(std::move(e));
+  return CompleteAndSort(std::move(listed));
+}
+
 }  // namespace
 
 int RunLayer(const Args& args) {
@@ -105,11 +113,7 @@ int RunLayer(const Args& args) {
   options.mtime = c.epoch;
   Progress progress("packing " + c.output);
   options.progress = [&](uint64_t bytes) { progress.Update(bytes); };
-  // A tree is walked as it is written; entries files are read whole.
-  std::vector<LayerEntry> listed;
-  for (const auto& file : c.entries_files)
-    for (auto& e : EntriesFromListFile(file)) listed.push_back(std::move(e));
-  listed = CompleteAndSort(std::move(listed));
+  std::vector<LayerEntry> listed = ListedEntries(c);
   auto depfile = StartDepfile(c);
   int64_t count = 0;
   EntryStream entries = Counted(c.tree.empty() ? ListStream(listed) : TreeStream(c.tree),
