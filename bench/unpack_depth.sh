@@ -4,13 +4,13 @@
 # `ocimake unpack` and by `umoci unpack --rootless`, hyperfine medians.
 #   bench/unpack_depth.sh OCIMAKE [OLD_OCIMAKE]
 # Depth 500: ocimake, umoci (and OLD_OCIMAKE, a build before the chain of
-# open directories, when given). Depth 2000: ocimake with hyperfine, umoci
-# once under `timeout $UMOCI_TIMEOUT` (default 150 s) with what it printed,
-# OLD_OCIMAKE once under the same timeout.
+# open directories, when given), medians of RUNS=5. Depth 2000: ocimake
+# with hyperfine, umoci once under `timeout $UMOCI_TIMEOUT` (default 100 s)
+# with what it printed (OLD_OCIMAKE too with OLD_2000=1).
 set -euo pipefail
 ocimake=$(realpath "$1"); old=${2:+$(realpath "$2")}
 here=$(dirname "$(realpath "$0")"); tests=$here/../tests/cli
-runs=${RUNS:-5}; umoci_timeout=${UMOCI_TIMEOUT:-150}
+runs=${RUNS:-5}; umoci_timeout=${UMOCI_TIMEOUT:-100}
 work=$(mktemp -d /var/tmp/ocimake-bench-unpack.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 image() {  # image DEPTH: the layout $work/img-DEPTH
@@ -29,11 +29,21 @@ echo "== depth 500"
 cmds=(-n ocimake "$ocimake unpack $work/img-500 $work/out"
       -n umoci "umoci unpack --rootless --image $work/img-500:test $work/out")
 [ -z "$old" ] || cmds+=(-n "ocimake (before)" "$old unpack $work/img-500 $work/out")
+medians() {  # medians JSON: each command's median, and its ratio to the first
+  python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+for x in r:
+    print("median %-18s %8.3f s  %6.2fx ocimake's" % (x["command"], x["median"], x["median"] / r[0]["median"]))
+PY
+}
 hyperfine -N --runs "$runs" --prepare "rm -rf $work/out" "${cmds[@]}" \
-  --export-json "$work/500.json" | grep -v '^ *$'
+  --export-json "$work/500.json" >/dev/null
+medians "$work/500.json"
 echo "== depth 2000"
 hyperfine -N --runs "$runs" --prepare "rm -rf $work/out" \
-  -n ocimake "$ocimake unpack $work/img-2000 $work/out" | grep -v '^ *$'
+  -n ocimake "$ocimake unpack $work/img-2000 $work/out" --export-json "$work/2000.json" >/dev/null
+medians "$work/2000.json"
 once umoci umoci unpack --rootless --image "$work/img-2000:test" "$work/out"
-[ -z "$old" ] || once "ocimake (before)" "$old" unpack "$work/img-2000" "$work/out"
+[ -z "$old" ] || [ -z "${OLD_2000:-}" ] || once "ocimake (before)" "$old" unpack "$work/img-2000" "$work/out"
 rm -rf "$work/out"
