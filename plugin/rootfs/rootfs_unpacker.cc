@@ -253,7 +253,8 @@ void RootfsUnpacker::MakeHardlink(const Slot& s, const LayerTarEntry& e) {
   auto [dir, name] = SplitParent(e.link);
   Fd parent(OpenDir(dir, false));
   if (parent.get() < 0) errno = ENOENT;
-  Fd target(parent.get() < 0 ? -1 : openat(parent.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  Fd target(parent.get() < 0 ? -1
+                             : openat(parent.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
   if (target.get() < 0) FailErrno(s.what + ": hardlink target /" + e.link);
   struct stat ts;
   if (fstat(target.get(), &ts) != 0 || !S_ISREG(ts.st_mode))

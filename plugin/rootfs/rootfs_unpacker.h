@@ -5,11 +5,13 @@
 // linear in the depth, no PATH_MAX limit, no symlink followed), and a path
 // with a symlink on the way with openat2(RESOLVE_IN_ROOT), so neither ".."
 // nor a symlink (absolute or relative, from this layer or a lower one) can
-// reach outside it: a write through `localetc -> /etc` lands in <root>/etc. The entries come from the one layer reader (layer_reader.h),
-// which rejects names with ".." (as moby does) and malformed whiteouts, and
+// reach outside it: a write through `localetc -> /etc` lands in <root>/etc.
+// The entries come from the one layer reader (layer_reader.h), which
+// rejects names with ".." (as moby does) and malformed whiteouts, and
 // leaves out device nodes, drops setuid bits and enforces the size limit by
-// the policy the unpacker gives it. Symlink targets are stored verbatim. Whiteouts (.wh.NAME) and opaque directories (.wh..wh..opq) are
-// applied as the OCI image spec says, matching `umoci unpack`.
+// the policy the unpacker gives it. Symlink targets are stored verbatim.
+// Whiteouts (.wh.NAME) and opaque directories (.wh..wh..opq) are applied
+// as the OCI image spec says, matching `umoci unpack`.
 //
 // What is not reproduced: device nodes and FIFOs (skipped: a toolchain or a
 // smoke test never needs them, and an unprivileged unpack could not create
