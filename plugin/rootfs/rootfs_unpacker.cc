@@ -121,9 +121,11 @@ int RootfsUnpacker::OpenDir(const std::string& path, bool create) {
   return copy;
 }
 
-// Something in `dir` (as the last OpenDir resolved it) was removed: the
-// chain's fds below it may name deleted directories. A path resolved through
-// a symlink may be anywhere: then the whole chain goes.
+// Something in `dir` (as the last OpenDir resolved it) was removed. The
+// chain then holds `dir` and its ancestors, which that leaves alone (what is
+// below is forgotten all the same); but a path resolved through a symlink
+// may be anywhere, even one of the directories the chain holds (p/q/l -> /p,
+// then q replaced): then the whole chain goes.
 void RootfsUnpacker::Removed(const std::string& dir) {
   chain_->Truncate(resolved_slowly_ ? 0 : PathComponents(dir).size());
 }

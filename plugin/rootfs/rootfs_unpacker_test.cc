@@ -160,7 +160,11 @@ TEST_F(UnpackerTest, ChainFdsStayBounded) {
 
 // A directory replaced (here by a symlink) is never written into through a
 // stale fd the chain kept: the write follows the new symlink inside the root.
+// p/q is replaced through p/q/l -> /p (resolved the slow way, outside what
+// the chain holds), while the chain still holds p/q open.
 TEST_F(UnpackerTest, ReplacedDirectoryIsNotReusedFromTheChain) {
+  Apply({{"d:t", "d:p", "d:p/q", "l:p/q/l:/p", "l:p/q/l/q:/t", "f:p/q/z:3"}});
+  EXPECT_EQ(ReadFile(at("t/z")), "3");
   Apply({{"d:t", "d:a", "d:a/b", "f:a/b/x:1", "l:a:/t", "f:a/b/y:2"},
          {"f:t/.wh.b:", "f:a/b/z:3"}});
   EXPECT_EQ(ReadFile(at("t/b/z")), "3");
