@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -109,10 +111,36 @@ std::string EscapeDepPath(const std::string& p) {
 
 void WriteDepfile(const std::string& depfile, const std::string& output,
                   const std::vector<std::string>& inputs) {
-  std::string text = EscapeDepPath(output) + ":";
-  for (const auto& i : inputs) text += " \\\n  " + EscapeDepPath(i);
-  text += "\n";
-  WriteFileIfChanged(depfile, text);
+  DepfileWriter writer(depfile, output);
+  for (const auto& i : inputs) writer.Add(i);
+  writer.Finish();
+}
+
+DepfileWriter::DepfileWriter(const std::string& depfile, const std::string& output)
+    : depfile_(depfile), file_(depfile), buffer_(EscapeDepPath(output) + ":") {}
+
+void DepfileWriter::Add(const std::string& input) {
+  buffer_ += " \\\n  " + EscapeDepPath(input);
+  if (buffer_.size() >= (64u << 10)) Flush();
+}
+
+void DepfileWriter::Flush() {
+  hash_.Update(buffer_);
+  file_.Write(buffer_);
+  buffer_.clear();
+}
+
+void DepfileWriter::Finish() {
+  buffer_ += "\n";
+  Flush();
+  uint64_t size = hash_.bytes();
+  Digest digest = hash_.Finish();
+  struct stat st;
+  // The same bytes already there: left as they are (Ninja's restat).
+  if (stat(depfile_.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) == size &&
+      Digest::OfFile(depfile_) == digest)
+    return;
+  file_.Commit();
 }
 
 void AttachBeside(const std::string& image, const Descriptor& subject, const char* artifact_type,

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 
 #include "base/error.h"
 #include "base/fs_util.h"
@@ -57,20 +58,38 @@ void WriteDescriptor(const std::string& output, const LayerDescriptor& d,
     unlink(layout.BlobPath(Digest::FromHex(previous)).c_str());
 }
 
-// The depfile: every source file read. A symlink whose target is only in the
-// image (a loader link) is no input Ninja can stat; the entries file that
-// names it is.
-void WriteLayerDepfile(const std::string& depfile, const std::string& output,
-                       const std::vector<LayerEntry>& entries,
-                       const std::vector<std::string>& entries_files) {
-  // The entries files too: a depfile with no input at all (an empty
-  // closure) is one CMake's depfile transform leaves unwritten, and Ninja
-  // would re-pack the layer on every build.
-  std::vector<std::string> inputs = entries_files;
-  struct stat st;
-  for (const auto& e : entries)
-    if (!e.source.empty() && stat(e.source.c_str(), &st) == 0) inputs.push_back(e.source);
-  WriteDepfile(depfile, output, inputs);
+// The depfile: every source file read, added as the entries stream by (the
+// list of a large tree is never held). A symlink whose target is only in
+// the image (a loader link) is no input Ninja can stat; the entries file
+// that names it is. The entries files too: a depfile with no input at all
+// (an empty closure) is one CMake's depfile transform leaves unwritten, and
+// Ninja would re-pack the layer on every build.
+std::unique_ptr<DepfileWriter> StartDepfile(const LayerCommand& c) {
+  if (c.depfile.empty()) return nullptr;
+  auto depfile = std::make_unique<DepfileWriter>(c.depfile, c.output);
+  for (const auto& file : c.entries_files) depfile->Add(file);
+  return depfile;
+}
+
+// `entries`, counted into `count` and their sources added to `depfile`.
+EntryStream Counted(EntryStream entries, DepfileWriter* depfile, int64_t* count) {
+  return [=](const EntryVisitor& visit) {
+    entries([&](const LayerEntry& e) {
+      ++*count;
+      struct stat st;
+      if (depfile && !e.source.empty() && stat(e.source.c_str(), &st) == 0)
+        depfile->Add(e.source);
+      visit(e);
+    });
+  };
+}
+
+// A tree is walked as it is written; entries files are read whole.
+std::vector<LayerEntry> ListedEntries(const LayerCommand& c) {
+  std::vector<LayerEntry> listed;
+  for (const auto& file : c.entries_files)
+    for (auto& e : EntriesFromListFile(file)) listed.push_back(std::move(e));
+  return CompleteAndSort(std::move(listed));
 }
 
 }  // namespace
@@ -94,10 +113,11 @@ int RunLayer(const Args& args) {
   options.mtime = c.epoch;
   Progress progress("packing " + c.output);
   options.progress = [&](uint64_t bytes) { progress.Update(bytes); };
-  std::vector<LayerEntry> entries = c.tree.empty() ? std::vector<LayerEntry>() : EntriesFromTree(c.tree);
-  for (const auto& file : c.entries_files)
-    for (auto& e : EntriesFromListFile(file)) entries.push_back(std::move(e));
-  entries = CompleteAndSort(std::move(entries));
+  std::vector<LayerEntry> listed = ListedEntries(c);
+  auto depfile = StartDepfile(c);
+  int64_t count = 0;
+  EntryStream entries = Counted(c.tree.empty() ? ListStream(listed) : TreeStream(c.tree),
+                                depfile.get(), &count);
   OciLayout layout = OciLayout::Create(c.layout_dir);
   LayerDescriptor d = WithContext("writing layer " + c.output,
                                   [&] { return WriteLayerBlob(entries, options, layout); });
@@ -106,9 +126,9 @@ int RunLayer(const Args& args) {
     std::string text = ReadFile(c.comment_file, 1 << 20);
     d.comment = FirstLine(text);
   }
-  d.entries = static_cast<int64_t>(entries.size());
+  d.entries = count;
   WriteDescriptor(c.output, d, layout);
-  if (!c.depfile.empty()) WriteLayerDepfile(c.depfile, c.output, entries, c.entries_files);
+  if (depfile) depfile->Finish();
   return 0;
 }
 

@@ -4,8 +4,12 @@
 #ifndef OCIMAKE_CLI_COMMANDS_H_
 #define OCIMAKE_CLI_COMMANDS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "base/digest.h"
+#include "base/fs_util.h"
 
 namespace ocimake {
 
@@ -49,6 +53,22 @@ int64_t DefaultEpoch();  // SOURCE_DATE_EPOCH, or 0
 // Writes a Ninja/Make depfile "output: inputs..." (rewritten only on change).
 void WriteDepfile(const std::string& depfile, const std::string& output,
                   const std::vector<std::string>& inputs);
+// The same written as the inputs come (a temp file beside it), for a list
+// too long to hold: Finish() puts it in place unless the bytes there are
+// the same; destroyed unfinished, nothing is written.
+class DepfileWriter {
+ public:
+  DepfileWriter(const std::string& depfile, const std::string& output);
+  void Add(const std::string& input);
+  void Finish();
+
+ private:
+  void Flush();
+  std::string depfile_;
+  AtomicFile file_;
+  Sha256 hash_;
+  std::string buffer_;
+};
 
 }  // namespace ocimake
 

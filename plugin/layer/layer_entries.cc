@@ -1,6 +1,11 @@
 #include "layer/layer_entries.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -39,6 +44,66 @@ std::vector<LayerEntry> EntriesFromTree(const std::string& dir) {
     out.push_back({NormalizeLayerPath(rel), it->path().string()});
   }
   return out;
+}
+
+namespace {
+
+// The children of `host` as sort keys: "NAME" for each entry, and "NAME/"
+// for the entries below each subdirectory (a symlink to a directory is
+// not descended into, as recursive_directory_iterator does not).
+std::vector<std::string> SortedKeys(const std::string& host) {
+  DIR* d = opendir(host.c_str());
+  if (!d) FailErrno("reading directory " + host);
+  std::vector<std::string> keys;
+  errno = 0;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    bool dir = e->d_type == DT_DIR;
+    struct stat st;
+    if (e->d_type == DT_UNKNOWN && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+      dir = S_ISDIR(st.st_mode);
+    if (dir) keys.push_back(name + "/");
+    keys.push_back(std::move(name));
+  }
+  int saved = errno;
+  closedir(d);
+  if (saved != 0) {
+    errno = saved;
+    FailErrno("reading directory " + host);
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+void WalkSorted(const std::string& host, const std::string& prefix, const EntryVisitor& visit) {
+  for (const auto& key : SortedKeys(host)) {
+    if (key.back() == '/') {
+      std::string name = key.substr(0, key.size() - 1);
+      WalkSorted(host + "/" + name, prefix + key, visit);
+    } else {
+      visit(LayerEntry{NormalizeLayerPath(prefix + key), host + "/" + key});
+    }
+  }
+}
+
+}  // namespace
+
+void WalkTreeSorted(const std::string& dir, const EntryVisitor& visit) {
+  if (!IsDirectory(dir)) Fail("{}: no such directory", dir);
+  // Sources named as EntriesFromTree names them: below `dir` as given.
+  WalkSorted(dir.size() > 1 && dir.back() == '/' ? dir.substr(0, dir.size() - 1) : dir, "",
+             visit);
+}
+
+EntryStream TreeStream(const std::string& dir) {
+  return [dir](const EntryVisitor& visit) { WalkTreeSorted(dir, visit); };
+}
+
+EntryStream ListStream(const std::vector<LayerEntry>& entries) {
+  return [&entries](const EntryVisitor& visit) {
+    for (const auto& e : entries) visit(e);
+  };
 }
 
 namespace {

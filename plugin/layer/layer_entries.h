@@ -5,6 +5,7 @@
 #define OCIMAKE_LAYER_LAYER_ENTRIES_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -36,6 +37,23 @@ std::string NormalizeLayerPath(const std::string& path);
 
 // Every file, directory and symlink below `dir` (not `dir` itself).
 std::vector<LayerEntry> EntriesFromTree(const std::string& dir);
+
+// Entries in layer order, one at a time: a producer calls its argument once
+// per entry. A layer is written from one, so a tree never has to be held
+// in memory whole.
+using EntryVisitor = std::function<void(const LayerEntry&)>;
+using EntryStream = std::function<void(const EntryVisitor&)>;
+
+// Visits what CompleteAndSort(EntriesFromTree(dir)) lists, in the same
+// order, reading one directory at a time: memory grows with the depth and
+// the widest directory, not with the number of files. The order is by path
+// bytes: in each directory the names sorted, a subdirectory's entries
+// placed as the key "NAME/" ("a", then "a-b", then "a/x": '-' < '/').
+void WalkTreeSorted(const std::string& dir, const EntryVisitor& visit);
+EntryStream TreeStream(const std::string& dir);
+// The entries of a list (CompleteAndSort()ed) as a stream; the list must
+// outlive it.
+EntryStream ListStream(const std::vector<LayerEntry>& entries);
 
 // An entries file: one "DEST<TAB>SOURCE[<TAB>UID:GID:MODE]" per line ('#'
 // starts a comment); MODE is octal ("65532:65532:0755", "0:0:1777").

@@ -213,18 +213,23 @@ class ChunkPipe {
 
 }  // namespace
 
-void WriteLayerTar(const std::vector<LayerEntry>& entries, const LayerOptions& options,
+void WriteLayerTar(const EntryStream& entries, const LayerOptions& options,
                    const ByteSink& sink) {
   TarWriter tar(options, sink);
-  for (const auto& e : entries) tar.Add(e);
+  entries([&](const LayerEntry& e) { tar.Add(e); });
   tar.Close();
+}
+
+void WriteLayerTar(const std::vector<LayerEntry>& entries, const LayerOptions& options,
+                   const ByteSink& sink) {
+  WriteLayerTar(ListStream(entries), options, sink);
 }
 
 namespace {
 
 // Writes the tar into `pipe` in chunks of kPipeChunk (hashing it into
 // `diff_id` when given), then closes the pipe.
-void ProduceTar(const std::vector<LayerEntry>& entries, const LayerOptions& options,
+void ProduceTar(const EntryStream& entries, const LayerOptions& options,
                 Sha256* diff_id, ChunkPipe* pipe) {
   std::string chunk;
   chunk.reserve(kPipeChunk);
@@ -245,6 +250,11 @@ void ProduceTar(const std::vector<LayerEntry>& entries, const LayerOptions& opti
 
 LayerDescriptor WriteLayerBlob(const std::vector<LayerEntry>& entries,
                                const LayerOptions& options, const OciLayout& layout) {
+  return WriteLayerBlob(ListStream(entries), options, layout);
+}
+
+LayerDescriptor WriteLayerBlob(const EntryStream& entries, const LayerOptions& options,
+                               const OciLayout& layout) {
   int level = options.level < 0 ? DefaultLevel(options.compression) : options.level;
   auto blob = layout.NewBlobWriter();
   auto compressor = Compressor::Create(options.compression, level,

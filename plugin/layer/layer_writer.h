@@ -42,11 +42,17 @@ struct LayerOptions {
   std::function<void(uint64_t)> progress;
 };
 
-// Writes the uncompressed tar stream of `entries` (CompleteAndSort()ed).
+// Writes the uncompressed tar stream of `entries` (CompleteAndSort()ed, or
+// a stream in that order: each entry written as it comes, nothing kept but
+// the first path of each multiply linked file).
+void WriteLayerTar(const EntryStream& entries, const LayerOptions& options,
+                   const ByteSink& sink);
 void WriteLayerTar(const std::vector<LayerEntry>& entries, const LayerOptions& options,
                    const ByteSink& sink);
 
 // Writes the layer blob into `layout` and returns its descriptor.
+LayerDescriptor WriteLayerBlob(const EntryStream& entries, const LayerOptions& options,
+                               const OciLayout& layout);
 LayerDescriptor WriteLayerBlob(const std::vector<LayerEntry>& entries,
                                const LayerOptions& options, const OciLayout& layout);
 

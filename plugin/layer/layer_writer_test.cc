@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "base/fs_util.h"
 #include "base/test_support.h"
 
 namespace ocimake {
@@ -144,6 +145,33 @@ TEST(LayerWriterTest, BlobDigestsAreStableAndDiffIdIsTheTarDigest) {
     }
     EXPECT_EQ(a.descriptor.media_type, LayerMediaType(c));
   }
+}
+
+// The streamed walk (one directory at a time) visits what the sorted list
+// holds, in its order, and the tar has the same bytes: names that sort
+// before '/' ("a-b", "a.c", "a b") between "a" and "a/...", a symlink to a
+// directory not descended into, hardlinks, a deep chain.
+TEST(LayerWriterTest, StreamedWalkMatchesTheSortedList) {
+  ScratchDir d;
+  std::string t = d / "tree";
+  for (const char* f : {"a/x", "a/y/z", "a-b", "a.c", "a b/q", "a0", "B", "b/c/d/e", "Z-", "a/.h",
+                        "\xff", "é/f", "x/x/x/x/x/x/x/x/x/x/x/deep"})
+    WriteTestFile(t + "/" + f, f);
+  MakeDirs(t + "/empty/inner");
+  MakeSymlink("a", t + "/alink");
+  MakeSymlink("a/x", t + "/a/ylink");
+  ASSERT_EQ(link((t + "/a/x").c_str(), (t + "/b/hard").c_str()), 0);
+  std::vector<LayerEntry> sorted = CompleteAndSort(EntriesFromTree(t));
+  std::vector<std::string> walked;
+  WalkTreeSorted(t, [&](const LayerEntry& e) { walked.push_back(e.path + "\t" + e.source); });
+  std::vector<std::string> listed;
+  for (const auto& e : sorted) listed.push_back(e.path + "\t" + e.source);
+  EXPECT_EQ(walked, listed);
+  ASSERT_GT(listed.size(), 30u);
+  std::string streamed;
+  WriteLayerTar(TreeStream(t), {}, [&](const char* p, size_t n) { streamed.append(p, n); });
+  EXPECT_EQ(Digest::Of(streamed), Digest::Of(TarOf(t)));
+  EXPECT_THROW(WalkTreeSorted(d / "missing", [](const LayerEntry&) {}), Error);
 }
 
 TEST(LayerWriterTest, RejectsDuplicatePathsFromDifferentSources) {

@@ -86,9 +86,11 @@ RootfsUnpacker::RootfsUnpacker(const std::string& root, uint64_t max_bytes)
     : root_(root), max_bytes_(max_bytes), as_root_(geteuid() == 0) {
   root_fd_ = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd_ < 0) FailErrno("opening " + root);
+  chain_ = std::make_unique<DirChain>(root_fd_);
 }
 
 RootfsUnpacker::~RootfsUnpacker() {
+  chain_.reset();
   if (root_fd_ >= 0) close(root_fd_);
 }
 
@@ -106,8 +108,26 @@ std::string ClampedJoin(const std::string& base, const std::string& rel) {
 
 }  // namespace
 
+// Through the chain of open directories; a path with a symlink on the way
+// (or a file where a directory should be) the slow way, which resolves it
+// inside the root or names the error. The fd returned is the caller's.
 int RootfsUnpacker::OpenDir(const std::string& path, bool create) {
-  return OpenDirFollowing(path, create, 0);
+  int fd = chain_->Open(PathComponents(path), create);
+  resolved_slowly_ = fd == DirChain::kNotPlain;
+  if (fd == DirChain::kMissing) return -1;
+  if (resolved_slowly_) return OpenDirFollowing(path, create, 0);
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) FailErrno("opening directory /" + path);
+  return copy;
+}
+
+// Something in `dir` (as the last OpenDir resolved it) was removed. The
+// chain then holds `dir` and its ancestors, which that leaves alone (what is
+// below is forgotten all the same); but a path resolved through a symlink
+// may be anywhere, even one of the directories the chain holds (p/q/l -> /p,
+// then q replaced): then the whole chain goes.
+void RootfsUnpacker::Removed(const std::string& dir) {
+  chain_->Truncate(resolved_slowly_ ? 0 : PathComponents(dir).size());
 }
 
 namespace {
@@ -184,6 +204,7 @@ void RootfsUnpacker::ApplyWhiteout(const std::string& path) {
   Fd parent(OpenDir(dir, false));
   if (parent.get() < 0) return;  // nothing there to hide
   RemoveAt(parent.get(), name);
+  Removed(dir);
 }
 
 void RootfsUnpacker::ApplyOpaque(const std::string& dir) {
@@ -200,6 +221,7 @@ void RootfsUnpacker::ApplyOpaque(const std::string& dir) {
   }
   closedir(d);
   for (const auto& c : children) RemoveAt(parent.get(), c);
+  Removed(dir);
 }
 
 void RootfsUnpacker::Chown(int fd, const char* name, const LayerTarEntry& e) {
@@ -230,7 +252,11 @@ void RootfsUnpacker::MakeSymlink(const Slot& s, const LayerTarEntry& e) {
 // The target is resolved inside the root too, and must be a regular file
 // already unpacked.
 void RootfsUnpacker::MakeHardlink(const Slot& s, const LayerTarEntry& e) {
-  Fd target(OpenInRoot(root_fd_, e.link, O_PATH | O_NOFOLLOW));
+  auto [dir, name] = SplitParent(e.link);
+  Fd parent(OpenDir(dir, false));
+  if (parent.get() < 0) errno = ENOENT;
+  Fd target(parent.get() < 0 ? -1
+                             : openat(parent.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
   if (target.get() < 0) FailErrno(s.what + ": hardlink target /" + e.link);
   struct stat ts;
   if (fstat(target.get(), &ts) != 0 || !S_ISREG(ts.st_mode))
@@ -261,7 +287,10 @@ void RootfsUnpacker::ApplyEntry(const LayerTarEntry& e, LayerReader& reader,
   struct stat st;
   bool exists = fstatat(s.parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
   bool merge = exists && e.type == LayerTarEntry::kDir && S_ISDIR(st.st_mode);
-  if (exists && !merge) RemoveAt(s.parent.get(), name);
+  if (exists && !merge) {
+    RemoveAt(s.parent.get(), name);
+    Removed(dir);
+  }
   switch (e.type) {
     case LayerTarEntry::kDir: return MakeDir(s, e, merge);
     case LayerTarEntry::kSymlink: return MakeSymlink(s, e);
@@ -281,6 +310,7 @@ LayerReadPolicy RootfsUnpacker::Policy() const {
 
 void RootfsUnpacker::ApplyLayer(const std::string& tar_path, const std::string& what) {
   layer_paths_.clear();
+  chain_->Truncate(0);
   LayerReader reader(tar_path, what, Policy());
   LayerTarEntry e;
   while (reader.Next(&e)) {

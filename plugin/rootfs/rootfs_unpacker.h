@@ -1,13 +1,17 @@
 // Unpacks image layers into a directory, treating every layer as hostile.
 //
-// Every path is resolved inside the root with openat2(RESOLVE_IN_ROOT), so
-// neither ".." nor a symlink (absolute or relative, from this layer or a
-// lower one) can reach outside it: a write through `localetc -> /etc` lands in
-// <root>/etc. The entries come from the one layer reader (layer_reader.h),
-// which rejects names with ".." (as moby does) and malformed whiteouts, and
+// Every path is resolved inside the root: one component at a time from the
+// open directories of the previous entry's path (a DirChain, dir_chain.h:
+// linear in the depth, no PATH_MAX limit, no symlink followed), and a path
+// with a symlink on the way with openat2(RESOLVE_IN_ROOT), so neither ".."
+// nor a symlink (absolute or relative, from this layer or a lower one) can
+// reach outside it: a write through `localetc -> /etc` lands in <root>/etc.
+// The entries come from the one layer reader (layer_reader.h), which
+// rejects names with ".." (as moby does) and malformed whiteouts, and
 // leaves out device nodes, drops setuid bits and enforces the size limit by
-// the policy the unpacker gives it. Symlink targets are stored verbatim. Whiteouts (.wh.NAME) and opaque directories (.wh..wh..opq) are
-// applied as the OCI image spec says, matching `umoci unpack`.
+// the policy the unpacker gives it. Symlink targets are stored verbatim.
+// Whiteouts (.wh.NAME) and opaque directories (.wh..wh..opq) are applied
+// as the OCI image spec says, matching `umoci unpack`.
 //
 // What is not reproduced: device nodes and FIFOs (skipped: a toolchain or a
 // smoke test never needs them, and an unprivileged unpack could not create
@@ -18,12 +22,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "layer/layer_reader.h"
 #include "oci/image.h"
+#include "rootfs/dir_chain.h"
 
 namespace ocimake {
 
@@ -59,8 +65,11 @@ class RootfsUnpacker {
   void MakeFile(const Slot& s, const LayerTarEntry& e, LayerReader& reader);
   void Chown(int fd, const char* name, const LayerTarEntry& e);
   int OpenDir(const std::string& path, bool create);
+  void Removed(const std::string& dir);
   int OpenDirFollowing(const std::string& path, bool create, int depth);
   int root_fd_ = -1;
+  std::unique_ptr<DirChain> chain_;  // the last entry's parent, kept open
+  bool resolved_slowly_ = false;     // the last OpenDir met a symlink
   std::string root_;
   uint64_t max_bytes_;
   uint64_t bytes_ = 0;

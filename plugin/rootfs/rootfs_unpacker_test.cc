@@ -1,6 +1,8 @@
 #include "rootfs/rootfs_unpacker.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -107,6 +109,69 @@ TEST_F(UnpackerTest, SizeLimitCoversEveryLayer) {
   EXPECT_NE(error.find("layer 1: entry 'd': unpacks to more than the limit of 10 bytes"),
             std::string::npos)
       << error;
+}
+
+// Deeper than the window of open fds and longer than PATH_MAX (4096): the
+// chain of open directories walks it one component at a time.
+TEST_F(UnpackerTest, DeepChainBeyondPathMax) {
+  std::vector<std::string> layer;
+  std::string path;
+  for (int i = 0; i < 300; ++i) {
+    path += (i ? "/" : "") + std::string(20, 'a' + i % 26);
+    layer.push_back("d:" + path);
+  }
+  layer.push_back("f:" + path + "/bottom:deep");
+  layer.push_back("f:" + path.substr(0, 21 * 10 - 1) + "/side:up again");
+  layer.push_back("h:" + path + "/hard:" + path + "/bottom");
+  Apply({layer});
+  std::string host = at(path.substr(0, 21 * 10 - 1) + "/side");
+  EXPECT_EQ(ReadFile(host), "up again");
+  // The bottom is beyond PATH_MAX for the host's open(): checked step by step.
+  int fd = open(root().c_str(), O_RDONLY | O_DIRECTORY);
+  for (const auto& part : PathComponents(path)) {
+    int next = openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    close(fd);
+    ASSERT_GE(next, 0) << part;
+    fd = next;
+  }
+  struct stat a, b;
+  ASSERT_EQ(fstatat(fd, "bottom", &a, AT_SYMLINK_NOFOLLOW), 0);
+  ASSERT_EQ(fstatat(fd, "hard", &b, AT_SYMLINK_NOFOLLOW), 0);
+  close(fd);
+  EXPECT_EQ(a.st_size, 4);
+  EXPECT_EQ(a.st_ino, b.st_ino);
+}
+
+TEST_F(UnpackerTest, ChainFdsStayBounded) {
+  int root_fd = open(root().c_str(), O_RDONLY | O_DIRECTORY);
+  {
+    DirChain chain(root_fd);
+    std::vector<std::string> parts(200, "d");
+    ASSERT_GE(chain.Open(parts, true), 0);
+    EXPECT_EQ(chain.open_count(), DirChain::kMaxOpen);
+    parts.resize(20);
+    parts.push_back("e");
+    ASSERT_GE(chain.Open(parts, true), 0) << "above the window: walked again from the root";
+    EXPECT_EQ(chain.open_count(), 21u);
+    EXPECT_EQ(chain.Open({"missing"}, false), DirChain::kMissing);
+  }
+  close(root_fd);
+}
+
+// A directory replaced (here by a symlink) is never written into through a
+// stale fd the chain kept: the write follows the new symlink inside the root.
+// p/q is replaced through p/q/l -> /p (resolved the slow way, outside what
+// the chain holds), while the chain still holds p/q open.
+TEST_F(UnpackerTest, ReplacedDirectoryIsNotReusedFromTheChain) {
+  Apply({{"d:t", "d:p", "d:p/q", "l:p/q/l:/p", "l:p/q/l/q:/t", "f:p/q/z:3"}});
+  EXPECT_EQ(ReadFile(at("t/z")), "3");
+  Apply({{"d:t", "d:a", "d:a/b", "f:a/b/x:1", "l:a:/t", "f:a/b/y:2"},
+         {"f:t/.wh.b:", "f:a/b/z:3"}});
+  EXPECT_EQ(ReadFile(at("t/b/z")), "3");
+  EXPECT_FALSE(PathExists(at("t/b/y"))) << "the whiteout removed t/b";
+  struct stat st;
+  ASSERT_EQ(lstat(at("a").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
 }
 
 }  // namespace
