@@ -65,8 +65,6 @@ int DefaultCompressionJobs() {
 
 namespace {
 
-constexpr size_t kOutChunk = 256 * 1024;
-
 class PassThrough : public Compressor {
  public:
   explicit PassThrough(Sink sink) : sink_(std::move(sink)) {}
