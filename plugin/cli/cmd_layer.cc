@@ -21,6 +21,7 @@ struct LayerCommand {
   std::string tree, layout_dir, output, compression = "gzip", created_by;
   std::string comment_file, depfile;
   int level = -1;
+  int64_t jobs = 0;
   int64_t epoch = DefaultEpoch();
 };
 
@@ -33,6 +34,9 @@ void AddLayerOptions(CLI::App& app, LayerCommand* c) {
   app.add_option("--output", c->output, "descriptor JSON to write")->required();
   app.add_option("--compression", c->compression, "gzip (default), zstd or none");
   app.add_option("--level", c->level, "compression level (default: gzip 6, zstd 3)");
+  app.add_option("--jobs,-j", c->jobs,
+                 "compression threads (default: $OCIMAKE_JOBS, else the cores minus the load "
+                 "average, at least 2); the blob is the same bytes for every value");
   app.add_option("--epoch", c->epoch, "mtime of every entry (default: $SOURCE_DATE_EPOCH or 0)");
   app.add_option("--created-by", c->created_by, "history text for the image config");
   app.add_option("--comment-file", c->comment_file,
@@ -110,6 +114,7 @@ int RunLayer(const Args& args) {
   LayerOptions options;
   options.compression = ParseCompression(c.compression);
   options.level = c.level;
+  options.jobs = app.count("--jobs") ? CheckCompressionJobs(c.jobs, "--jobs") : DefaultCompressionJobs();
   options.mtime = c.epoch;
   Progress progress("packing " + c.output);
   options.progress = [&](uint64_t bytes) { progress.Update(bytes); };

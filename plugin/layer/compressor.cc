@@ -1,6 +1,8 @@
 #include "layer/compressor.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -8,6 +10,8 @@
 #include <zstd.h>
 
 #include "base/error.h"
+#include "base/strings.h"
+#include "layer/parallel_gzip.h"
 #include "oci/oci_types.h"
 
 namespace ocimake {
@@ -39,9 +43,27 @@ const char* LayerMediaType(Compression c) {
 
 int DefaultLevel(Compression c) { return c == Compression::kZstd ? 3 : 6; }
 
-namespace {
+int CheckCompressionJobs(int64_t jobs, const std::string& what) {
+  if (jobs < 1 || jobs > kMaxCompressionJobs)
+    Fail("{} {}: expected a number of threads from 1 to {}", what, jobs, kMaxCompressionJobs);
+  return static_cast<int>(jobs);
+}
 
-constexpr size_t kOutChunk = 256 * 1024;
+int DefaultCompressionJobs() {
+  if (const char* env = std::getenv("OCIMAKE_JOBS"); env && *env) {
+    if (!IsDecimal(env) || std::strlen(env) > 4)
+      Fail("OCIMAKE_JOBS='{}': expected a number of threads from 1 to {}", Printable(env),
+           kMaxCompressionJobs);
+    return CheckCompressionJobs(std::atoi(env), "OCIMAKE_JOBS");
+  }
+  // Ninja keeps the load near its job count; what is left is ours.
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  double load = 0;
+  if (getloadavg(&load, 1) != 1) load = 0;
+  return std::max(2, static_cast<int>(cores - load));
+}
+
+namespace {
 
 class PassThrough : public Compressor {
  public:
@@ -53,41 +75,10 @@ class PassThrough : public Compressor {
   Sink sink_;
 };
 
-class GzipCompressor : public Compressor {
- public:
-  GzipCompressor(int level, Sink sink) : sink_(std::move(sink)), out_(kOutChunk) {
-    // windowBits 15 + 16: a gzip wrapper whose header zlib fills with
-    // mtime 0, no name, OS 3: the same bytes on every run.
-    if (deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-      Fail("gzip: cannot initialise zlib at level {}", level);
-  }
-  ~GzipCompressor() override { deflateEnd(&z_); }
-  void Write(const char* data, size_t size) override { Run(data, size, Z_NO_FLUSH); }
-  void Finish() override { Run(nullptr, 0, Z_FINISH); }
-
- private:
-  void Run(const char* data, size_t size, int flush) {
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
-    z_.avail_in = static_cast<uInt>(size);
-    for (;;) {
-      z_.next_out = out_.data();
-      z_.avail_out = static_cast<uInt>(out_.size());
-      int rc = deflate(&z_, flush);
-      if (rc == Z_STREAM_ERROR) Fail("gzip: deflate failed");
-      size_t produced = out_.size() - z_.avail_out;
-      if (produced) sink_(reinterpret_cast<const char*>(out_.data()), produced);
-      if (flush == Z_FINISH ? rc == Z_STREAM_END : z_.avail_in == 0 && z_.avail_out != 0)
-        break;
-    }
-  }
-  z_stream z_{};
-  Sink sink_;
-  std::vector<unsigned char> out_;
-};
-
 class ZstdCompressor : public Compressor {
  public:
-  ZstdCompressor(int level, Sink sink) : sink_(std::move(sink)), out_(ZSTD_CStreamOutSize()) {
+  ZstdCompressor(int level, int jobs, Sink sink)
+      : sink_(std::move(sink)), out_(ZSTD_CStreamOutSize()) {
     ctx_ = ZSTD_createCCtx();
     if (!ctx_ || ZSTD_isError(ZSTD_CCtx_setParameter(ctx_, ZSTD_c_compressionLevel, level)))
       Fail("zstd: cannot initialise at level {}", level);
@@ -96,10 +87,11 @@ class ZstdCompressor : public Compressor {
     ZSTD_CCtx_setParameter(ctx_, ZSTD_c_checksumFlag, 1);
     // zstd's multi-threaded mode writes the same bytes for any number of
     // workers >= 1 (it cuts jobs by size, not by timing: `zstd -T1`, `-T2`
-    // and `-T4` agree byte for byte), so every core is used without losing
-    // reproducibility across machines.
-    unsigned workers = std::max(1u, std::thread::hardware_concurrency());
-    ZSTD_CCtx_setParameter(ctx_, ZSTD_c_nbWorkers, static_cast<int>(workers));
+    // and `-T4` agree byte for byte), but not the bytes of the
+    // single-threaded mode (nbWorkers 0). So always at least one worker:
+    // the digest never depends on the core count.
+    if (ZSTD_isError(ZSTD_CCtx_setParameter(ctx_, ZSTD_c_nbWorkers, std::max(1, jobs))))
+      Fail("zstd: this libzstd has no multi-threading (needed for reproducible output)");
     // A fixed job size (not zstd's level-dependent default) bounds the
     // memory each worker holds; it is part of what fixes the output bytes.
     ZSTD_CCtx_setParameter(ctx_, ZSTD_c_jobSize, 2 << 20);
@@ -126,10 +118,10 @@ class ZstdCompressor : public Compressor {
 
 }  // namespace
 
-std::unique_ptr<Compressor> Compressor::Create(Compression c, int level, Sink sink) {
+std::unique_ptr<Compressor> Compressor::Create(Compression c, int level, int jobs, Sink sink) {
   switch (c) {
-    case Compression::kGzip: return std::make_unique<GzipCompressor>(level, std::move(sink));
-    case Compression::kZstd: return std::make_unique<ZstdCompressor>(level, std::move(sink));
+    case Compression::kGzip: return NewParallelGzip(level, jobs, std::move(sink));
+    case Compression::kZstd: return std::make_unique<ZstdCompressor>(level, jobs, std::move(sink));
     case Compression::kNone: return std::make_unique<PassThrough>(std::move(sink));
   }
   return nullptr;

@@ -257,7 +257,8 @@ LayerDescriptor WriteLayerBlob(const EntryStream& entries, const LayerOptions& o
                                const OciLayout& layout) {
   int level = options.level < 0 ? DefaultLevel(options.compression) : options.level;
   auto blob = layout.NewBlobWriter();
-  auto compressor = Compressor::Create(options.compression, level,
+  int jobs = options.jobs > 0 ? options.jobs : DefaultCompressionJobs();
+  auto compressor = Compressor::Create(options.compression, level, jobs,
                                        [&](const char* p, size_t n) { blob->Write(p, n); });
   ChunkPipe pipe;
   std::exception_ptr consumer_error;

@@ -35,6 +35,7 @@ namespace ocimake {
 struct LayerOptions {
   Compression compression = Compression::kGzip;
   int level = -1;      // -1: DefaultLevel(compression)
+  int jobs = 0;        // compression threads; 0: DefaultCompressionJobs(). Never changes the bytes.
   int64_t mtime = 0;   // SOURCE_DATE_EPOCH
   int64_t uid = 0;
   int64_t gid = 0;

@@ -1,13 +1,14 @@
 # The same project built in two build directories (different absolute paths,
-# source mtimes and umasks) gives the same manifest digest; another
+# source mtimes, umasks and compression thread counts) gives the same
+# manifest digest; another
 # SOURCE_DATE_EPOCH gives another.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 mkdir -p "$T/one/deeper/path" "$T/two"
 cp -r "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/one/deeper/path/src"
 cp -r "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/two/src"
 touch -d '2001-02-03 04:05:06' "$T/two/src/main.cpp" "$T/two/src/CMakeLists.txt"
-(umask 022; build_example "$T/one/deeper/path/src" "$T/one/build")
-(umask 077; build_example "$T/two/src" "$T/two/b")
+(umask 022; OCIMAKE_JOBS=1 build_example "$T/one/deeper/path/src" "$T/one/build")
+(umask 077; OCIMAKE_JOBS=7 build_example "$T/two/src" "$T/two/b")
 d1=$(cat "$T/one/build/CMakeFiles/greeter-image.ocimake/image.digest")
 d2=$(cat "$T/two/b/CMakeFiles/greeter-image.ocimake/image.digest")
 assert_eq "$d1" "$d2" "manifest digest of the same image built twice"
