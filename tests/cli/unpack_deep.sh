@@ -10,7 +10,7 @@ mk "$T/2.tar" long 100 50          # 5100 bytes of path: > PATH_MAX (4096)
 mk "$T/3.tar" escape 1200          # d^1200/up -> ../ x 1205, then up/escaped
 mk "$T/4.tar" whiteout 1800        # cuts the chain below depth 1800
 layout "$T/img" "$T/1.tar" "$T/2.tar" "$T/3.tar" "$T/4.tar"
-snapshot() { find "$T" -path "$T/out" -prune -o -print | sort; }
+snapshot() { find "$T" \( -path "$T/out" -o -path "$T/strace.txt" \) -prune -o -print | sort; }
 before=$(snapshot)
 # Linear, not quadratic, in the depth: counted in system calls, not
 # seconds (the machine may be loaded). One open per new component (a
@@ -76,4 +76,4 @@ layout "$T/img6" "$T/6.tar"
 expect_failure out "$OCIMAKE" unpack "$T/img6" "$T/out6"
 assert_one_line "$out"; assert_contains "$out" "'..' is not allowed"
 [ ! -e "$T/out6" ] || fail "a partial rootfs was left behind"
-echo "ok: deep chains unpacked in ${took}s"
+echo "ok: deep chains unpacked with $opens open calls"
