@@ -103,10 +103,18 @@ Authorizer::Authorizer(RegistryTransport& transport, const RegistryOptions& opti
     : transport_(transport), options_(options), registry_(transport.registry()) {}
 
 const Credentials& Authorizer::credentials() {
-  if (!credentials_)
-    credentials_ = WithContext("credentials for " + registry_,
-                               [&] { return options_.credentials(registry_); });
-  return *credentials_;
+  std::lock_guard<std::mutex> guard(shared_->mu);
+  if (!shared_->credentials)
+    shared_->credentials = WithContext("credentials for " + registry_,
+                                       [&] { return options_.credentials(registry_); });
+  return *shared_->credentials;
+}
+
+void Authorizer::ShareWith(const Authorizer& other) {
+  scheme_ = other.scheme_;
+  realm_ = other.realm_;
+  service_ = other.service_;
+  shared_ = other.shared_;
 }
 
 bool Authorizer::LearnChallenge(const HttpResponse& response) {
@@ -161,11 +169,18 @@ bool Authorizer::Authorize(HttpRequest* request, const std::string& scope, bool 
 
 std::string Authorizer::BearerToken(const std::string& scope, bool renew) {
   auto now = std::chrono::steady_clock::now();
-  auto it = tokens_.find(scope);
-  if (!renew && it != tokens_.end() && now < it->second.expiry) return it->second.value;
+  {
+    std::lock_guard<std::mutex> guard(shared_->mu);
+    auto it = shared_->tokens.find(scope);
+    if (!renew && it != shared_->tokens.end() && now < it->second.expiry)
+      return it->second.value;
+  }
+  // Fetched outside the lock (FetchToken may look up the credentials):
+  // two threads may both fetch one, and the later one is kept.
   std::chrono::seconds lifetime{};
   std::string token = FetchToken(scope, &lifetime);
-  tokens_[scope] = Token{token, now + lifetime};
+  std::lock_guard<std::mutex> guard(shared_->mu);
+  shared_->tokens[scope] = Token{token, now + lifetime};
   return token;
 }
 
