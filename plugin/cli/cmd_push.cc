@@ -33,11 +33,10 @@ std::vector<std::string> PushTags(const ImageReference& ref,
 int RunPush(const Args& args) {
   CLI::App app{
       "Pushes an image (or a multi-platform index) of an OCI layout to a registry and\n"
-      "prints its manifest digest. Each blob is checked first and skipped when the\n"
-      "repository has it, mounted from another repository of the registry when ocimake\n"
-      "knows one holds it, else uploaded (in 8 MiB chunks from 16 MiB on), up to --jobs\n"
-      "blobs at once. The manifest is put by digest after all its blobs, then under each\n"
-      "tag. On a terminal, one progress line per blob in flight; quiet in logs.\n\n"
+      "prints its manifest digest. Each blob is skipped when the repository has it, mounted\n"
+      "from another repository of the registry when ocimake knows one holds it, else uploaded\n"
+      "(8 MiB chunks from 16 MiB on); --jobs blobs at once, one progress line each on a\n"
+      "terminal. The manifest is put by digest after its blobs, then under each tag.\n\n"
       "  ocimake push build/hello-image 127.0.0.1:5000/hello:1.0\n"
       "  ocimake push build/hello-image:hello:1.0 registry.example.com/team/hello:1.0 --tag latest\n"
       "  ocimake push out/ myhost:5000/app:1 --insecure-registry myhost:5000\n\n"
