@@ -94,6 +94,8 @@ class Authorizer {
     std::mutex mu;
     std::map<std::string, Token> tokens;  // by scope
     std::optional<Credentials> credentials;
+    std::mutex fetch_mu;  // held while a token is fetched
+    std::map<std::string, std::chrono::steady_clock::time_point> fetched;  // when, by scope
   };
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
