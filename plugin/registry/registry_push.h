@@ -5,8 +5,8 @@
 // blobs of a manifest at once (transfer_pool.h, each worker on its own
 // RegistryClient::Fork()); then, once all are there, the manifest PUT by
 // digest, then under each tag, so a tag never names a manifest whose blobs
-// are missing; then the artifacts of the layout that refer to the image or to a manifest
-// of its index (registry_referrers.h).
+// are missing; then the artifacts of the layout that refer to the image or
+// to a manifest of its index (registry_referrers.h).
 #ifndef OCIMAKE_REGISTRY_REGISTRY_PUSH_H_
 #define OCIMAKE_REGISTRY_REGISTRY_PUSH_H_
 
