@@ -27,8 +27,11 @@ RUNS=${RUNS:-5}
 JOBS=${JOBS:-4}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ocimake-bench-transfer.XXXXXX")
-trap 'cleanup' EXIT
-cleanup() { rm -rf "$work"; }
+cleanup() {
+  [ -f "$work/registry.pid" ] && kill -9 "$(cat "$work/registry.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 port=$(free_port)
@@ -51,10 +54,6 @@ for i in \$(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && 
 exit 1
 SH
 chmod +x "$work/fresh-registry"
-cleanup() {
-  [ -f "$work/registry.pid" ] && kill -9 "$(cat "$work/registry.pid")" 2>/dev/null || true
-  rm -rf "$work"
-}
 "$work/fresh-registry"
 registry="127.0.0.1:$port"
 
