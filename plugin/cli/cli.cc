@@ -44,6 +44,12 @@ void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache) {
                  "~/.cache/ocimake)");
 }
 
+void AddTransferJobsFlag(CLI::App& app, RegistryFlags* flags) {
+  app.add_option("--jobs", flags->jobs,
+                 "blobs pushed or pulled at once, 1 to 32 (default: $OCIMAKE_TRANSFER_JOBS, "
+                 "else 4)");
+}
+
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
   RegistryOptions options = RegistryOptions::FromEnvironment();
   if (!flags.ca_file.empty()) {
@@ -52,6 +58,7 @@ RegistryOptions MakeRegistryOptions(const RegistryFlags& flags) {
   }
   for (const auto& i : flags.insecure) options.insecure.push_back(i);
   options.cache_dir = flags.cache_dir;
+  if (!flags.jobs.empty()) options.transfer_jobs = ParseTransferJobs(flags.jobs, "--jobs");
   return options;
 }
 

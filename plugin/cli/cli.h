@@ -25,9 +25,12 @@ struct RegistryFlags {
   std::string ca_file;
   std::vector<std::string> insecure;
   std::string cache_dir;
+  std::string jobs;  // --jobs: blobs transferred at once (RegistryOptions::transfer_jobs)
 };
 struct RegistryOptions;
 void AddRegistryFlags(CLI::App& app, RegistryFlags* flags, bool with_cache = true);
+// --jobs N of push, pull and copy.
+void AddTransferJobsFlag(CLI::App& app, RegistryFlags* flags);
 RegistryOptions MakeRegistryOptions(const RegistryFlags& flags);
 
 // A --base argument as given, or for "@FILE" the reference FILE holds (a

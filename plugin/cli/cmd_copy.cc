@@ -27,7 +27,9 @@ Descriptor CopyToLayout(const OpenedSource& source, const SourceSpec& src, const
   std::string tag = dst.tag;
   if (tag.empty() && src.kind != SourceSpec::kRegistry)
     tag = RefNameText(source.image.manifest_descriptor);
-  return CopyImage(source.image, OciLayout::Create(dst.path), tag);
+  // A registry source's blobs are in the pull cache, verified: linked.
+  return CopyImage(source.image, OciLayout::Create(dst.path), tag,
+                   src.kind == SourceSpec::kRegistry);
 }
 
 Descriptor PushToRegistry(const OpenedSource& source, const std::string& to,
@@ -51,7 +53,8 @@ Descriptor PushToRegistry(const OpenedSource& source, const std::string& to,
 int RunCopy(const Args& args) {
   CLI::App app{
       "Copies an image between an OCI layout, an oci-archive, a docker-archive and a\n"
-      "registry, verifying every blob. Prints the manifest digest.\n\n"
+      "registry, verifying every blob. Prints the manifest digest. To or from a registry,\n"
+      "up to --jobs blobs move at once.\n\n"
       "  ocimake copy docker-archive:app.tar oci:build/base:app\n"
       "  ocimake copy oci:build/hello-image:hello:1.0 oci-archive:hello.oci.tar\n"
       "  ocimake copy docker://registry.example.com/base/debian:12 oci:build/base:12\n"
@@ -67,6 +70,7 @@ int RunCopy(const Args& args) {
   app.add_option("--platform", platform,
                  "OS/ARCH[/VARIANT] to take from a multi-platform source (default: the host's)");
   AddRegistryFlags(app, &flags);
+  AddTransferJobsFlag(app, &flags);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   SourceSpec src = ParseTransportSpec(from), dst = ParseTransportSpec(to);
   RegistryOptions options = MakeRegistryOptions(flags);

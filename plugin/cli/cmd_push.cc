@@ -33,10 +33,10 @@ std::vector<std::string> PushTags(const ImageReference& ref,
 int RunPush(const Args& args) {
   CLI::App app{
       "Pushes an image (or a multi-platform index) of an OCI layout to a registry and\n"
-      "prints its manifest digest. Each blob is checked first and skipped when the\n"
-      "repository has it, mounted from another repository of the registry when ocimake\n"
-      "knows one holds it, else uploaded (in 8 MiB chunks from 16 MiB on). The manifest\n"
-      "is put by digest, then under each tag.\n\n"
+      "prints its manifest digest. Each blob is skipped when the repository has it, mounted\n"
+      "from another repository of the registry when ocimake knows one holds it, else uploaded\n"
+      "(8 MiB chunks from 16 MiB on); --jobs blobs at once, one progress line each on a\n"
+      "terminal. The manifest is put by digest after its blobs, then under each tag.\n\n"
       "  ocimake push build/hello-image 127.0.0.1:5000/hello:1.0\n"
       "  ocimake push build/hello-image:hello:1.0 registry.example.com/team/hello:1.0 --tag latest\n"
       "  ocimake push out/ myhost:5000/app:1 --insecure-registry myhost:5000\n\n"
@@ -51,6 +51,7 @@ int RunPush(const Args& args) {
   app.add_option("--tag", extra_tags, "push under this tag too (repeatable)");
   app.add_option("--digest-file", digest_file, "write the manifest digest here");
   AddRegistryFlags(app, &flags);
+  AddTransferJobsFlag(app, &flags);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
 
   auto [dir, tag] = SplitLayoutTag(source);

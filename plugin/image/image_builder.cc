@@ -201,10 +201,15 @@ Descriptor WriteIndex(const OciLayout& out, const OciLayout& from,
   return out.Tag(id, tag, prune);
 }
 
-Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag) {
-  out.CopyBlobFrom(*image.layout, image.config_descriptor);
-  for (const auto& l : image.manifest.layers) out.CopyBlobFrom(*image.layout, l);
-  out.CopyBlobFrom(*image.layout, image.manifest_descriptor);
+Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag,
+                     bool link) {
+  auto bring = [&](const Descriptor& d) {
+    if (link) out.LinkBlobFrom(*image.layout, d);
+    else out.CopyBlobFrom(*image.layout, d);
+  };
+  bring(image.config_descriptor);
+  for (const auto& l : image.manifest.layers) bring(l);
+  bring(image.manifest_descriptor);
   Descriptor md = image.manifest_descriptor;
   md.annotations.clear();
   return out.Tag(md, tag);

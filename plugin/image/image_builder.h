@@ -71,8 +71,11 @@ Descriptor WriteIndex(const OciLayout& out, const OciLayout& from,
 
 // Copies every blob of `image` into `out` (verified) and tags its manifest
 // `tag` there (replacing an entry of that tag; "" tags none). Returns the
-// manifest descriptor as index.json now holds it.
-Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag);
+// manifest descriptor as index.json now holds it. `link`: the image's layout
+// holds blobs verified just now (the pull cache): each is hard-linked where
+// both are on one file system (OciLayout::LinkBlobFrom), else copied.
+Descriptor CopyImage(const LoadedImage& image, const OciLayout& out, const std::string& tag,
+                     bool link = false);
 
 }  // namespace ocimake
 

@@ -106,6 +106,18 @@ RegistryClient::RegistryClient(std::string registry, RegistryOptions options)
   if (!IsValidRegistryHost(registry_)) Fail("invalid registry host '{}'", registry_);
 }
 
+std::unique_ptr<RegistryClient> RegistryClient::Fork() {
+  Ping();
+  auto other = std::make_unique<RegistryClient>(registry_, options_);
+  other->transport_.UseBaseUrl(transport_.base_url());
+  other->auth_.ShareWith(auth_);
+  return other;
+}
+
+WorkerClients::WorkerClients(RegistryClient& main, int workers) : main_(main) {
+  for (int w = 1; w < workers; ++w) forks_.push_back(main.Fork());
+}
+
 void RegistryClient::Ping() {
   if (transport_.probed()) return;
   HttpResponse r = transport_.Probe();

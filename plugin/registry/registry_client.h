@@ -21,6 +21,7 @@
 #ifndef OCIMAKE_REGISTRY_REGISTRY_CLIENT_H_
 #define OCIMAKE_REGISTRY_REGISTRY_CLIENT_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,12 @@ class RegistryClient {
   // `registry` as in a reference ("127.0.0.1:5000", "docker.io").
   RegistryClient(std::string registry, RegistryOptions options);
   const std::string& registry() const { return registry_; }
+  const RegistryOptions& options() const { return options_; }
+  // A client of the same registry for another thread (transfer_pool.h): its
+  // own connection (an HttpClient is used by one thread at a time), the base
+  // URL and auth scheme this one learnt (probing first if it has not), and
+  // the token cache and credentials shared with it under a mutex.
+  std::unique_ptr<RegistryClient> Fork();
 
   // The descriptor of a manifest by tag or digest (HEAD), nullopt when the
   // registry has none. The digest is empty when the registry did not say.
@@ -100,6 +107,18 @@ class RegistryClient {
   RegistryOptions options_;
   RegistryTransport transport_;
   Authorizer auth_;
+};
+
+// The clients of a pool's workers (transfer_pool.h): worker 0 uses `main`,
+// the others each a Fork() of it, made up front on the calling thread.
+class WorkerClients {
+ public:
+  WorkerClients(RegistryClient& main, int workers);
+  RegistryClient& operator[](int worker) { return worker == 0 ? main_ : *forks_.at(worker - 1); }
+
+ private:
+  RegistryClient& main_;
+  std::vector<std::unique_ptr<RegistryClient>> forks_;
 };
 
 }  // namespace ocimake

@@ -2,10 +2,21 @@
 
 #include <cstdlib>
 
+#include "base/error.h"
 #include "base/strings.h"
 #include "registry/registry_credentials.h"
 
 namespace ocimake {
+
+int ParseTransferJobs(const std::string& text, const std::string& what) {
+  bool digits = !text.empty() && text.size() <= 2 &&
+                text.find_first_not_of("0123456789") == std::string::npos;
+  int n = digits ? std::stoi(text) : 0;
+  if (n < 1 || n > kMaxTransferJobs)
+    Fail("{} '{}': expected a number of parallel transfers from 1 to {}", what,
+         text.substr(0, 40), kMaxTransferJobs);
+  return n;
+}
 
 RegistryOptions RegistryOptions::FromEnvironment() {
   RegistryOptions o;
@@ -16,6 +27,8 @@ RegistryOptions RegistryOptions::FromEnvironment() {
       if (!item.empty()) o.insecure.push_back(item);
     }
   }
+  if (const char* jobs = std::getenv("OCIMAKE_TRANSFER_JOBS"); jobs && *jobs)
+    o.transfer_jobs = ParseTransferJobs(jobs, "OCIMAKE_TRANSFER_JOBS");
   o.credentials = LookupCredentials;
   return o;
 }

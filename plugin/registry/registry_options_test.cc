@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/error.h"
+
 namespace ocimake {
 namespace {
 
@@ -30,6 +32,23 @@ TEST(RegistryOptionsTest, FromEnvironment) {
   EXPECT_EQ(o.insecure, (std::vector<std::string>{"a:1", "b"}));
   EXPECT_EQ(o.ca_file, "/etc/ca.pem");
   EXPECT_EQ(o.retry.attempts, 4);
+  EXPECT_EQ(o.transfer_jobs, kDefaultTransferJobs);
+}
+
+TEST(RegistryOptionsTest, TransferJobs) {
+  EXPECT_EQ(ParseTransferJobs("1", "--jobs"), 1);
+  EXPECT_EQ(ParseTransferJobs("32", "--jobs"), 32);
+  for (const char* bad : {"0", "33", "-1", "", "4x", "999999999999"})
+    EXPECT_THROW(ParseTransferJobs(bad, "--jobs"), Error) << bad;
+  try {
+    ParseTransferJobs("0", "--jobs");
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "--jobs '0': expected a number of parallel transfers from 1 to 32");
+  }
+  setenv("OCIMAKE_TRANSFER_JOBS", "9", 1);
+  RegistryOptions o = RegistryOptions::FromEnvironment();
+  unsetenv("OCIMAKE_TRANSFER_JOBS");
+  EXPECT_EQ(o.transfer_jobs, 9);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "oci/platform.h"
 #include "oci/ref_name.h"
 #include "registry/registry_cache.h"
+#include "registry/transfer_pool.h"
 
 namespace ocimake {
 
@@ -114,6 +115,23 @@ void TagInCache(const OciLayout& cache, const std::string& name, Descriptor mani
   });
 }
 
+// Fetches the blobs the cache lacks (or holds corrupt), up to transfer_jobs
+// at once, each verified as it streams in.
+void PullBlobs(const OciLayout& cache, LazyClient& client, const ImageReference& ref,
+               const RegistryOptions& options, const std::vector<Descriptor>& blobs) {
+  std::vector<Descriptor> missing;
+  for (const auto& b : blobs) {
+    bool listed = false;
+    for (const auto& m : missing) listed = listed || m.digest == b.digest;
+    if (!listed && !cache.VerifyBlob(b)) missing.push_back(b);
+  }
+  if (missing.empty()) return;
+  WorkerClients clients(client.get(), PoolWorkers(missing.size(), options.transfer_jobs));
+  RunBounded(missing.size(), options.transfer_jobs, [&](int worker, size_t i) {
+    WithContext(ref.str(), [&] { clients[worker].PullBlob(ref.repository, missing[i], cache); });
+  });
+}
+
 }  // namespace
 
 PulledImage PullImage(const ImageReference& ref, const Platform& want_in,
@@ -132,12 +150,7 @@ PulledImage PullImage(const ImageReference& ref, const Platform& want_in,
   Manifest manifest = ParseManifest(doc.body, what);
   std::vector<Descriptor> blobs = {manifest.config};
   blobs.insert(blobs.end(), manifest.layers.begin(), manifest.layers.end());
-  std::vector<Digest> fetched;
-  for (const auto& b : blobs) {
-    if (cache.VerifyBlob(b)) continue;
-    WithContext(ref.str(), [&] { client.get().PullBlob(ref.repository, b, cache); });
-    fetched.push_back(b.digest);
-  }
+  PullBlobs(cache, client, ref, options, blobs);
   if (!platform) {
     ImageConfig config = ParseImageConfig(cache.ReadSmallBlob(manifest.config),
                                           ref.str() + " config " + manifest.config.digest.str());

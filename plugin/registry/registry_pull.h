@@ -1,6 +1,7 @@
 // Pulling an image from a registry into the cache layout (registry_cache.h):
 // the manifest a reference names (an index resolved to the wanted platform),
-// its config and its layers, each verified as it streams in, then tagged in
+// its config and its layers (up to RegistryOptions::transfer_jobs at once,
+// transfer_pool.h), each verified as it streams in, then tagged in
 // the cache with the full reference and the platform.
 #ifndef OCIMAKE_REGISTRY_REGISTRY_PULL_H_
 #define OCIMAKE_REGISTRY_REGISTRY_PULL_H_

@@ -5,6 +5,7 @@
 #include "oci/referrers.h"
 #include "registry/registry_cache.h"
 #include "registry/registry_referrers.h"
+#include "registry/transfer_pool.h"
 
 namespace ocimake {
 
@@ -24,8 +25,9 @@ class Pusher {
     auto read = [&](const Descriptor& d) { return layout_.ReadSmallBlob(d); };
     VisitTree(top, read, [&](const TreeNode& node) {
       if (node.manifest) {
-        PushBlob(node.manifest->config);
-        for (const auto& l : node.manifest->layers) PushBlob(l);
+        std::vector<Descriptor> blobs = {node.manifest->config};
+        blobs.insert(blobs.end(), node.manifest->layers.begin(), node.manifest->layers.end());
+        PushBlobs(blobs);
       }
       client_.PutManifest(repo_, node.descriptor.digest.str(), node.descriptor, node.body);
       last = {node.descriptor, node.body};  // the top comes last
@@ -51,20 +53,39 @@ class Pusher {
   void PushArtifact(const Descriptor& entry, const Digest& subject) {
     std::string body = layout_.ReadSmallBlob(entry);
     ArtifactDocument artifact = ParseArtifact(body, subject, layout_.BlobPath(entry.digest));
-    PushBlob(artifact.manifest.config);
-    PushBlob(artifact.layer);
+    PushBlobs({artifact.manifest.config, artifact.layer});
     std::string indexed = client_.PutManifest(repo_, entry.digest.str(), entry, body);
     if (indexed != subject.str())
       AddToReferrersTag(client_, repo_, subject, ReferrerEntry(entry, artifact.manifest));
     ++summary.referrers;
   }
 
-  void PushBlob(const Descriptor& d) {
-    if (!layout_.HasBlob(d.digest))
-      Fail("{}: blob {} is missing", layout_.dir(), d.digest.str());
-    auto result = WithContext("blob " + d.digest.str(), [&] {
-      return client_.PushBlob(repo_, d, layout_, locations_.Find(d.digest));
+  // Pushes `blobs` (a manifest's config and layers) up to transfer_jobs at
+  // once, each on its worker's own connection; the counts are then added up
+  // in order. A digest listed twice is sent once.
+  void PushBlobs(const std::vector<Descriptor>& blobs) {
+    std::vector<Descriptor> unique;
+    for (const auto& d : blobs) {
+      if (!layout_.HasBlob(d.digest))
+        Fail("{}: blob {} is missing", layout_.dir(), d.digest.str());
+      bool again = false;
+      for (const auto& u : unique) again = again || u.digest == d.digest;
+      if (again) ++summary.existed;
+      else unique.push_back(d);
+    }
+    int jobs = client_.options().transfer_jobs;
+    WorkerClients clients(client_, PoolWorkers(unique.size(), jobs));
+    std::vector<RegistryClient::Pushed> results(unique.size());
+    RunBounded(unique.size(), jobs, [&](int worker, size_t i) {
+      const Descriptor& d = unique[i];
+      results[i] = WithContext("blob " + d.digest.str(), [&] {
+        return clients[worker].PushBlob(repo_, d, layout_, locations_.Find(d.digest));
+      });
     });
+    for (size_t i = 0; i < unique.size(); ++i) Count(unique[i], results[i]);
+  }
+
+  void Count(const Descriptor& d, RegistryClient::Pushed result) {
     switch (result) {
       case RegistryClient::Pushed::kExisted: ++summary.existed; break;
       case RegistryClient::Pushed::kMounted: ++summary.mounted; break;

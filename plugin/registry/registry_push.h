@@ -1,10 +1,12 @@
 // Pushing an image (or an index of images) of an OCI layout to a registry:
 // every blob HEAD-checked first and skipped when present, mounted from
 // another repository of the same registry when the cache knows one holds it,
-// else uploaded (registry_client.h); then the manifest PUT by digest, then
-// under each tag, so a tag never names a manifest whose blobs are missing;
-// then the artifacts of the layout that refer to the image or to a manifest
-// of its index (registry_referrers.h).
+// else uploaded (registry_client.h), up to RegistryOptions::transfer_jobs
+// blobs of a manifest at once (transfer_pool.h, each worker on its own
+// RegistryClient::Fork()); then, once all are there, the manifest PUT by
+// digest, then under each tag, so a tag never names a manifest whose blobs
+// are missing; then the artifacts of the layout that refer to the image or
+// to a manifest of its index (registry_referrers.h).
 #ifndef OCIMAKE_REGISTRY_REGISTRY_PUSH_H_
 #define OCIMAKE_REGISTRY_REGISTRY_PUSH_H_
 

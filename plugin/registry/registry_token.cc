@@ -103,10 +103,18 @@ Authorizer::Authorizer(RegistryTransport& transport, const RegistryOptions& opti
     : transport_(transport), options_(options), registry_(transport.registry()) {}
 
 const Credentials& Authorizer::credentials() {
-  if (!credentials_)
-    credentials_ = WithContext("credentials for " + registry_,
-                               [&] { return options_.credentials(registry_); });
-  return *credentials_;
+  std::lock_guard<std::mutex> guard(shared_->mu);
+  if (!shared_->credentials)
+    shared_->credentials = WithContext("credentials for " + registry_,
+                                       [&] { return options_.credentials(registry_); });
+  return *shared_->credentials;
+}
+
+void Authorizer::ShareWith(const Authorizer& other) {
+  scheme_ = other.scheme_;
+  realm_ = other.realm_;
+  service_ = other.service_;
+  shared_ = other.shared_;
 }
 
 bool Authorizer::LearnChallenge(const HttpResponse& response) {
@@ -160,12 +168,28 @@ bool Authorizer::Authorize(HttpRequest* request, const std::string& scope, bool 
 }
 
 std::string Authorizer::BearerToken(const std::string& scope, bool renew) {
+  // One fetch at a time (`fetch_mu`, apart from `mu`, which FetchToken takes
+  // to look up the credentials): the threads that need a token for a scope
+  // wait for the first one's, and a renewal replaces a token once.
+  auto cached = [&](std::chrono::steady_clock::time_point now) -> std::optional<std::string> {
+    std::lock_guard<std::mutex> guard(shared_->mu);
+    auto it = shared_->tokens.find(scope);
+    if (it == shared_->tokens.end() || now >= it->second.expiry) return std::nullopt;
+    return it->second.value;
+  };
+  auto start = std::chrono::steady_clock::now();
+  if (!renew)
+    if (auto token = cached(start)) return *token;
+  std::lock_guard<std::mutex> fetching(shared_->fetch_mu);
+  auto it_fetched = shared_->fetched.find(scope);
+  if (it_fetched != shared_->fetched.end() && it_fetched->second > start)
+    if (auto token = cached(std::chrono::steady_clock::now())) return *token;  // fetched meanwhile
   auto now = std::chrono::steady_clock::now();
-  auto it = tokens_.find(scope);
-  if (!renew && it != tokens_.end() && now < it->second.expiry) return it->second.value;
   std::chrono::seconds lifetime{};
   std::string token = FetchToken(scope, &lifetime);
-  tokens_[scope] = Token{token, now + lifetime};
+  std::lock_guard<std::mutex> guard(shared_->mu);
+  shared_->tokens[scope] = Token{token, now + lifetime};
+  shared_->fetched[scope] = std::chrono::steady_clock::now();
   return token;
 }
 

@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +65,9 @@ class Authorizer {
 
   // The registry's credentials, looked up on the first call.
   const Credentials& credentials();
+  // Takes the scheme `other` learnt and shares its tokens and credentials
+  // (a client of another thread: RegistryClient::Fork).
+  void ShareWith(const Authorizer& other);
   // "registry R: unauthorized[: detail] (as user U | with an identity token |
   // no credentials found; ocimake login R)".
   [[noreturn]] void FailUnauthorized(const HttpResponse& response);
@@ -83,8 +88,16 @@ class Authorizer {
   std::string registry_;
   Scheme scheme_ = Scheme::kUnknown;
   std::string realm_, service_;
-  std::map<std::string, Token> tokens_;  // by scope
-  std::optional<Credentials> credentials_;
+  // What the authorizers of one registry's clients share across threads,
+  // under `mu`: a token is fetched once per scope, not once per thread.
+  struct Shared {
+    std::mutex mu;
+    std::map<std::string, Token> tokens;  // by scope
+    std::optional<Credentials> credentials;
+    std::mutex fetch_mu;  // held while a token is fetched
+    std::map<std::string, std::chrono::steady_clock::time_point> fetched;  // when, by scope
+  };
+  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
 
 }  // namespace ocimake

@@ -11,6 +11,11 @@
   --faults             one of each, once: 429 + Retry-After: 1 on the first
                        HEAD of a manifest, 503 on the first GET of a manifest,
                        and the first blob download cut off half-way
+  --hold-blobs SECONDS holds each blob upload (the PUT or PATCH that carries its
+                       bytes) and each blob download that long before it goes on,
+                       counting those in flight: the log line of each has
+                       "inflight", the number held at once when it arrived
+  --fail-blob DIGEST=STATUS  answers STATUS to every upload PUT of that blob
 
 Every request is logged to --log as a JSON line: method, path, whether an
 Authorization header came, its Range header, and what was answered.
@@ -22,6 +27,8 @@ import json
 import re
 import sys
 import threading
+import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
@@ -38,10 +45,14 @@ def main():
     ap.add_argument("--bearer-realm")
     ap.add_argument("--redirect-blobs")
     ap.add_argument("--faults", action="store_true")
+    ap.add_argument("--hold-blobs", type=float, default=0)
+    ap.add_argument("--fail-blob", default="")
     args = ap.parse_args()
     expected = ("Basic " + base64.b64encode(args.basic.encode()).decode()) if args.basic else None
     lock = threading.Lock()
     done = set()  # faults already injected
+    inflight = [0]  # blob transfers held now
+    fail_digest, _, fail_status = args.fail_blob.partition("=")
 
     def once(name):
         with lock:
@@ -59,7 +70,8 @@ def main():
         def record(self, answer):
             entry = {"method": self.command, "path": self.path,
                      "auth": "Authorization" in self.headers,
-                     "range": self.headers.get("Range", ""), "answer": answer}
+                     "range": self.headers.get("Range", ""), "answer": answer,
+                     "inflight": getattr(self, "inflight", 0)}
             with lock, open(args.log, "a") as f:
                 f.write(json.dumps(entry) + "\n")
 
@@ -107,8 +119,33 @@ def main():
             if self.command != "HEAD":
                 self.wfile.write(data)
 
-        def handle_any(self):
+        def is_blob_transfer(self):
             path = self.path
+            if self.command == "GET" and BLOB_GET.match(path.split("?")[0]):
+                return True
+            return "/blobs/uploads/" in path and (
+                self.command == "PATCH" or (self.command == "PUT" and "digest=" in path))
+
+        def handle_any(self):
+            if args.hold_blobs and self.is_blob_transfer():
+                with lock:
+                    inflight[0] += 1
+                    self.inflight = inflight[0]
+                try:
+                    time.sleep(args.hold_blobs)
+                    return self.dispatch()
+                finally:
+                    with lock:
+                        inflight[0] -= 1
+            return self.dispatch()
+
+        def dispatch(self):
+            path = self.path
+            if (fail_digest and self.command == "PUT" and "/blobs/uploads/" in path
+                    and fail_digest in urllib.parse.unquote(path)):
+                self.body()
+                return self.simple(int(fail_status), [("Content-Type", "application/json")],
+                                   b'{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"refused"}]}')
             if path.startswith("/blobstore/"):
                 return self.forward(path[len("/blobstore"):], drop_half=once("drop"))
             if path.startswith("/token"):
