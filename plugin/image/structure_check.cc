@@ -294,16 +294,23 @@ void CheckSize(const char* check, const std::string& limit_text, uint64_t have,
                              Trim(limit_text.substr(0, limit_text.rfind(unit))), unit));
 }
 
+// Sums that saturate: a tar entry may claim any size (a sparse file up to
+// 2^63), and a total that wrapped around would pass a size limit.
+uint64_t AddSaturating(uint64_t a, uint64_t b) {
+  uint64_t sum;
+  return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+}
+
 uint64_t CompressedSize(const LoadedImage& image) {
   uint64_t total = 0;
-  for (const auto& l : image.manifest.layers) total += l.size;
+  for (const auto& l : image.manifest.layers) total = AddSaturating(total, l.size);
   return total;
 }
 
 uint64_t UnpackedSize(const Tree& tree) {
   uint64_t total = 0;
   for (const auto& [path, node] : tree)
-    if (node.entry.type == LayerTarEntry::kFile) total += node.entry.size;
+    if (node.entry.type == LayerTarEntry::kFile) total = AddSaturating(total, node.entry.size);
   return total;
 }
 

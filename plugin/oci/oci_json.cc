@@ -33,8 +33,11 @@ Descriptor DescriptorFrom(const json& j, const std::string& what) {
   d.media_type = GetString(j, "mediaType", what);
   d.digest = WithContext(what, [&] { return Digest::Parse(GetString(j, "digest", what)); });
   const json& size = Member(j, "size", what);
-  if (!size.is_number_integer() || size.get<int64_t>() < 0)
+  if (!size.is_number_integer() || (!size.is_number_unsigned() && size.get<int64_t>() < 0))
     Fail("{}: \"size\" must be a non-negative integer", what);
+  if (size.get<uint64_t>() > static_cast<uint64_t>(kMaxBlobBytes))
+    Fail("{}: \"size\" {} is more than the largest blob accepted ({} bytes, 1 TiB)", what,
+         size.get<uint64_t>(), kMaxBlobBytes);
   d.size = size.get<int64_t>();
   d.annotations = GetStringMap(j, "annotations", what);
   auto p = j.find("platform");

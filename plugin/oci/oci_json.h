@@ -13,6 +13,11 @@
 namespace ocimake {
 
 inline constexpr size_t kMaxJsonBytes = 4u << 20;  // manifests, configs, indexes
+// The largest "size" a descriptor may give: with at most kMaxJsonBytes of
+// descriptors (fewer than 2^16 of them), any sum of sizes stays far below
+// 2^63, so no total, progress count or Range offset computed from them can
+// overflow.
+inline constexpr int64_t kMaxBlobBytes = int64_t{1} << 40;  // 1 TiB
 
 std::string ToJson(const Descriptor& d);
 std::string ToJson(const LayerDescriptor& d);

@@ -84,6 +84,26 @@ TEST(OciJsonTest, RejectsTruncatedAndNonUtf8WithTheName) {
   EXPECT_THROW(ParseIndex("{\"manifests\":[],\"x\":\"\xff\"}", "i"), Error);
 }
 
+// Sizes are checked before any arithmetic: negative, above 2^63 (nlohmann
+// reads those as unsigned) and above 1 TiB are refused, naming the value.
+TEST(OciJsonTest, RejectsSizesThatCouldOverflowASum) {
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  auto parse = [&](const std::string& size) {
+    return ParseDescriptor(R"({"mediaType":"x","digest":")" + digest + R"(","size":)" + size + "}",
+                           "layer 3");
+  };
+  EXPECT_EQ(parse("1099511627776").size, kMaxBlobBytes);
+  for (std::string bad : {"-1", "1099511627777", "9223372036854775807",
+                          "18446744073709551615", "1.5", "\"12\""}) {
+    try {
+      parse(bad);
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("layer 3: \"size\"", 0), 0u) << e.what();
+    }
+  }
+}
+
 TEST(OciJsonTest, RejectsBadDigestInDescriptor) {
   EXPECT_THROW(ParseDescriptor(R"({"mediaType":"x","digest":"sha256:../../etc","size":1})", "d"),
                Error);
