@@ -58,10 +58,8 @@ InputCheck CheckInputManifest(const std::string& file) {
   std::vector<std::string_view> records = Records(file, text);
   check.recorded = true;
   check.changed = false;
-  for (size_t i = 1; i < records.size(); i += 2) {
-    check.paths.emplace_back(records[i]);
-    if (!check.changed && Signature(check.paths.back()) != records[i + 1]) check.changed = true;
-  }
+  for (size_t i = 1; i < records.size() && !check.changed; i += 2)
+    check.changed = Signature(std::string(records[i])) != records[i + 1];
   return check;
 }
 

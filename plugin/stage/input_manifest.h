@@ -24,9 +24,8 @@ namespace ocimake {
 void WriteInputManifest(const std::string& file, const std::vector<std::string>& paths);
 
 struct InputCheck {
-  bool recorded = false;     // the manifest exists and is readable
-  bool changed = true;       // not recorded, or an input's signature differs
-  std::vector<std::string> paths;  // the recorded inputs
+  bool recorded = false;  // the manifest exists
+  bool changed = true;    // not recorded, or an input's signature differs
 };
 
 // Compares the inputs `file` records with the file system. A manifest
