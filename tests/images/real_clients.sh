@@ -56,6 +56,14 @@ out=$(buildah run --isolation chroot "$ctr" "$bin" --name CI 2>&1) || fail "buil
 assert_eq "$expect" "$out" "greeting"
 
 note "podman load of <image>-archive"
+# A store of its own, fresh: podman reuses a layer its store already has
+# with the same diff_id, and then reports the manifest digest of the
+# compressed blob it stored earlier (another build's gzip bytes), not this
+# image's.
+# (the run root in a short path: podman refuses one longer than 50 bytes)
+podman_run=$(mktemp -d /tmp/podman-run.XXXXXX)
+trap 'rm -rf "$T" "$podman_run"' EXIT
+podman() { command podman --root "$T/podman" --runroot "$podman_run" --storage-driver vfs "$@"; }
 "$CMAKE_COMMAND" --build "$T/build" --target "$image-archive" >/dev/null
 [ -f "$T/build/$image.tar" ] || fail "$image.tar was not written"
 loaded=$(podman load -i "$T/build/$image.tar" 2>&1) || fail "podman load: $loaded"
@@ -64,5 +72,4 @@ id=$(podman image inspect "$tag" --format '{{.Digest}}') || fail "podman does no
 assert_eq "$digest" "$id" "podman's digest of the loaded image"
 assert_eq "65532:65532" "$(podman image inspect "$tag" --format '{{.Config.User}}')" \
   "podman sees the image's non-root user"
-podman rmi -f "$tag" >/dev/null 2>&1 || true
 echo "ok: $example image accepted by skopeo, umoci, buildah, podman"
