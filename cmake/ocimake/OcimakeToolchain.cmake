@@ -41,7 +41,9 @@ function(_ocimake_add_toolchain name)
   set_property(GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PLATFORMS_${name}" ${host} ${arg_PLATFORMS})
 
   set(out "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-toolchains/${name}.rootfs")
-  set(args --name "${name}" --output "${out}" ${cache_args})
+  # The depfile names the cache entry's spec file: a toolchain removed by
+  # `ocimake cache prune` is made again by the next build.
+  set(args --name "${name}" --output "${out}" --depfile "${out}.d" ${cache_args})
   set(depends "")
   set(comment "Making toolchain ${name} (once; kept in the ocimake cache)")
   if(DEFINED arg_ROOTFS)
@@ -83,6 +85,7 @@ function(_ocimake_add_toolchain name)
   add_custom_command(OUTPUT "${out}"
     COMMAND ocimake::ocimake toolchain ${args}
     DEPENDS ocimake::ocimake ${depends}
+    DEPFILE "${out}.d"
     USES_TERMINAL
     COMMENT "${comment}"
     VERBATIM)

@@ -1,3 +1,6 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "base/cache_dir.h"
 #include "base/error.h"
 #include "base/fs_util.h"
@@ -20,7 +23,7 @@ int RunToolchain(const Args& args) {
       "  ocimake toolchain --name gcc --image toolchain-layout:tag --output gcc.rootfs",
       "toolchain"};
   ToolchainSpec spec;
-  std::string rootfs, tarball, image, debian, output, cache = DefaultCacheDir();
+  std::string rootfs, tarball, image, debian, output, depfile, cache = DefaultCacheDir();
   app.add_option("--name", spec.name, "the toolchain's name, for messages")->required();
   auto* r = app.add_option("--rootfs", rootfs, "an existing root directory (used in place)");
   auto* t = app.add_option("--tarball", tarball, "a rootfs tarball (.tar, .tar.gz, .tar.zst, ...)");
@@ -36,6 +39,9 @@ int RunToolchain(const Args& args) {
                  "a platform to cross-build for, OS/ARCH[/VARIANT] (--debian; repeatable)");
   app.add_option("--cache", cache, "cache directory (default: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake)");
   app.add_option("--output", output, "file to write the rootfs path to")->required();
+  app.add_option("--depfile", depfile,
+                 "depfile to write: the cache entry's spec file, so that a toolchain removed "
+                 "from the cache (ocimake cache prune) is made again");
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (!spec.platforms.empty() && debian.empty()) Fail("--platform goes with --debian");
   for (const auto& p : spec.platforms) PlatformInfoOf(ParsePlatform(p));
@@ -44,7 +50,22 @@ int RunToolchain(const Args& args) {
   else if (!image.empty()) spec.kind = ToolchainSpec::kImage, spec.input = image;
   else if (!debian.empty()) spec.kind = ToolchainSpec::kDebian, spec.input = debian;
   else Fail("give one of --rootfs, --tarball, --image or --debian");
-  WriteFileIfChanged(output, EnsureToolchain(spec, cache) + "\n");
+  std::string made = EnsureToolchain(spec, cache);
+  WriteFileIfChanged(output, made + "\n");
+  if (depfile.empty()) return 0;
+  std::vector<std::string> inputs;
+  if (spec.kind != ToolchainSpec::kRootfs) {
+    // Made (again) just now: the output must not be older than what it
+    // depends on, or Ninja would run this edge on every build.
+    std::string made_from = ToolchainSpecFile(made);
+    struct stat out_st, spec_st;
+    if (stat(output.c_str(), &out_st) == 0 && stat(made_from.c_str(), &spec_st) == 0 &&
+        std::pair(out_st.st_mtim.tv_sec, out_st.st_mtim.tv_nsec) <
+            std::pair(spec_st.st_mtim.tv_sec, spec_st.st_mtim.tv_nsec))
+      utimensat(AT_FDCWD, output.c_str(), nullptr, 0);
+    inputs.push_back(made_from);
+  }
+  WriteDepfile(depfile, output, inputs);
   return 0;
 }
 

@@ -6,7 +6,7 @@ const std::vector<Command>& AllCommands() {
   static const std::vector<Command> kCommands = {
       {"toolchain", "make a toolchain root filesystem in the cache", RunToolchain},
       {"stage", "install a CMake build tree's artifacts into a staging tree", RunStage},
-      {"check-inputs", "touch a stamp when an input an input manifest records has changed",
+      {"check-inputs", "touch a stamp when a file listed in an input manifest has changed",
        RunCheckInputs},
       {"closure", "list the shared libraries the staged ELF files need", RunClosure},
       {"packages", "list the files of installed Debian packages (RUNTIME_PACKAGES)",
@@ -36,6 +36,7 @@ const std::vector<Command>& AllCommands() {
       {"base-digest", "pin a registry base's tag to its digest now, in a file (on change)",
        RunBaseDigest},
       {"login", "check and store credentials for a registry", RunLogin},
+      {"cache", "list the cache's entries (ls) and trim them (prune)", RunCache},
   };
   return kCommands;
 }

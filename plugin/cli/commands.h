@@ -45,6 +45,7 @@ int RunPull(const Args& args);
 int RunBaseDigest(const Args& args);
 int RunLogin(const Args& args);
 int RunProvenanceWrite(const Args& args);
+int RunCache(const Args& args);
 
 const std::vector<Command>& AllCommands();
 

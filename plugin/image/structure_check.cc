@@ -267,7 +267,11 @@ constexpr SizeUnit kUnits[] = {{"B", 1},
                                {"GB", 1000 * 1000 * 1000},
                                {"KiB", 1024},
                                {"MiB", 1024 * 1024},
-                               {"GiB", 1024 * 1024 * 1024}};
+                               {"GiB", 1024 * 1024 * 1024},
+                               {"K", 1024},
+                               {"M", 1024 * 1024},
+                               {"G", 1024 * 1024 * 1024},
+                               {"T", 1024ull * 1024 * 1024 * 1024}};
 
 // The unit `text` ends with ("" when plain bytes).
 std::string UnitOf(const std::string& text) {
@@ -340,7 +344,7 @@ uint64_t ParseSize(const std::string& text, const std::string& check) {
     }
   }
   Fail("{}: bad size \"{}\": expected a number of bytes, or one with kB, MB, GB (1000-based), "
-       "KiB, MiB or GiB (1024-based)",
+       "KiB, MiB, GiB, or K, M, G, T (1024-based)",
        check, text);
 }
 

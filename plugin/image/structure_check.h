@@ -49,7 +49,8 @@ struct StructureChecks {
 size_t CountChecks(const StructureChecks& checks);
 
 // Bytes of "1000", "20MB", "1.5 GB" (kB MB GB: powers of 1000), "64MiB"
-// (KiB MiB GiB: powers of 1024); a bad size fails naming `check` and it.
+// (KiB MiB GiB, and K M G T as du and docker write them: powers of 1024);
+// a bad size fails naming `check` and it.
 uint64_t ParseSize(const std::string& text, const std::string& check);
 
 // Fails, naming the first malformed check, when one is (a relative path, a

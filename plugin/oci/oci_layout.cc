@@ -269,6 +269,22 @@ Descriptor OciLayout::Tag(Descriptor md, const std::string& tag, bool exclusive)
   return md;
 }
 
+void OciLayout::HoldWritersLock() const { WritersLock(dir_); }
+
+bool OciLayout::PruneEntries(const std::function<bool(const Descriptor&)>& drop) const {
+  ExclusiveWriter sole(dir_);
+  if (!sole.held()) return false;
+  UpdateIndex(
+      [&](Index* index) {
+        std::vector<Descriptor> kept;
+        for (auto& m : index->manifests)
+          if (!drop(m)) kept.push_back(m);
+        index->manifests = kept;
+      },
+      true);
+  return true;
+}
+
 std::optional<Digest> OciLayout::SubjectOf(const Descriptor& entry) const {
   if (entry.artifact_type.empty() || !HasBlob(entry.digest)) return std::nullopt;
   try {

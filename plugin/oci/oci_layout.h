@@ -87,12 +87,21 @@ class OciLayout {
   // nullopt for an image, or an artifact whose manifest is missing here.
   std::optional<Digest> SubjectOf(const Descriptor& entry) const;
 
- private:
-  explicit OciLayout(std::string dir) : dir_(std::move(dir)) {}
-  void RemoveUnreachableBlobs(const Index& index) const;
+  // Takes the writers' lock shared until the process exits, as writing a
+  // blob does: a process reading a layout others prune (the cache's oci/)
+  // keeps the blobs it reads.
+  void HoldWritersLock() const;
+  // Removes the entries of index.json that `drop` selects, then the blobs
+  // no longer reachable, all while holding the writers' lock exclusive.
+  // Returns false, having changed nothing, when another process holds it.
+  bool PruneEntries(const std::function<bool(const Descriptor&)>& drop) const;
   // The hex digests reachable from `index`; nullopt when a manifest on the
   // way cannot be read.
   std::optional<std::set<std::string>> ReachableBlobs(const Index& index) const;
+
+ private:
+  explicit OciLayout(std::string dir) : dir_(std::move(dir)) {}
+  void RemoveUnreachableBlobs(const Index& index) const;
   // The digests of `top` and of every manifest and index below it.
   std::set<std::string> TreeDigests(const Descriptor& top) const;
   std::string dir_;

@@ -1,5 +1,6 @@
 #include "registry/registry_pull.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <optional>
@@ -142,6 +143,7 @@ PulledImage PullImage(const ImageReference& ref, const Platform& want_in,
   out.layout_dir = CacheLayoutDir(cache_dir);
   out.tag = ref.str();
   OciLayout cache = OciLayout::Create(out.layout_dir);
+  cache.HoldWritersLock();  // `ocimake cache prune` leaves the cache alone while we use it
   LazyClient client(ref.registry, options);
 
   Document doc = FetchDocument(cache, client, ref, ref.reference());
@@ -164,6 +166,8 @@ PulledImage PullImage(const ImageReference& ref, const Platform& want_in,
   }
   doc.descriptor.media_type = manifest.media_type;
   TagInCache(cache, out.tag, doc.descriptor, platform);
+  // The manifest blob's mtime is the image's last use (`ocimake cache ls`).
+  utimensat(AT_FDCWD, cache.BlobPath(doc.descriptor.digest).c_str(), nullptr, 0);
   out.platform = platform.value_or(Platform{});
   out.manifest = doc.descriptor;
   out.offline = !client.used();

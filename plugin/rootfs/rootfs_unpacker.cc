@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/cache_dir.h"
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
@@ -364,16 +365,13 @@ std::vector<std::string> OwnedDirectories(const std::string& rootfs, int64_t uid
   return dirs;
 }
 
-std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir) {
-  std::string dir = JoinPath(cache_dir, "rootfs");
-  MakeDirs(dir);
-  std::string dest = JoinPath(dir, image.manifest_descriptor.digest.hex());
-  // Complete only with its .owners file (one unpacked by an older ocimake
-  // has none: unpacked again).
-  auto complete = [&] { return IsDirectory(dest) && PathExists(dest + ".owners"); };
-  if (complete()) return dest;
+namespace {
+
+// Unpacks `image` to `dest` of the cache under its entry's lock, unless a
+// concurrent caller has.
+void UnpackToCache(const LoadedImage& image, const std::string& dest) {
   FileLock lock(dest + ".lock");
-  if (complete()) return dest;
+  if (IsDirectory(dest) && PathExists(dest + ".owners")) return;
   RemoveTree(dest);
   // Unpacked beside, its owners written, then renamed: the rootfs is there
   // only with its .owners file.
@@ -383,8 +381,23 @@ std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir)
   for (const auto& [path, ids] : UnpackImage(image, fresh)) owners += ids + " /" + path + "\n";
   WriteFileAtomic(dest + ".owners", owners);
   if (rename(fresh.c_str(), dest.c_str()) != 0) FailErrno("renaming " + fresh + " to " + dest);
-  return dest;
 }
 
+}  // namespace
+
+std::string CachedRootfs(const LoadedImage& image, const std::string& cache_dir) {
+  std::string dir = JoinPath(cache_dir, "rootfs");
+  MakeDirs(dir);
+  std::string dest = JoinPath(dir, image.manifest_descriptor.digest.hex());
+  // Complete only with its .owners file (one unpacked by an older ocimake
+  // has none: unpacked again).
+  auto complete = [&] { return IsDirectory(dest) && PathExists(dest + ".owners"); };
+  if (!complete()) UnpackToCache(image, dest);
+  HoldCacheEntry(dest + ".lock");  // in use until we exit: `ocimake cache prune` leaves it
+  if (!complete())
+    Fail("{}: removed from the cache as it was unpacked (by `ocimake cache prune`?); run again",
+         dest);
+  return dest;
+}
 
 }  // namespace ocimake

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "rootfs/toolchain_cache.h"
 
 namespace ocimake {
 
@@ -19,6 +20,7 @@ Bind ParseBind(const std::string& text) {
 }
 
 std::vector<std::string> SandboxArgv(const SandboxSpec& s) {
+  UseToolchain(s.rootfs);  // a cached toolchain: in use from now until this process exits
   std::vector<std::string> argv = {s.sandbox, "--rootfs", s.rootfs};
   for (const auto& b : s.binds)
     argv.insert(argv.end(), {b.read_only ? "--ro-bind" : "--bind", b.source, b.target});

@@ -11,6 +11,7 @@
 
 #include <fmt/ranges.h>
 
+#include "base/cache_dir.h"
 #include "base/digest.h"
 #include "base/error.h"
 #include "base/fs_util.h"
@@ -25,8 +26,8 @@ namespace ocimake {
 
 namespace {
 
-// What identifies the toolchain's content.
-std::string CacheKey(const ToolchainSpec& s) {
+// What identifies the toolchain's content (its sha256 is the key).
+std::string KeyText(const ToolchainSpec& s) {
   std::vector<std::string> packages = s.packages;
   std::sort(packages.begin(), packages.end());
   std::string text = "ocimake-toolchain-v1\n";
@@ -47,7 +48,7 @@ std::string CacheKey(const ToolchainSpec& s) {
     case ToolchainSpec::kRootfs:
       break;
   }
-  return Digest::Of(text).hex().substr(0, 32);
+  return text;
 }
 
 std::string ShellQuote(const std::string& s) {
@@ -129,6 +130,7 @@ void MakeDebian(const ToolchainSpec& s, const std::string& cache_dir, const std:
                 const std::string& rootfs) {
   DebPool pool(cache_dir, s.arch, s.mirror);
   MakeDirs(pool.dir());
+  HoldCacheEntry(pool.dir() + ".lock");  // no prune takes the pool while mmdebstrap reads it
   std::string tarball = JoinPath(work, "rootfs.tar"), outbox = JoinPath(work, "debs");
   std::string log_path = JoinPath(DirName(work), "mmdebstrap.log");
   std::ofstream log(log_path, std::ios::trunc);
@@ -156,20 +158,16 @@ void MakeDebian(const ToolchainSpec& s, const std::string& cache_dir, const std:
 
 }  // namespace
 
-std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_dir) {
-  if (spec.kind == ToolchainSpec::kRootfs) {
-    if (!IsDirectory(spec.input)) Fail("toolchain {}: ROOTFS {}: no such directory", spec.name, spec.input);
-    return AbsolutePath(spec.input);
-  }
-  if (spec.kind == ToolchainSpec::kTarball && !PathExists(spec.input))
-    Fail("toolchain {}: TARBALL {}: no such file", spec.name, spec.input);
-  std::string key = WithContext("toolchain " + spec.name, [&] { return CacheKey(spec); });
-  std::string dir = JoinPath(cache_dir, "toolchains/" + key);
+namespace {
+
+// Makes the toolchain's rootfs (<dir>/rootfs) under the entry's lock, in a
+// temp directory renamed into place.
+void MakeToolchain(const ToolchainSpec& spec, const std::string& cache_dir,
+                   const std::string& dir) {
   std::string rootfs = JoinPath(dir, "rootfs");
-  if (IsDirectory(rootfs)) return rootfs;
   MakeDirs(dir);
   FileLock lock(dir + ".lock");
-  if (IsDirectory(rootfs)) return rootfs;  // made while we waited
+  if (IsDirectory(rootfs)) return;  // made while we waited
   TempDir work(dir, ".making-");
   std::string temp_root = JoinPath(work.path(), "rootfs");
   MakeDirs(temp_root);
@@ -193,7 +191,39 @@ std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_
     }
   });
   if (rename(temp_root.c_str(), rootfs.c_str()) != 0) FailErrno("renaming toolchain rootfs to " + rootfs);
+}
+
+}  // namespace
+
+std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_dir) {
+  if (spec.kind == ToolchainSpec::kRootfs) {
+    if (!IsDirectory(spec.input)) Fail("toolchain {}: ROOTFS {}: no such directory", spec.name, spec.input);
+    return AbsolutePath(spec.input);
+  }
+  if (spec.kind == ToolchainSpec::kTarball && !PathExists(spec.input))
+    Fail("toolchain {}: TARBALL {}: no such file", spec.name, spec.input);
+  std::string text = WithContext("toolchain " + spec.name, [&] { return KeyText(spec); });
+  std::string dir = JoinPath(cache_dir, "toolchains/" + Digest::Of(text).hex().substr(0, 32));
+  std::string rootfs = JoinPath(dir, "rootfs");
+  if (!IsDirectory(rootfs)) MakeToolchain(spec, cache_dir, dir);
+  // What it was made from, for `ocimake cache ls`; the build's depfile
+  // names it, so a toolchain pruned from the cache is made again.
+  WriteFileIfChanged(ToolchainSpecFile(rootfs), text);
   return rootfs;
+}
+
+std::string ToolchainSpecFile(const std::string& rootfs) {
+  return JoinPath(DirName(rootfs), "spec");
+}
+
+void UseToolchain(const std::string& rootfs) {
+  std::vector<std::string> parts = PathComponents(rootfs);
+  size_t n = parts.size();
+  if (n < 3 || parts[n - 1] != "rootfs" || parts[n - 3] != "toolchains") return;
+  HoldCacheEntry(DirName(rootfs) + ".lock");
+  if (!IsDirectory(rootfs))
+    Fail("toolchain rootfs {}: no longer in the cache (removed by `ocimake cache prune`?); "
+         "build again to make it anew", rootfs);
 }
 
 }  // namespace ocimake

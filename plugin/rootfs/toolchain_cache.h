@@ -32,6 +32,16 @@ struct ToolchainSpec {
 // Returns the toolchain's rootfs directory, making it first if needed.
 std::string EnsureToolchain(const ToolchainSpec& spec, const std::string& cache_dir);
 
+// The file beside a cached toolchain's rootfs that says what it was made
+// from (the text whose sha256 is its key); written by EnsureToolchain.
+std::string ToolchainSpecFile(const std::string& rootfs);
+
+// When `rootfs` is a toolchain of the cache (<cache>/toolchains/<key>/rootfs),
+// holds its entry's lock shared until the process exits (base/cache_dir.h:
+// no prune removes it while a build runs in it) and marks its use; fails
+// when it is no longer there. Any other directory: nothing.
+void UseToolchain(const std::string& rootfs);
+
 }  // namespace ocimake
 
 #endif  // OCIMAKE_ROOTFS_TOOLCHAIN_CACHE_H_
