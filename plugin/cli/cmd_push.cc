@@ -28,6 +28,42 @@ std::vector<std::string> PushTags(const ImageReference& ref,
   return tags;
 }
 
+// What `ocimake push` was asked to do.
+struct PushCommand {
+  std::string source, destination, digest_file;
+  std::vector<std::string> extra_tags;
+  RegistryFlags flags;
+};
+
+void AddPushOptions(CLI::App& app, PushCommand* c) {
+  app.add_option("layout", c->source, "OCI layout DIR[:TAG] (TAG: NAME:TAG or its tag alone)")
+      ->required();
+  app.add_option("reference", c->destination, "HOST[:PORT]/REPOSITORY[:TAG][@DIGEST]")
+      ->required();
+  app.add_option("--tag", c->extra_tags, "push under this tag too (repeatable)");
+  app.add_option("--digest-file", c->digest_file, "write the manifest digest here");
+  AddRegistryFlags(app, &c->flags);
+  AddTransferJobsFlag(app, &c->flags);
+}
+
+// Pushes the image `c` names; returns its manifest digest.
+Digest Push(const PushCommand& c) {
+  auto [dir, tag] = SplitLayoutTag(c.source);
+  OciLayout layout = OciLayout::Open(dir);
+  Descriptor top = FindTagged(layout, tag);
+  ImageReference ref = ParseImageReference(c.destination);
+  if (!ref.digest.empty() && ref.digest != top.digest)
+    Fail("{}: the image of {} has digest {}", c.destination, c.source, top.digest.str());
+  std::vector<std::string> tags = PushTags(ref, c.extra_tags);
+  RegistryOptions options = MakeRegistryOptions(c.flags);
+  RegistryClient client(ref.registry, options);
+  std::string cache = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
+  PushSummary summary = WithContext("pushing " + c.source + " to " + ref.name(), [&] {
+    return PushImage(client, ref.repository, layout, top, tags, cache);
+  });
+  return summary.digest;
+}
+
 }  // namespace
 
 int RunPush(const Args& args) {
@@ -42,33 +78,12 @@ int RunPush(const Args& args) {
       "  ocimake push out/ myhost:5000/app:1 --insecure-registry myhost:5000\n\n"
       "Credentials: see `ocimake login --help`; docs/registries.md.",
       "push"};
-  std::string source, destination, digest_file;
-  std::vector<std::string> extra_tags;
-  RegistryFlags flags;
-  app.add_option("layout", source, "OCI layout DIR[:TAG] (TAG: NAME:TAG or its tag alone)")
-      ->required();
-  app.add_option("reference", destination, "HOST[:PORT]/REPOSITORY[:TAG][@DIGEST]")->required();
-  app.add_option("--tag", extra_tags, "push under this tag too (repeatable)");
-  app.add_option("--digest-file", digest_file, "write the manifest digest here");
-  AddRegistryFlags(app, &flags);
-  AddTransferJobsFlag(app, &flags);
+  PushCommand c;
+  AddPushOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
-
-  auto [dir, tag] = SplitLayoutTag(source);
-  OciLayout layout = OciLayout::Open(dir);
-  Descriptor top = FindTagged(layout, tag);
-  ImageReference ref = ParseImageReference(destination);
-  if (!ref.digest.empty() && ref.digest != top.digest)
-    Fail("{}: the image of {} has digest {}", destination, source, top.digest.str());
-  std::vector<std::string> tags = PushTags(ref, extra_tags);
-  RegistryOptions options = MakeRegistryOptions(flags);
-  RegistryClient client(ref.registry, options);
-  std::string cache = options.cache_dir.empty() ? DefaultCacheDir() : options.cache_dir;
-  PushSummary summary = WithContext("pushing " + source + " to " + ref.name(), [&] {
-    return PushImage(client, ref.repository, layout, top, tags, cache);
-  });
-  if (!digest_file.empty()) WriteFileIfChanged(digest_file, summary.digest.str() + "\n");
-  std::cout << summary.digest.str() << "\n";
+  Digest digest = Push(c);
+  if (!c.digest_file.empty()) WriteFileIfChanged(c.digest_file, digest.str() + "\n");
+  std::cout << digest.str() << "\n";
   return 0;
 }
 

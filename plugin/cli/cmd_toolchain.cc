@@ -11,6 +11,29 @@
 
 namespace ocimake {
 
+namespace {
+
+// The depfile of the toolchain edge: the cache entry's spec file, so a
+// toolchain removed from the cache is made again by the next build.
+void WriteToolchainDepfile(const std::string& depfile, const std::string& output,
+                           const ToolchainSpec& spec, const std::string& made) {
+  std::vector<std::string> inputs;
+  if (spec.kind != ToolchainSpec::kRootfs) {
+    // Made (again) just now: the output must not be older than what it
+    // depends on, or Ninja would run this edge on every build.
+    std::string made_from = ToolchainSpecFile(made);
+    struct stat out_st, spec_st;
+    if (stat(output.c_str(), &out_st) == 0 && stat(made_from.c_str(), &spec_st) == 0 &&
+        std::pair(out_st.st_mtim.tv_sec, out_st.st_mtim.tv_nsec) <
+            std::pair(spec_st.st_mtim.tv_sec, spec_st.st_mtim.tv_nsec))
+      utimensat(AT_FDCWD, output.c_str(), nullptr, 0);
+    inputs.push_back(made_from);
+  }
+  WriteDepfile(depfile, output, inputs);
+}
+
+}  // namespace
+
 int RunToolchain(const Args& args) {
   CLI::App app{
       "Makes (once) a toolchain root filesystem in the cache and writes its path to\n"
@@ -52,20 +75,7 @@ int RunToolchain(const Args& args) {
   else Fail("give one of --rootfs, --tarball, --image or --debian");
   std::string made = EnsureToolchain(spec, cache);
   WriteFileIfChanged(output, made + "\n");
-  if (depfile.empty()) return 0;
-  std::vector<std::string> inputs;
-  if (spec.kind != ToolchainSpec::kRootfs) {
-    // Made (again) just now: the output must not be older than what it
-    // depends on, or Ninja would run this edge on every build.
-    std::string made_from = ToolchainSpecFile(made);
-    struct stat out_st, spec_st;
-    if (stat(output.c_str(), &out_st) == 0 && stat(made_from.c_str(), &spec_st) == 0 &&
-        std::pair(out_st.st_mtim.tv_sec, out_st.st_mtim.tv_nsec) <
-            std::pair(spec_st.st_mtim.tv_sec, spec_st.st_mtim.tv_nsec))
-      utimensat(AT_FDCWD, output.c_str(), nullptr, 0);
-    inputs.push_back(made_from);
-  }
-  WriteDepfile(depfile, output, inputs);
+  if (!depfile.empty()) WriteToolchainDepfile(depfile, output, spec, made);
   return 0;
 }
 
