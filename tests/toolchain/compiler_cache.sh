@@ -2,18 +2,21 @@
 # directory of the same project compiles every translation unit from the
 # cache and gives the same image digest; other compile flags get no stale
 # hit; turning it off drops the launcher; a toolchain without ccache fails
-# in one line. The unique -D of this run (RUN_ID) keeps other users of the
-# shared cache mount from making this run's first build warm.
+# in one line. Each source returns this run's RUN_ID, so other users of the
+# shared cache mount cannot make this run's first build warm (an unused -D
+# would not do: ccache's preprocessor mode leaves -D out of its hash).
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 need mmdebstrap mmdebstrap
-run_id="r$$_$RANDOM$RANDOM"
+run_id="$$$RANDOM"
 mkdir -p "$T/src"
 for i in 1 2 3 4; do
-  printf 'int part%d(int x) { return x * %d + %d; }\n' "$i" "$i" "$i" >"$T/src/part$i.cpp"
+  printf 'int part%d(int x) { return x * %d + %d; }\nlong long run%d() { return RUN_ID; }\n' \
+    "$i" "$i" "$i" "$i" >"$T/src/part$i.cpp"
 done
 cat >"$T/src/main.cpp" <<'CPP'
 #include <cstdio>
 int part1(int); int part2(int); int part3(int); int part4(int);
+long long run0() { return RUN_ID; }
 int main() { std::printf("%d\n", part1(1) + part2(2) + part3(3) + part4(4)); }
 CPP
 cat >"$T/src/CMakeLists.txt" <<CM
@@ -24,7 +27,7 @@ add_container_toolchain(bookworm-ccache DEBIAN bookworm PACKAGES g++ cmake ninja
 add_container_image(cached-image TOOLCHAIN bookworm-ccache
   CACHE_MOUNTS ccache
   COMPILER_CACHE ccache
-  CACHE_VARIABLES "CMAKE_CXX_FLAGS=-DRUN_ID=\${RUN_ID}"
+  CACHE_VARIABLES "CMAKE_CXX_FLAGS=-DRUN_ID=\${RUN_ID} \${EXTRA_FLAGS}"
   ENTRYPOINT /usr/local/bin/cached)
 add_executable(cached main.cpp part1.cpp part2.cpp part3.cpp part4.cpp)
 install(TARGETS cached RUNTIME DESTINATION bin)
@@ -49,10 +52,10 @@ mount="$OCIMAKE_CACHE_DIR/mounts/$key/ccache"
 [ -n "$(find "$mount" -type f | head -1)" ] || fail "the cache mount $mount is empty"
 "$OCIMAKE" unpack "$T/b/cached-image" "$T/rootfs"
 [ ! -e "$T/rootfs/ocimake" ] || fail "the image holds /ocimake: $(find "$T/rootfs/ocimake" | head)"
-assert_eq "30" "$("$OCIMAKE" run "$T/b/cached-image")" "the program's output"
+assert_eq "40" "$("$OCIMAKE" run "$T/b/cached-image")" "the program's output"
 
-note "other compile flags: no stale hit"
-build_example "$T/src" "$T/c" -DRUN_ID="${run_id}_other"
+note "other compile flags (-O1), the same sources: no stale hit"
+build_example "$T/src" "$T/c" -DRUN_ID="$run_id" -DEXTRA_FLAGS=-O1
 assert_eq "ocimake: compiler cache: 0 hits, 5 misses (ccache)" "$(stats "$T/c.build.log")" "C's statistics"
 
 note "COMPILER_CACHE off in A: the launcher goes, A builds again without it"
