@@ -15,6 +15,7 @@ for i in 1 2 3 4; do
 done
 cat >"$T/src/main.cpp" <<'CPP'
 #include <cstdio>
+#include "gen.h"
 int part1(int); int part2(int); int part3(int); int part4(int);
 long long run0() { return RUN_ID; }
 int main() { std::printf("%d\n", part1(1) + part2(2) + part3(3) + part4(4)); }
@@ -25,11 +26,17 @@ project(cached LANGUAGES CXX)
 find_package(ocimake REQUIRED)
 add_container_toolchain(bookworm-ccache DEBIAN bookworm PACKAGES g++ cmake ninja-build ccache)
 add_container_image(cached-image TOOLCHAIN bookworm-ccache
-  CACHE_MOUNTS ccache
+  CACHE_MOUNTS ccache compiler-cache-test=/var/cache/counted
   COMPILER_CACHE ccache
   CACHE_VARIABLES "CMAKE_CXX_FLAGS=-DRUN_ID=\${RUN_ID} \${EXTRA_FLAGS}"
   ENTRYPOINT /usr/local/bin/cached)
-add_executable(cached main.cpp part1.cpp part2.cpp part3.cpp part4.cpp)
+# A generic cache mount: each inner build that generates gen.h leaves a
+# line there (it persists across build directories, never in the image).
+add_custom_command(OUTPUT gen.h
+  COMMAND sh -c "echo run >>/var/cache/counted/runs"
+  COMMAND \${CMAKE_COMMAND} -E touch gen.h)
+add_executable(cached main.cpp part1.cpp part2.cpp part3.cpp part4.cpp gen.h)
+target_include_directories(cached PRIVATE \${CMAKE_CURRENT_BINARY_DIR})
 install(TARGETS cached RUNTIME DESTINATION bin)
 CM
 stats() { grep -E '^ocimake: compiler cache: ' "$1" || fail "no compiler cache line in $1: $(cat "$1")"; }
@@ -50,6 +57,8 @@ rootfs=$(head -1 "$T/a/CMakeFiles/ocimake-toolchains/bookworm-ccache.rootfs")
 key=$(basename "$(dirname "$rootfs")")
 mount="$OCIMAKE_CACHE_DIR/mounts/$key/ccache"
 [ -n "$(find "$mount" -type f | head -1)" ] || fail "the cache mount $mount is empty"
+counted="$OCIMAKE_CACHE_DIR/mounts/$key/compiler-cache-test/runs"
+[ "$(wc -l <"$counted")" -ge 2 ] || fail "the CACHE_MOUNTS directory kept no line of A and B: $counted"
 "$OCIMAKE" unpack "$T/b/cached-image" "$T/rootfs"
 [ ! -e "$T/rootfs/ocimake" ] || fail "the image holds /ocimake: $(find "$T/rootfs/ocimake" | head)"
 assert_eq "40" "$("$OCIMAKE" run "$T/b/cached-image")" "the program's output"
