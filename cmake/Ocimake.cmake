@@ -387,7 +387,9 @@ Commands
     ``PACKAGES``); the build fails in one line otherwise. A hit gives the
     object file a miss would have compiled, so the image digest is the same
     with a cold or a warm cache. Turning it on or off configures the inner
-    build again. ``sccache`` is not supported yet. Without ``TOOLCHAIN`` the
+    build again. ``CHECK_REPRODUCIBLE``'s rebuild compiles every file
+    anyway (``OCIMAKE_COMPILER_CACHE_RECACHE`` in its environment, ccache's
+    ``CCACHE_RECACHE``): a hit would only repeat the first build's object. ``sccache`` is not supported yet. Without ``TOOLCHAIN`` the
     build is your own: set ``CMAKE_<LANG>_COMPILER_LAUNCHER`` there.
 
     .. code-block:: cmake

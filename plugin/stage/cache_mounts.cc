@@ -1,5 +1,6 @@
 #include "stage/cache_mounts.h"
 
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -109,6 +110,9 @@ CompilerCacheSetup CompilerCache(const std::string& kind, const std::string& roo
   setup.env = {{"CCACHE_DIR", dir},
                {"CCACHE_COMPILERCHECK", "content"},
                {"CCACHE_STATSLOG", setup.stats_log}};
+  const char* recache = std::getenv("OCIMAKE_COMPILER_CACHE_RECACHE");
+  if (recache && *recache && std::string(recache) != "0")
+    setup.env.push_back({"CCACHE_RECACHE", "1"});
   return setup;
 }
 
@@ -131,10 +135,13 @@ std::string CompilerCacheSummary(const std::map<std::string, long>& counters,
   };
   long calls = count(""), misses = count("cache_miss");
   long hits = count("direct_cache_hit") + count("preprocessed_cache_hit");
+  long recached = count("recache");
   if (calls == 0) return "";
   std::string out = fmt::format("compiler cache: {} hit{}, {} miss{}", hits, hits == 1 ? "" : "s",
                                 misses, misses == 1 ? "" : "es");
-  if (long other = calls - hits - misses; other > 0) out += fmt::format(", {} uncacheable", other);
+  if (recached > 0) out += fmt::format(", {} recached", recached);
+  if (long other = calls - hits - misses - recached; other > 0)
+    out += fmt::format(", {} uncacheable", other);
   return out + " (" + kind + ")";
 }
 

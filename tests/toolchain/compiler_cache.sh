@@ -63,6 +63,12 @@ counted="$OCIMAKE_CACHE_DIR/mounts/$key/compiler-cache-test/runs"
 [ ! -e "$T/rootfs/ocimake" ] || fail "the image holds /ocimake: $(find "$T/rootfs/ocimake" | head)"
 assert_eq "40" "$("$OCIMAKE" run "$T/b/cached-image")" "the program's output"
 
+note "OCIMAKE_COMPILER_CACHE_RECACHE (CHECK_REPRODUCIBLE's rebuild): every file compiled again"
+OCIMAKE_COMPILER_CACHE_RECACHE=1 build_example "$T/src" "$T/d" -DRUN_ID="$run_id"
+assert_eq "ocimake: compiler cache: 0 hits, 0 misses, 5 recached (ccache)" \
+  "$(stats "$T/d.build.log")" "D's statistics"
+assert_eq "$digest_a" "$(layout_digest "$T/d/cached-image")" "D's image digest (A's)"
+
 note "other compile flags (-O1), the same sources: no stale hit"
 build_example "$T/src" "$T/c" -DRUN_ID="$run_id" -DEXTRA_FLAGS=-O1
 assert_eq "ocimake: compiler cache: 0 hits, 5 misses (ccache)" "$(stats "$T/c.build.log")" "C's statistics"
