@@ -2,7 +2,9 @@
 
 #include <sstream>
 
+#include "base/cache_dir.h"
 #include "base/error.h"
+#include "base/fs_util.h"
 #include "rootfs/toolchain_cache.h"
 
 namespace ocimake {
@@ -19,8 +21,27 @@ Bind ParseBind(const std::string& text) {
   return {parts[0], parts[1], parts.size() == 3};
 }
 
+namespace {
+
+// A cache mount of the build stage: <cache>/mounts/<toolchain key>/<id>,
+// the key 16 or 32 hex digits.
+bool IsCacheMount(const std::string& dir) {
+  std::vector<std::string> parts = PathComponents(dir);
+  size_t n = parts.size();
+  if (n < 3 || parts[n - 3] != "mounts") return false;
+  const std::string& key = parts[n - 2];
+  return (key.size() == 16 || key.size() == 32) &&
+         key.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+}  // namespace
+
 std::vector<std::string> SandboxArgv(const SandboxSpec& s) {
-  UseToolchain(s.rootfs);  // a cached toolchain: in use from now until this process exits
+  // The cache entries the command uses are in use from now until this
+  // process exits: `ocimake cache prune` keeps them (base/cache_dir.h).
+  UseToolchain(s.rootfs);
+  for (const auto& b : s.binds)
+    if (!b.read_only && IsCacheMount(b.source)) HoldCacheEntry(b.source + ".lock");
   std::vector<std::string> argv = {s.sandbox, "--rootfs", s.rootfs};
   for (const auto& b : s.binds)
     argv.insert(argv.end(), {b.read_only ? "--ro-bind" : "--bind", b.source, b.target});

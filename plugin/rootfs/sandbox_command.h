@@ -33,9 +33,10 @@ struct SandboxSpec {
 };
 
 // The sandbox's argv for `spec` (argv[0] is spec.sandbox). A rootfs that
-// is a toolchain of the cache is marked in use until the process exits
-// (UseToolchain, toolchain_cache.h), so no `ocimake cache prune` removes it
-// while the command runs.
+// is a toolchain of the cache, and a read-write bind of a cache mount
+// (<cache>/mounts/<key>/<id>), are marked in use until the process exits
+// (base/cache_dir.h), so no `ocimake cache prune` removes them while the
+// command runs.
 std::vector<std::string> SandboxArgv(const SandboxSpec& spec);
 
 // KEY=value entries as (name, value) pairs; an entry without '=' or with an

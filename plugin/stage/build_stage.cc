@@ -11,12 +11,14 @@
 #include <set>
 #include <sstream>
 
+#include "base/cache_dir.h"
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
 #include "base/subprocess.h"
 #include "oci/platform.h"
 #include "rootfs/sandbox_command.h"
+#include "stage/cache_mounts.h"
 #include "stage/component_layers.h"
 #include "stage/install_script.h"
 
@@ -32,6 +34,10 @@ constexpr char kStepFile[] = ".ocimake-step";
 constexpr char kDepsFile[] = ".ocimake-deps";
 constexpr char kTestLog[] = ".ocimake-ctest.log";
 constexpr char kInstallLog[] = ".ocimake-install.log";
+// The install's record (install_script.h): the recorder script in the
+// config directory, the list in the inner build directory.
+constexpr char kRecorderScript[] = "install-recorder.cmake";
+constexpr char kInstalledList[] = ".ocimake-installed";
 
 struct Secret {
   std::string id, src;
@@ -86,10 +92,15 @@ void CheckEmulator(const BuildStage& s) {
 
 // The stage's sandbox: the rootfs, the source read-only at /src, the inner
 // build directory at /build, the module and its config read-only, the
-// staging tree at /ocimake/stage, and the secrets when asked for.
+// staging tree at /ocimake/stage, the cache mounts read-write (with the
+// compiler cache's environment), and the secrets when asked for.
 class StageSandbox {
  public:
   StageSandbox(const BuildStage& s, const std::string& stage_dir) {
+    std::string cache_dir = s.cache_dir.empty() ? DefaultCacheDir() : s.cache_dir;
+    std::vector<CacheMount> mounts =
+        CacheMounts(s.cache_mounts, s.compiler_cache, s.rootfs, cache_dir);
+    compiler_ = CompilerCache(s.compiler_cache, s.rootfs, s.toolchain, mounts);
     config_dir_ = s.inner_build_dir + ".config";
     MakeDirs(config_dir_);
     WriteFileIfChanged(JoinPath(config_dir_, "ocimake-config.cmake"),
@@ -100,12 +111,18 @@ class StageSandbox {
     if (IsCrossBuild(s))
       WriteFileIfChanged(JoinPath(config_dir_, "cross-toolchain.cmake"),
                          CrossToolchainFile(s.platform));
+    WriteFileIfChanged(JoinPath(config_dir_, kRecorderScript), InstallRecorderScript());
     spec_.sandbox = s.sandbox;
     spec_.rootfs = s.rootfs;
     spec_.binds = {{SourceRoot(s), "/src", true},       {s.inner_build_dir, "/build", false},
                    {s.module_dir, "/ocimake/cmake", true}, {config_dir_, "/ocimake/config", true},
                    {stage_dir, "/ocimake/stage", false}};
+    for (const auto& m : mounts) {  // made once the compiler cache's checks passed
+      MakeDirs(m.host);
+      spec_.binds.push_back({m.host, m.target, false});
+    }
     spec_.env = {{"HOME", "/tmp"}};
+    spec_.env.insert(spec_.env.end(), compiler_.env.begin(), compiler_.env.end());
     spec_.chdir = "/build";
     for (const auto& text : s.secrets) {
       Secret secret = ParseSecret(text);
@@ -114,6 +131,7 @@ class StageSandbox {
   }
 
   const std::string& config_dir() const { return config_dir_; }
+  const CompilerCacheSetup& compiler() const { return compiler_; }
 
   // Runs a command in the sandbox; `with_secrets` for build and test only.
   ProcessResult Run(const std::vector<std::string>& command, bool with_secrets) const {
@@ -125,17 +143,21 @@ class StageSandbox {
 
  private:
   std::string config_dir_;
+  CompilerCacheSetup compiler_;
   SandboxSpec spec_;
   std::vector<Bind> secrets_;
 };
 
-std::vector<std::string> ConfigureCommand(const BuildStage& s) {
+// The inner configure; its words are also the arguments file's, so a
+// changed compiler launcher configures again.
+std::vector<std::string> ConfigureCommand(const BuildStage& s, const CompilerCacheSetup& cc) {
   std::vector<std::string> argv = {"cmake", "-G", "Ninja", "-S", ProjectInStage(s), "-B", "/build",
                                    "-Docimake_DIR=/ocimake/config",
                                    "-DOCIMAKE_IN_BUILD_STAGE=ON", "--no-warn-unused-cli"};
   if (IsCrossBuild(s))
     argv.push_back("-DCMAKE_TOOLCHAIN_FILE=/ocimake/config/cross-toolchain.cmake");
   if (!s.build_type.empty()) argv.push_back("-DCMAKE_BUILD_TYPE=" + s.build_type);
+  argv.insert(argv.end(), cc.configure_args.begin(), cc.configure_args.end());
   for (const auto& d : s.defines) argv.push_back("-D" + d);
   return argv;
 }
@@ -211,10 +233,24 @@ void FailIfOutsideSource(const BuildStage& s) {
        std::filesystem::path(host).lexically_normal().string());
 }
 
+// Without a compiler cache, the launcher an earlier configure set for one
+// goes (-U, before the project's own -D): the inner cache would keep it.
+std::vector<std::string> ConfigureWithoutOldLauncher(const BuildStage& s,
+                                                     const CompilerCacheSetup& cc) {
+  std::vector<std::string> argv = ConfigureCommand(s, cc);
+  std::string cache = JoinPath(s.inner_build_dir, "CMakeCache.txt");
+  if (!cc.configure_args.empty() || !PathExists(cache)) return argv;
+  static const std::regex kOurs(R"((^|\n)CMAKE_CXX_COMPILER_LAUNCHER(:[A-Z]+)?=(ccache|sccache)\n)");
+  if (!std::regex_search(ReadFile(cache), kOurs)) return argv;
+  argv.insert(argv.end() - static_cast<std::ptrdiff_t>(s.defines.size()),
+              {"-UCMAKE_C_COMPILER_LAUNCHER", "-UCMAKE_CXX_COMPILER_LAUNCHER"});
+  return argv;
+}
+
 // The configure step, its output kept too, for the hint on a failure.
-std::string ConfigureScript(const BuildStage& s) {
+std::string ConfigureScript(const BuildStage& s, const CompilerCacheSetup& cc) {
   std::string log = kConfigureLog;
-  return "step configure\n{ status=0; " + ShellLine(ConfigureCommand(s)) +
+  return "step configure\n{ status=0; " + ShellLine(ConfigureWithoutOldLauncher(s, cc)) +
          " 2>&1 || status=$?; echo $status >" + log + ".status; } | tee " + log +
          "\nstatus=$(cat " + log + ".status)\n[ \"$status\" = 0 ] || exit \"$status\"\n";
 }
@@ -222,11 +258,12 @@ std::string ConfigureScript(const BuildStage& s) {
 // Each step writes its name to /build/.ocimake-step first, so a failure is
 // reported by what failed; output goes to the terminal, except ctest's and
 // the install's, kept in a log and shown on failure (ctest's always).
-std::string BuildScript(const BuildStage& s, bool configure) {
+std::string BuildScript(const BuildStage& s, const CompilerCacheSetup& cc, bool configure) {
   std::string sh = "set -e\ncd /build\nstep() { echo \"$1\" >/build/" + std::string(kStepFile) +
                    "; }\n";
-  if (configure) sh += ConfigureScript(s);
+  if (configure) sh += ConfigureScript(s, cc);
   sh += "step build\n";
+  if (!cc.stats_log.empty()) sh += "rm -f " + ShellQuote(cc.stats_log) + "\n";
   if (s.test) {
     sh += "ninja -C /build\n";
   } else {
@@ -259,18 +296,52 @@ std::string BuildScript(const BuildStage& s, bool configure) {
   return sh;
 }
 
-std::string InstallScript(const BuildStage& s) {
-  std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n";
-  std::string dir = Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
-  auto install = [&](const std::string& destdir, const std::vector<std::string>& components) {
-    for (const auto& argv : InstallCommands("cmake", dir, s.prefix, components))
-      sh += "DESTDIR=" + destdir + " " + ShellLine(argv) + " >" + kInstallLog +
-            " 2>&1 || { cat " + kInstallLog + " >&2; exit 1; }\n";
+const InstallRecord& RecordInStage() {
+  static const InstallRecord kRecord{std::string("/ocimake/config/") + kRecorderScript,
+                                     std::string("/build/") + kInstalledList};
+  return kRecord;
+}
+
+std::string InstallDirInStage(const BuildStage& s) {
+  return Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
+}
+
+std::string InstallDirOnHost(const BuildStage& s) {
+  return Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
+}
+
+// Every install command, into the staging tree and then each LAYERS
+// component into its own directory of it.
+std::vector<std::pair<std::string, std::vector<std::string>>> InstallSteps(const BuildStage& s) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> steps;
+  auto add = [&](const std::string& destdir, const std::vector<std::string>& components) {
+    for (auto& argv :
+         InstallCommands("cmake", InstallDirInStage(s), s.prefix, components, "", RecordInStage()))
+      steps.push_back({destdir, std::move(argv)});
   };
-  install("/ocimake/stage", s.components);
+  add("/ocimake/stage", s.components);
   for (const auto& c : s.layer_components)
-    install(std::string("/ocimake/stage/") + kComponentsDir + "/" + c, {c});
+    add(std::string("/ocimake/stage/") + kComponentsDir + "/" + c, {c});
+  return steps;
+}
+
+std::string InstallScript(const BuildStage& s) {
+  std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n" +
+                   "rm -f " + RecordInStage().list + "\n";
+  for (const auto& [destdir, argv] : InstallSteps(s))
+    sh += "DESTDIR=" + destdir + " " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
+          kInstallLog + " >&2; exit 1; }\n";
   return sh + "echo done >/build/" + kStepFile + "\n";
+}
+
+// Maps a path inside the stage to the host: /build/... to the inner build
+// directory, /src/... to the source tree, anything else to "".
+PathMapper StageToHost(const BuildStage& s) {
+  return [&s](const std::string& p) -> std::string {
+    if (p.rfind("/build/", 0) == 0) return JoinPath(s.inner_build_dir, p.substr(7));
+    if (p.rfind("/src/", 0) == 0) return JoinPath(SourceRoot(s), p.substr(5));
+    return "";
+  };
 }
 
 // Runs `script` with /bin/sh in the sandbox; fails naming the step that
@@ -302,6 +373,16 @@ void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::stri
   auto it = kWhat.find(step);
   Fail("{} the project in the toolchain failed (status {})",
        it == kWhat.end() ? "running the build stage" : it->second, r.status);
+}
+
+// One line of what the compiler cache did in this build, from its stats
+// log (in the inner build directory); nothing when nothing was compiled.
+void PrintCompilerCacheStats(const BuildStage& s, const CompilerCacheSetup& cc) {
+  if (!StartsWith(cc.stats_log, "/build/")) return;
+  std::string log = JoinPath(s.inner_build_dir, cc.stats_log.substr(7));
+  if (!PathExists(log)) return;
+  std::string line = CompilerCacheSummary(ReadCcacheStatsLog(ReadFile(log)), s.compiler_cache);
+  if (!line.empty()) std::cerr << "ocimake: " << line << "\n";
 }
 
 }  // namespace
@@ -356,14 +437,14 @@ void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
   StageSandbox sandbox(s, stage_dir);
   std::string args_file = JoinPath(s.inner_build_dir, kConfigArgsFile);
   std::string args_text;
-  for (const auto& a : ConfigureCommand(s)) args_text += a + "\n";
+  for (const auto& a : ConfigureCommand(s, sandbox.compiler())) args_text += a + "\n";
   bool configured = PathExists(JoinPath(s.inner_build_dir, "CMakeCache.txt")) &&
                     PathExists(args_file) && ReadFile(args_file) == args_text;
   if (!configured) {
     RemoveFileIfExists(args_file);
     RemoveCacheOfOtherSource(s);
   }
-  std::string build = BuildScript(s, !configured);
+  std::string build = BuildScript(s, sandbox.compiler(), !configured);
   if (s.secrets.empty()) {
     RunScript(sandbox, s, "stage.sh", build + InstallScript(s), false);
   } else {
@@ -371,6 +452,7 @@ void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
     RunScript(sandbox, s, "install.sh", InstallScript(s), false);
   }
   if (!configured) WriteFileAtomic(args_file, args_text);
+  PrintCompilerCacheStats(s, sandbox.compiler());
 }
 
 std::vector<std::string> BuildStageInputs(const BuildStage& s) {
@@ -391,15 +473,19 @@ std::vector<std::string> BuildStageInputs(const BuildStage& s) {
   }
   for (const auto& word : NinjaPaths(ReadFile(JoinPath(s.inner_build_dir, "build.ninja"))))
     add(word);
-  std::string install_dir =
-      Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
-  auto script_to_host = [&](const std::string& p) -> std::string {
-    if (p.rfind("/build/", 0) == 0) return JoinPath(s.inner_build_dir, p.substr(7));
-    return to_host(p);
-  };
-  for (const auto& f : InstallInputs(install_dir, script_to_host))
+  for (const auto& f : InstallInputs(InstallDirOnHost(s), StageToHost(s)))
     if (f.rfind(SourceRoot(s) + "/", 0) == 0) inputs.insert(f);
   return {inputs.begin(), inputs.end()};
+}
+
+std::string BuildStageInstalledList(const BuildStage& s) {
+  return JoinPath(s.inner_build_dir, kInstalledList);
+}
+
+std::string BuildStageInstallFingerprint(const BuildStage& s) {
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& [destdir, argv] : InstallSteps(s)) commands.push_back(argv);
+  return InstallFingerprint(InstallDirOnHost(s), commands, StageToHost(s));
 }
 
 }  // namespace ocimake
