@@ -183,4 +183,46 @@ TEST(OciLayoutTest, PruneSkipsWhileAnotherProcessWrites) {
 }
 
 }  // namespace
+// PruneEntries (ocimake cache prune): the selected images untagged and
+// their blobs that no other image keeps removed; nothing at all while
+// another process holds the writers' lock (a pull using the cache).
+TEST(OciLayoutTest, PruneEntriesRemovesAnImageAndOnlyItsOwnBlobs) {
+  ScratchDir tmp;
+  std::string dir = tmp / "l";
+  OciLayout::Create(dir);
+  int ready[2], release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {  // a reader of the cache: holds the lock until released
+    OciLayout::Open(dir).HoldWritersLock();
+    char c = 1;
+    if (write(ready[1], &c, 1) != 1 || read(release[0], &c, 1) != 1) _exit(1);
+    _exit(0);
+  }
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  OciLayout l = OciLayout::Open(dir);
+  Descriptor shared = l.WriteBlob("{}", media_type::kOciConfig);
+  Manifest a, b;
+  a.config = b.config = shared;
+  a.layers = {l.WriteBlob("a's layer", media_type::kOciLayer)};
+  Descriptor ma = l.Tag(l.WriteBlob(ToJson(a), media_type::kOciManifest), "a");
+  Descriptor mb = l.Tag(l.WriteBlob(ToJson(b), media_type::kOciManifest), "b");
+  auto drop_a = [&](const Descriptor& d) { return d.digest == ma.digest; };
+  EXPECT_FALSE(l.PruneEntries(drop_a)) << "pruned while another process uses the layout";
+  EXPECT_EQ(Tags(l), (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(write(release[1], &c, 1), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(l.PruneEntries(drop_a));
+  EXPECT_EQ(Tags(l), std::vector<std::string>{"b"});
+  EXPECT_FALSE(l.HasBlob(ma.digest));
+  EXPECT_FALSE(l.HasBlob(a.layers[0].digest));
+  EXPECT_TRUE(l.HasBlob(shared.digest));
+  EXPECT_TRUE(l.HasBlob(mb.digest));
+  for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
+}
+
 }  // namespace ocimake
