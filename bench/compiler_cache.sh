@@ -107,6 +107,11 @@ fi
 args+=(-n peer_warm --prepare "true" "$bud")
 hyperfine --runs "$runs" --export-json "$work/ccache.json" "${args[@]}"
 
+# The caches did their work: one more warm build of each, its hit counts.
+eval "$fresh"
+$build 2>&1 | grep "compiler cache:" | sed 's/^/ocimake warm_local: /' || true
+$bud 2>&1 | grep -i "hits:" | sed 's/^ */peer_warm: ccache /' || true
+
 python3 - "$work/ccache.json" "$files" <<'PY'
 import json, sys
 m = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
