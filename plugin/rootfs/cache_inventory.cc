@@ -90,7 +90,7 @@ CacheEntry DirEntry(const CacheInventory& inv, const std::string& kind, const st
     std::string spec = ToolchainSpecFile(JoinPath(path, "rootfs"));
     if (PathExists(spec)) {
       for (const auto& line : Split(ReadFile(spec, 1 << 16), '\n'))
-        if (!line.empty() && !StartsWith(line, "ocimake-toolchain-"))
+        if (!line.empty() && line.back() != ' ' && !StartsWith(line, "ocimake-toolchain-"))
           e.detail += (e.detail.empty() ? "" : ", ") + line;
     }
   }
