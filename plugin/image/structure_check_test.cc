@@ -205,11 +205,14 @@ TEST(StructureCheckTest, ParseSizeUnits) {
   EXPECT_EQ(ParseSize("64MiB", "MAX_SIZE"), 64u << 20);
   EXPECT_EQ(ParseSize("2KiB", "MAX_SIZE"), 2048u);
   EXPECT_EQ(ParseSize("3kB", "MAX_SIZE"), 3000u);
+  EXPECT_EQ(ParseSize("500M", "MAX_SIZE"), 500u << 20);  // du's and docker's forms
+  EXPECT_EQ(ParseSize("10G", "MAX_SIZE"), 10ull << 30);
+  EXPECT_EQ(ParseSize("2T", "MAX_SIZE"), 2ull << 40);
   for (std::string bad : {"20XB", "MB", "-1", "1e3", "20 mb", ""})
     EXPECT_EQ(ErrorOf([&] { ParseSize(bad, "MAX_SIZE"); }),
               "MAX_SIZE: bad size \"" + bad +
                   "\": expected a number of bytes, or one with kB, MB, GB (1000-based), "
-                  "KiB, MiB or GiB (1024-based)");
+                  "KiB, MiB, GiB, or K, M, G, T (1024-based)");
 }
 
 TEST(StructureCheckTest, MalformedChecksAreErrorsNamingThem) {
