@@ -177,21 +177,26 @@ std::string SidecarOf(const std::string& out, const std::string& what) {
   return JoinPath(DirName(out), "." + out.substr(out.rfind('/') + 1) + "." + what);
 }
 
-InstallRecord HostRecord(const std::string& out) {
-  return {SidecarOf(out, "install-recorder.cmake"), SidecarOf(out, "installed")};
+// The host install of `out`'s staging tree.
+StagingInstall HostInstall(const StageCommand& c, const std::string& out) {
+  StagingInstall install;
+  install.cmake = c.cmake;
+  install.build_dir = c.build_dir;
+  install.prefix = c.prefix;
+  install.config = c.config;
+  install.components = c.components;
+  install.layer_components = c.layer_components;
+  install.record = {SidecarOf(out, "install-recorder.cmake"), SidecarOf(out, "installed")};
+  return install;
 }
 
-// The install (everything, then each LAYERS component apart) into `dir`,
-// for the staging tree `out`.
+// The install into `dir` for the staging tree `out`.
 void InstallInto(StageCommand& c, const std::string& dir, const std::string& out) {
   if (!c.rootfs_file.empty()) return BuildInToolchain(c, dir);
-  InstallRecord record = HostRecord(out);
-  WriteFileIfChanged(record.script, InstallRecorderScript());
-  RemoveFileIfExists(record.list);
-  InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, dir, record);
-  for (const auto& component : c.layer_components)
-    InstallOnHost(c.cmake, c.build_dir, c.prefix, {component}, c.config,
-                  JoinPath(JoinPath(dir, kComponentsDir), component), record);
+  StagingInstall install = HostInstall(c, out);
+  WriteFileIfChanged(install.record.script, InstallRecorderScript());
+  RemoveFileIfExists(install.record.list);
+  InstallOnHost(StagingInstallSteps(install, dir), c.build_dir);
 }
 
 // What the install into `out`'s staging tree recorded, and the install
@@ -201,13 +206,9 @@ std::pair<std::set<std::string>, std::string> InstallRecorded(const StageCommand
   if (!c.rootfs_file.empty())
     return {ReadInstalledList(BuildStageInstalledList(c.stage)),
             BuildStageInstallFingerprint(c.stage)};
-  InstallRecord record = HostRecord(out);
-  std::vector<std::vector<std::string>> commands =
-      InstallCommands(c.cmake, c.build_dir, c.prefix, c.components, c.config, record);
-  for (const auto& component : c.layer_components)
-    for (auto& argv : InstallCommands(c.cmake, c.build_dir, c.prefix, {component}, c.config, record))
-      commands.push_back(argv);
-  return {ReadInstalledList(record.list), InstallFingerprint(c.build_dir, commands)};
+  StagingInstall install = HostInstall(c, out);
+  return {ReadInstalledList(install.record.list),
+          InstallFingerprint(c.build_dir, StagingInstallSteps(install, out))};
 }
 
 // Empties the directory `dir`, keeping it (a TempDir's lock is on it).

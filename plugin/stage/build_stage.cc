@@ -310,26 +310,21 @@ std::string InstallDirOnHost(const BuildStage& s) {
   return Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
 }
 
-// Every install command, into the staging tree and then each LAYERS
-// component into its own directory of it.
-std::vector<std::pair<std::string, std::vector<std::string>>> InstallSteps(const BuildStage& s) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> steps;
-  auto add = [&](const std::string& destdir, const std::vector<std::string>& components) {
-    for (auto& argv :
-         InstallCommands("cmake", InstallDirInStage(s), s.prefix, components, "", RecordInStage()))
-      steps.push_back({destdir, std::move(argv)});
-  };
-  add("/ocimake/stage", s.components);
-  for (const auto& c : s.layer_components)
-    add(std::string("/ocimake/stage/") + kComponentsDir + "/" + c, {c});
-  return steps;
+std::vector<InstallStep> InstallSteps(const BuildStage& s) {
+  StagingInstall install;
+  install.build_dir = InstallDirInStage(s);
+  install.prefix = s.prefix;
+  install.components = s.components;
+  install.layer_components = s.layer_components;
+  install.record = RecordInStage();
+  return StagingInstallSteps(install, "/ocimake/stage");
 }
 
 std::string InstallScript(const BuildStage& s) {
   std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n" +
                    "rm -f " + RecordInStage().list + "\n";
-  for (const auto& [destdir, argv] : InstallSteps(s))
-    sh += "DESTDIR=" + destdir + " " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
+  for (const auto& step : InstallSteps(s))
+    sh += "DESTDIR=" + step.destdir + " " + ShellLine(step.argv) + " >" + kInstallLog + " 2>&1 || { cat " +
           kInstallLog + " >&2; exit 1; }\n";
   return sh + "echo done >/build/" + kStepFile + "\n";
 }
@@ -483,9 +478,7 @@ std::string BuildStageInstalledList(const BuildStage& s) {
 }
 
 std::string BuildStageInstallFingerprint(const BuildStage& s) {
-  std::vector<std::vector<std::string>> commands;
-  for (const auto& [destdir, argv] : InstallSteps(s)) commands.push_back(argv);
-  return InstallFingerprint(InstallDirOnHost(s), commands, StageToHost(s));
+  return InstallFingerprint(InstallDirOnHost(s), InstallSteps(s), StageToHost(s));
 }
 
 }  // namespace ocimake
