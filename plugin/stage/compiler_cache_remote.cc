@@ -1,0 +1,164 @@
+#include "stage/compiler_cache_remote.h"
+
+#include <cstdlib>
+
+#include "base/error.h"
+#include "base/fs_util.h"
+#include "base/strings.h"
+
+namespace ocimake {
+
+namespace {
+
+constexpr char kExpected[] =
+    "expected redis://[[USER:]PASSWORD@]HOST[:PORT][/DB], redis+unix:SOCKET_PATH[?db=DB] or "
+    "redis+unix://[[USER:]PASSWORD@localhost]SOCKET_PATH[?db=DB], each optionally followed by "
+    "|ATTRIBUTES";
+
+[[noreturn]] void BadUrl(const std::string& url, const std::string& why) {
+  Fail("OCIMAKE_COMPILER_CACHE_REMOTE {}: {}; {}", Printable(RedactUrl(url)), why, kExpected);
+}
+
+// "[USER:]PASSWORD" redacted: the user kept, the password ***.
+std::string RedactUserinfo(const std::string& userinfo) {
+  size_t colon = userinfo.find(':');
+  return colon == std::string::npos ? "***" : userinfo.substr(0, colon) + ":***";
+}
+
+// "|a=b|bearer-token=x" (as after the URL) with every bearer-token's value ***.
+std::string RedactAttributes(const std::string& attributes) {
+  std::string out;
+  for (const auto& attribute : Split(attributes.substr(1), '|')) {
+    size_t eq = attribute.find('=');
+    bool secret = eq != std::string::npos && attribute.substr(0, eq) == "bearer-token";
+    out += "|" + (secret ? attribute.substr(0, eq) + "=***" : attribute);
+  }
+  return out;
+}
+
+void CheckDb(const std::string& url, const std::string& db) {
+  if (!db.empty() && (!IsDecimal(db) || db.size() > 9))
+    BadUrl(url, "database '" + db + "' is not a number");
+}
+
+// HOST[:PORT] or [V6]:PORT into `r`.
+void ParseHostPort(const std::string& url, const std::string& hostport, CompilerCacheRemote* r) {
+  std::string port;
+  if (StartsWith(hostport, "[")) {
+    size_t close = hostport.find(']');
+    if (close == std::string::npos) BadUrl(url, "unclosed '[' in the host");
+    r->host = hostport.substr(1, close - 1);
+    std::string rest = hostport.substr(close + 1);
+    if (!rest.empty() && rest[0] != ':') BadUrl(url, "expected ':PORT' after ']'");
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    size_t colon = hostport.find(':');
+    r->host = hostport.substr(0, colon);
+    if (colon != std::string::npos) port = hostport.substr(colon + 1);
+  }
+  if (r->host.empty()) BadUrl(url, "no host");
+  if (port.empty()) return;
+  if (!IsDecimal(port) || port.size() > 5 || std::stoi(port) == 0 || std::stoi(port) > 65535)
+    BadUrl(url, "port '" + port + "' is not a number from 1 to 65535");
+  r->port = std::stoi(port);
+}
+
+// After "redis://": [USERINFO@]HOST[:PORT][/DB].
+void ParseRedisTcp(const std::string& url, const std::string& rest, CompilerCacheRemote* r) {
+  size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  size_t at = authority.rfind('@');
+  if (at != std::string::npos) {
+    r->userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+  }
+  ParseHostPort(url, authority, r);
+  if (slash != std::string::npos) r->db = rest.substr(slash + 1);
+  CheckDb(url, r->db);
+}
+
+// After "redis+unix:": SOCKET_PATH[?db=DB] or //[USERINFO@localhost]SOCKET_PATH[?db=DB].
+void ParseRedisUnix(const std::string& url, std::string rest, CompilerCacheRemote* r) {
+  r->unix_socket = true;
+  if (StartsWith(rest, "//")) {
+    size_t slash = rest.find('/', 2);
+    if (slash == std::string::npos) BadUrl(url, "no socket path");
+    std::string authority = rest.substr(2, slash - 2);
+    size_t at = authority.rfind('@');
+    if (at != std::string::npos) {
+      r->userinfo = authority.substr(0, at);
+      authority = authority.substr(at + 1);
+    }
+    if (!authority.empty() && authority != "localhost")
+      BadUrl(url, "a Unix socket's host must be localhost or empty, not '" + authority + "'");
+    rest = rest.substr(slash);
+  }
+  size_t query = rest.find('?');
+  if (query != std::string::npos) {
+    std::string q = rest.substr(query + 1);
+    if (!StartsWith(q, "db=")) BadUrl(url, "unknown query '" + q + "'");
+    r->db = q.substr(3);
+    rest = rest.substr(0, query);
+  }
+  if (!StartsWith(rest, "/")) BadUrl(url, "the socket path must be absolute");
+  r->socket_path = rest;
+  CheckDb(url, r->db);
+}
+
+}  // namespace
+
+std::string RedactUrl(const std::string& url) {
+  size_t bar = url.find('|');
+  std::string main = url.substr(0, bar);
+  std::string attributes = bar == std::string::npos ? "" : RedactAttributes(url.substr(bar));
+  size_t scheme = main.find("://");
+  size_t at = main.rfind('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme + 3)
+    main = main.substr(0, scheme + 3) + RedactUserinfo(main.substr(scheme + 3, at - scheme - 3)) +
+           main.substr(at);
+  return main + attributes;
+}
+
+CompilerCacheRemote ParseCompilerCacheRemote(const std::string& url) {
+  for (char c : url)
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+      BadUrl(url, "one URL without spaces or line breaks");
+  CompilerCacheRemote r;
+  size_t bar = url.find('|');
+  std::string main = url.substr(0, bar);
+  if (bar != std::string::npos) r.attributes = url.substr(bar);
+  if (StartsWith(main, "redis://")) {
+    ParseRedisTcp(url, main.substr(8), &r);
+  } else if (StartsWith(main, "redis+unix:")) {
+    ParseRedisUnix(url, main.substr(11), &r);
+  } else if (StartsWith(main, "http://") || StartsWith(main, "https://")) {
+    Fail("OCIMAKE_COMPILER_CACHE_REMOTE {}: ccache's HTTP storage is not supported yet in the "
+         "build stage (it has no network); use a Redis server (redis:// or redis+unix:)",
+         Printable(RedactUrl(url)));
+  } else {
+    BadUrl(url, "unknown scheme");
+  }
+  return r;
+}
+
+std::string SandboxStorageUrl(const CompilerCacheRemote& r) {
+  std::string url = "redis+unix://";
+  if (!r.userinfo.empty()) url += r.userinfo + "@localhost";
+  url += kCompilerCacheSocket;
+  if (!r.db.empty()) url += "?db=" + r.db;
+  return url + r.attributes;
+}
+
+std::string CompilerCacheConfig(const CompilerCacheRemote& r) {
+  return "# Written by ocimake for one build stage run (removed after): the\n"
+         "# compiler cache's remote storage, through the socket ocimake binds in.\n"
+         "remote_storage = " + SandboxStorageUrl(r) + "\n";
+}
+
+std::string CompilerCacheRemoteUrl(const std::string& file) {
+  if (!file.empty()) return Trim(FirstLine(ReadFile(file)));
+  const char* env = std::getenv("OCIMAKE_COMPILER_CACHE_REMOTE");
+  return env ? Trim(env) : "";
+}
+
+}  // namespace ocimake

@@ -1,0 +1,57 @@
+// OCIMAKE_COMPILER_CACHE_REMOTE: the URL of ccache's remote storage (a
+// Redis server) read, checked, redacted for printing and rewritten for the
+// build stage's sandbox, which has no network: inside, ccache reaches the
+// server through one Unix socket bound at kCompilerCacheSocket (see
+// stage/remote_cache_relay.h and docs/sandbox.md).
+//
+// Accepted forms (ccache's own, "Remote storage backends" in man ccache):
+//   redis://[[USER:]PASSWORD@]HOST[:PORT][/DB][|ATTRIBUTES]
+//   redis+unix:SOCKET_PATH[?db=DB][|ATTRIBUTES]
+//   redis+unix://[[USER:]PASSWORD@localhost]SOCKET_PATH[?db=DB][|ATTRIBUTES]
+// http:// is refused ("not supported yet": ccache's HTTP backend needs TCP).
+// The URL is a secret when it holds a password: it is printed only redacted.
+#ifndef OCIMAKE_STAGE_COMPILER_CACHE_REMOTE_H_
+#define OCIMAKE_STAGE_COMPILER_CACHE_REMOTE_H_
+
+#include <string>
+
+namespace ocimake {
+
+// Where ccache finds the remote inside the sandbox, and its configuration.
+inline constexpr char kCompilerCacheSocket[] = "/run/ocimake/compiler-cache.sock";
+inline constexpr char kCompilerCacheConfig[] = "/run/ocimake/compiler-cache.conf";
+
+struct CompilerCacheRemote {
+  bool unix_socket = false;  // redis+unix: socket_path; redis: host and port
+  std::string userinfo;      // "[USER:]PASSWORD" as written (percent-encoded), or ""
+  std::string host;
+  int port = 6379;
+  std::string socket_path;  // host path of the server's socket
+  std::string db;           // database number, "" for ccache's default (0)
+  std::string attributes;   // "|connect-timeout=50|..." as written, or ""
+};
+
+// Parses `url`; a bad one fails with one line naming the URL redacted and
+// what was expected.
+CompilerCacheRemote ParseCompilerCacheRemote(const std::string& url);
+
+// `url` fit to print: the password (or a lone userinfo, which ccache takes
+// for the password) and any bearer-token attribute replaced by ***
+// ("redis://user:***@host:6379"). Works on any text, parsed or not.
+std::string RedactUrl(const std::string& url);
+
+// ccache's remote_storage value inside the sandbox: the same server, its
+// credentials and attributes, through kCompilerCacheSocket.
+std::string SandboxStorageUrl(const CompilerCacheRemote& remote);
+
+// The ccache configuration file given to the sandbox (CCACHE_CONFIGPATH):
+// remote_storage set to SandboxStorageUrl.
+std::string CompilerCacheConfig(const CompilerCacheRemote& remote);
+
+// The URL to use: the first line of `file` when given (the module's 0600
+// file), else $OCIMAKE_COMPILER_CACHE_REMOTE, else "".
+std::string CompilerCacheRemoteUrl(const std::string& file);
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_STAGE_COMPILER_CACHE_REMOTE_H_
