@@ -34,6 +34,8 @@ function(_ocimake_add_image name)
   _ocimake_check_arguments(add_container_image "${name}" arg)
   _ocimake_check_image_arguments("${name}" "${arg_TOOLCHAIN}" "${arg_TEST_STAGE}"
     "${arg_SECRETS}" "${arg_CACHE_VARIABLES}")
+  _ocimake_check_cache_mounts("${name}" "${arg_TOOLCHAIN}" "${arg_CACHE_MOUNTS}"
+    "${arg_COMPILER_CACHE}")
   foreach(pair IN ITEMS "BASE;scratch" "TAG;${name}:latest" "PREFIX;/usr/local"
       "COMPRESSION;gzip" "ABI_CHECK;ON" "SBOM;ON")
     list(GET pair 0 keyword)
@@ -213,6 +215,8 @@ macro(_ocimake_add_platform_stage_edge name work platform)
     list(APPEND stage_args --source-root "${source_root}")
   endif()
   if(arg_TOOLCHAIN)
+    _ocimake_cache_mount_args(stage_args "${arg_TOOLCHAIN}" "${arg_CACHE_MOUNTS}"
+      "${arg_COMPILER_CACHE}")
     _ocimake_add_toolchain_stage_edge("${name}" "${work}" "${arg_TOOLCHAIN}" "${root_file}"
       "${arg_TEST_STAGE}" "${arg_SECRETS}" "${arg_CACHE_VARIABLES}" "${arg_DEPENDS}"
       "${platform}" ${stage_args})
@@ -392,6 +396,73 @@ function(_ocimake_check_image_arguments name toolchain test_stage secrets cache_
       "(its incremental image edges rely on Ninja's restat and depfiles); "
       "configure with: cmake -G Ninja")
   endif()
+endfunction()
+
+# _ocimake_check_cache_mounts(<name> <toolchain> <cache-mounts> <compiler-cache>)
+# CACHE_MOUNTS ID[=PATH] and COMPILER_CACHE, checked at configure time
+# (`ocimake stage` checks them again: stage/cache_mounts.h): a build stage
+# is needed, the id is a file name, the path absolute, normal and none the
+# stage uses itself.
+function(_ocimake_check_cache_mounts name toolchain mounts compiler_cache)
+  if(compiler_cache AND NOT toolchain)
+    message(FATAL_ERROR "add_container_image(${name}): COMPILER_CACHE needs a TOOLCHAIN (a "
+      "build on the host is your own build: set CMAKE_<LANG>_COMPILER_LAUNCHER there)")
+  endif()
+  if(mounts AND NOT toolchain)
+    message(FATAL_ERROR "add_container_image(${name}): CACHE_MOUNTS needs a TOOLCHAIN (a "
+      "build stage)")
+  endif()
+  if(compiler_cache STREQUAL "sccache")
+    message(FATAL_ERROR "add_container_image(${name}): COMPILER_CACHE sccache: not supported "
+      "yet (use ccache)")
+  elseif(compiler_cache)
+    _ocimake_check_choice(add_container_image "${name}" COMPILER_CACHE "${compiler_cache}" ccache)
+  endif()
+  foreach(mount IN LISTS mounts)
+    string(REGEX MATCH "^([A-Za-z0-9_.-]+)(=(.*))?$" matched "${mount}")
+    set(has_path "${CMAKE_MATCH_2}")
+    set(path "${CMAKE_MATCH_3}")
+    if(NOT matched OR mount MATCHES "^\\.\\.?(=|$)")
+      message(FATAL_ERROR "add_container_image(${name}): CACHE_MOUNTS ${mount}: the id must "
+        "be letters, digits and _.- (ID[=PATH])")
+    endif()
+    if(NOT has_path)
+      continue()
+    endif()
+    if(NOT path MATCHES "^/[^/]" OR path MATCHES "(/|^)\\.\\.?(/|$)" OR path MATCHES "//"
+        OR path MATCHES "/$")
+      message(FATAL_ERROR "add_container_image(${name}): CACHE_MOUNTS ${mount}: the path must "
+        "be absolute and normal (like /root/.cache/x)")
+    endif()
+    foreach(reserved IN ITEMS /src /build /ocimake/stage /ocimake/cmake /ocimake/config
+        /run/secrets /tmp /proc /dev /sys)
+      string(FIND "${reserved}/" "${path}/" above)
+      string(FIND "${path}/" "${reserved}/" below)
+      if(above EQUAL 0 OR below EQUAL 0)
+        message(FATAL_ERROR "add_container_image(${name}): CACHE_MOUNTS ${mount}: ${reserved} "
+          "is used by the build stage itself; give another path")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
+# _ocimake_cache_mount_args(<stage-args-var> <toolchain> <cache-mounts> <compiler-cache>)
+# Appends the stage's --cache-mount, --compiler-cache, --cache and
+# --toolchain (for its messages) arguments, only when there are cache
+# mounts, so other stage commands stay as they were.
+function(_ocimake_cache_mount_args out toolchain mounts compiler_cache)
+  set(args ${${out}})
+  foreach(mount IN LISTS mounts)
+    list(APPEND args --cache-mount "${mount}")
+  endforeach()
+  if(compiler_cache)
+    list(APPEND args --compiler-cache "${compiler_cache}")
+  endif()
+  if(mounts OR compiler_cache)
+    _ocimake_cache_args(cache_args)
+    list(APPEND args ${cache_args} --toolchain "${toolchain}")
+  endif()
+  set("${out}" "${args}" PARENT_SCOPE)
 endfunction()
 
 # _ocimake_add_layer_edges(<name> <work> <layout> <base> <base-depends>

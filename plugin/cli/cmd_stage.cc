@@ -135,6 +135,17 @@ void AddToolchainOptions(CLI::App& app, StageCommand* c) {
                  "toolchain build: cross-build for OS/ARCH[/VARIANT] (default: the host's)");
   app.add_flag("--test", s.test, "toolchain build: run the project's ctest first");
   app.add_option("--sandbox", s.sandbox, "the ocimake-sandbox executable");
+  app.add_option("--toolchain", s.toolchain, "toolchain build: the toolchain's name (for messages)");
+  app.add_option("--cache-mount", s.cache_mounts,
+                 "toolchain build: ID[=PATH] persistent read-write directory at PATH (default "
+                 "/ocimake/cache/ID), kept in <cache>/mounts/<toolchain>/ID (repeatable)");
+  app.add_option("--compiler-cache", s.compiler_cache,
+                 "toolchain build: compiler launcher for the inner configure, on the cache "
+                 "mount of its name (ccache)")
+      ->check(CLI::IsMember({"ccache", "sccache"}));
+  app.add_option("--cache", s.cache_dir,
+                 "cache directory of the cache mounts (default: $OCIMAKE_CACHE_DIR or "
+                 "~/.cache/ocimake)");
 }
 
 // The toolchain build into `dir`, its settings completed from the command.

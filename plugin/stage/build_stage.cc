@@ -11,12 +11,14 @@
 #include <set>
 #include <sstream>
 
+#include "base/cache_dir.h"
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
 #include "base/subprocess.h"
 #include "oci/platform.h"
 #include "rootfs/sandbox_command.h"
+#include "stage/cache_mounts.h"
 #include "stage/component_layers.h"
 #include "stage/install_script.h"
 
@@ -86,10 +88,15 @@ void CheckEmulator(const BuildStage& s) {
 
 // The stage's sandbox: the rootfs, the source read-only at /src, the inner
 // build directory at /build, the module and its config read-only, the
-// staging tree at /ocimake/stage, and the secrets when asked for.
+// staging tree at /ocimake/stage, the cache mounts read-write (with the
+// compiler cache's environment), and the secrets when asked for.
 class StageSandbox {
  public:
   StageSandbox(const BuildStage& s, const std::string& stage_dir) {
+    std::string cache_dir = s.cache_dir.empty() ? DefaultCacheDir() : s.cache_dir;
+    std::vector<CacheMount> mounts =
+        CacheMounts(s.cache_mounts, s.compiler_cache, s.rootfs, cache_dir);
+    compiler_ = CompilerCache(s.compiler_cache, s.rootfs, s.toolchain, mounts);
     config_dir_ = s.inner_build_dir + ".config";
     MakeDirs(config_dir_);
     WriteFileIfChanged(JoinPath(config_dir_, "ocimake-config.cmake"),
@@ -105,7 +112,9 @@ class StageSandbox {
     spec_.binds = {{SourceRoot(s), "/src", true},       {s.inner_build_dir, "/build", false},
                    {s.module_dir, "/ocimake/cmake", true}, {config_dir_, "/ocimake/config", true},
                    {stage_dir, "/ocimake/stage", false}};
+    for (const auto& m : mounts) spec_.binds.push_back({m.host, m.target, false});
     spec_.env = {{"HOME", "/tmp"}};
+    spec_.env.insert(spec_.env.end(), compiler_.env.begin(), compiler_.env.end());
     spec_.chdir = "/build";
     for (const auto& text : s.secrets) {
       Secret secret = ParseSecret(text);
@@ -114,6 +123,7 @@ class StageSandbox {
   }
 
   const std::string& config_dir() const { return config_dir_; }
+  const CompilerCacheSetup& compiler() const { return compiler_; }
 
   // Runs a command in the sandbox; `with_secrets` for build and test only.
   ProcessResult Run(const std::vector<std::string>& command, bool with_secrets) const {
@@ -125,17 +135,21 @@ class StageSandbox {
 
  private:
   std::string config_dir_;
+  CompilerCacheSetup compiler_;
   SandboxSpec spec_;
   std::vector<Bind> secrets_;
 };
 
-std::vector<std::string> ConfigureCommand(const BuildStage& s) {
+// The inner configure; its words are also the arguments file's, so a
+// changed compiler launcher configures again.
+std::vector<std::string> ConfigureCommand(const BuildStage& s, const CompilerCacheSetup& cc) {
   std::vector<std::string> argv = {"cmake", "-G", "Ninja", "-S", ProjectInStage(s), "-B", "/build",
                                    "-Docimake_DIR=/ocimake/config",
                                    "-DOCIMAKE_IN_BUILD_STAGE=ON", "--no-warn-unused-cli"};
   if (IsCrossBuild(s))
     argv.push_back("-DCMAKE_TOOLCHAIN_FILE=/ocimake/config/cross-toolchain.cmake");
   if (!s.build_type.empty()) argv.push_back("-DCMAKE_BUILD_TYPE=" + s.build_type);
+  argv.insert(argv.end(), cc.configure_args.begin(), cc.configure_args.end());
   for (const auto& d : s.defines) argv.push_back("-D" + d);
   return argv;
 }
@@ -211,10 +225,24 @@ void FailIfOutsideSource(const BuildStage& s) {
        std::filesystem::path(host).lexically_normal().string());
 }
 
+// Without a compiler cache, the launcher an earlier configure set for one
+// goes (-U, before the project's own -D): the inner cache would keep it.
+std::vector<std::string> ConfigureWithoutOldLauncher(const BuildStage& s,
+                                                     const CompilerCacheSetup& cc) {
+  std::vector<std::string> argv = ConfigureCommand(s, cc);
+  std::string cache = JoinPath(s.inner_build_dir, "CMakeCache.txt");
+  if (!cc.configure_args.empty() || !PathExists(cache)) return argv;
+  static const std::regex kOurs(R"((^|\n)CMAKE_CXX_COMPILER_LAUNCHER(:[A-Z]+)?=(ccache|sccache)\n)");
+  if (!std::regex_search(ReadFile(cache), kOurs)) return argv;
+  argv.insert(argv.end() - static_cast<std::ptrdiff_t>(s.defines.size()),
+              {"-UCMAKE_C_COMPILER_LAUNCHER", "-UCMAKE_CXX_COMPILER_LAUNCHER"});
+  return argv;
+}
+
 // The configure step, its output kept too, for the hint on a failure.
-std::string ConfigureScript(const BuildStage& s) {
+std::string ConfigureScript(const BuildStage& s, const CompilerCacheSetup& cc) {
   std::string log = kConfigureLog;
-  return "step configure\n{ status=0; " + ShellLine(ConfigureCommand(s)) +
+  return "step configure\n{ status=0; " + ShellLine(ConfigureWithoutOldLauncher(s, cc)) +
          " 2>&1 || status=$?; echo $status >" + log + ".status; } | tee " + log +
          "\nstatus=$(cat " + log + ".status)\n[ \"$status\" = 0 ] || exit \"$status\"\n";
 }
@@ -222,11 +250,12 @@ std::string ConfigureScript(const BuildStage& s) {
 // Each step writes its name to /build/.ocimake-step first, so a failure is
 // reported by what failed; output goes to the terminal, except ctest's and
 // the install's, kept in a log and shown on failure (ctest's always).
-std::string BuildScript(const BuildStage& s, bool configure) {
+std::string BuildScript(const BuildStage& s, const CompilerCacheSetup& cc, bool configure) {
   std::string sh = "set -e\ncd /build\nstep() { echo \"$1\" >/build/" + std::string(kStepFile) +
                    "; }\n";
-  if (configure) sh += ConfigureScript(s);
+  if (configure) sh += ConfigureScript(s, cc);
   sh += "step build\n";
+  if (!cc.stats_log.empty()) sh += "rm -f " + ShellQuote(cc.stats_log) + "\n";
   if (s.test) {
     sh += "ninja -C /build\n";
   } else {
@@ -304,6 +333,16 @@ void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::stri
        it == kWhat.end() ? "running the build stage" : it->second, r.status);
 }
 
+// One line of what the compiler cache did in this build, from its stats
+// log (in the inner build directory); nothing when nothing was compiled.
+void PrintCompilerCacheStats(const BuildStage& s, const CompilerCacheSetup& cc) {
+  if (!StartsWith(cc.stats_log, "/build/")) return;
+  std::string log = JoinPath(s.inner_build_dir, cc.stats_log.substr(7));
+  if (!PathExists(log)) return;
+  std::string line = CompilerCacheSummary(ReadCcacheStatsLog(ReadFile(log)), s.compiler_cache);
+  if (!line.empty()) std::cerr << "ocimake: " << line << "\n";
+}
+
 }  // namespace
 
 std::string FailedTestsSummary(const std::string& out) {
@@ -356,14 +395,14 @@ void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
   StageSandbox sandbox(s, stage_dir);
   std::string args_file = JoinPath(s.inner_build_dir, kConfigArgsFile);
   std::string args_text;
-  for (const auto& a : ConfigureCommand(s)) args_text += a + "\n";
+  for (const auto& a : ConfigureCommand(s, sandbox.compiler())) args_text += a + "\n";
   bool configured = PathExists(JoinPath(s.inner_build_dir, "CMakeCache.txt")) &&
                     PathExists(args_file) && ReadFile(args_file) == args_text;
   if (!configured) {
     RemoveFileIfExists(args_file);
     RemoveCacheOfOtherSource(s);
   }
-  std::string build = BuildScript(s, !configured);
+  std::string build = BuildScript(s, sandbox.compiler(), !configured);
   if (s.secrets.empty()) {
     RunScript(sandbox, s, "stage.sh", build + InstallScript(s), false);
   } else {
@@ -371,6 +410,7 @@ void RunBuildStage(const BuildStage& s, const std::string& stage_dir) {
     RunScript(sandbox, s, "install.sh", InstallScript(s), false);
   }
   if (!configured) WriteFileAtomic(args_file, args_text);
+  PrintCompilerCacheStats(s, sandbox.compiler());
 }
 
 std::vector<std::string> BuildStageInputs(const BuildStage& s) {

@@ -12,6 +12,9 @@
 //                         works and add_container_image() does not recurse
 //   /ocimake/stage        where `cmake --install` puts the files (DESTDIR)
 //   /run/secrets/<id>     each secret, read-only (build and test only)
+//   /ocimake/cache/<id>   each cache mount (or the path it names), read-write:
+//                         a directory kept under the ocimake cache per
+//                         toolchain (stage/cache_mounts.h), never in a layer
 //   /ocimake/config/cross-toolchain.cmake  the CMake toolchain file of a
 //                         cross build (another platform than the host's)
 // No network; the rootfs read-only; /tmp a tmpfs; fixed paths, so what is
@@ -50,6 +53,14 @@ struct BuildStage {
   // native build. Another is cross-compiled with a toolchain file ocimake
   // writes (CrossToolchainFile), its tests run under qemu.
   std::string platform;
+  // CACHE_MOUNTS: ID[=PATH] persistent directories (stage/cache_mounts.h),
+  // kept under `cache_dir` (default: DefaultCacheDir()).
+  std::vector<std::string> cache_mounts;
+  // COMPILER_CACHE: "" or "ccache", the inner configure's compiler launcher,
+  // its directory the cache mount of that id (one is added when none is).
+  std::string compiler_cache;
+  std::string cache_dir;
+  std::string toolchain;  // the toolchain's name, for messages
 };
 
 // The CMake toolchain file of a cross build in a Debian toolchain rootfs

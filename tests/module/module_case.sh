@@ -19,6 +19,16 @@ add_container_test(t IMAGE app BIND data:/in:wr)' ;;
   relative_bind) call='add_container_image(app ENTRYPOINT /x)
 add_container_test(t IMAGE app BIND data:in)' ;;
   bad_runtime_package) call='add_container_image(app ENTRYPOINT /x RUNTIME_PACKAGES Ca_Certs)' ;;
+  compiler_cache_without_toolchain) call='add_container_image(app ENTRYPOINT /x COMPILER_CACHE ccache)' ;;
+  cache_mount_bad_id|cache_mount_relative|cache_mount_reserved|compiler_cache_sccache)
+    case $case in
+      cache_mount_bad_id) args='CACHE_MOUNTS a/b' ;;
+      cache_mount_relative) args='CACHE_MOUNTS deps=cache/deps' ;;
+      cache_mount_reserved) args='CACHE_MOUNTS deps=/build/deps' ;;
+      compiler_cache_sccache) args='COMPILER_CACHE sccache' ;;
+    esac
+    call="add_container_toolchain(tc ROOTFS \${CMAKE_CURRENT_SOURCE_DIR})
+add_container_image(app ENTRYPOINT /x TOOLCHAIN tc $args)" ;;
   makefiles) generator="Unix Makefiles" ;;
   good) ;;
   *) fail "unknown case $case" ;;

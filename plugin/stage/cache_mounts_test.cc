@@ -1,0 +1,102 @@
+#include "stage/cache_mounts.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "base/fs_util.h"
+#include "base/test_support.h"
+
+namespace ocimake {
+namespace {
+
+using testing::ErrorOf;
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(CacheMountTest, DefaultPathIsUnderOcimakeCache) {
+  CacheMount m = ParseCacheMount("ccache");
+  EXPECT_EQ(m.id, "ccache");
+  EXPECT_EQ(m.target, "/ocimake/cache/ccache");
+  m = ParseCacheMount("cargo=/root/.cargo/registry");
+  EXPECT_EQ(m.id, "cargo");
+  EXPECT_EQ(m.target, "/root/.cargo/registry");
+}
+
+TEST(CacheMountTest, BadIdsAndPathsFailInOneLine) {
+  for (const char* bad : {"", "a/b", "..", "a b=/x", "=/x"})
+    EXPECT_TRUE(Has(ErrorOf([&] { ParseCacheMount(bad); }), "the id must be")) << bad;
+  for (const char* bad : {"a=rel", "a=/x/../y", "a=/x/", "a=//x", "a="})
+    EXPECT_TRUE(Has(ErrorOf([&] { ParseCacheMount(bad); }), "absolute and normal")) << bad;
+  for (const char* bad : {"a=/src", "a=/build/x", "a=/ocimake/stage", "a=/ocimake", "a=/",
+                          "a=/run", "a=/tmp/c", "a=/proc"}) {
+    std::string error = ErrorOf([&] { ParseCacheMount(bad); });
+    EXPECT_TRUE(Has(error, "is used by the build stage itself") || Has(error, "absolute"))
+        << bad << ": " << error;
+    EXPECT_FALSE(Has(error, "\n")) << error;
+  }
+}
+
+TEST(CacheMountTest, ToolchainKeyIsTheCacheEntryOrAPathDigest) {
+  EXPECT_EQ(ToolchainCacheKey("/c/toolchains/0123abcd/rootfs", "/c"), "0123abcd");
+  EXPECT_EQ(ToolchainCacheKey("/c/toolchains/0123abcd/rootfs", "/c/"), "0123abcd");
+  std::string other = ToolchainCacheKey("/srv/rootfs", "/c");
+  EXPECT_EQ(other.size(), 16u);
+  EXPECT_NE(other, ToolchainCacheKey("/srv/rootfs2", "/c"));
+  EXPECT_EQ(ToolchainCacheKey("/d/toolchains/0123abcd/rootfs", "/c").size(), 16u);
+}
+
+TEST(CacheMountTest, CompilerCacheAddsItsMountUnlessNamed) {
+  TempDir dir(TempParent(), "cache-mounts-");
+  std::string cache = JoinPath(dir.path(), "cache");
+  std::string rootfs = JoinPath(cache, "toolchains/k1/rootfs");
+  auto mounts = CacheMounts({"deps"}, "ccache", rootfs, cache);
+  ASSERT_EQ(mounts.size(), 2u);
+  EXPECT_EQ(mounts[1].id, "ccache");
+  EXPECT_EQ(mounts[1].target, "/ocimake/cache/ccache");
+  EXPECT_EQ(mounts[1].host, JoinPath(cache, "mounts/k1/ccache"));
+  EXPECT_TRUE(IsDirectory(mounts[0].host));
+  mounts = CacheMounts({"ccache=/root/.ccache"}, "ccache", rootfs, cache);
+  ASSERT_EQ(mounts.size(), 1u);
+  EXPECT_EQ(mounts[0].target, "/root/.ccache");
+  EXPECT_TRUE(CacheMounts({}, "", rootfs, cache).empty());
+  EXPECT_TRUE(Has(ErrorOf([&] { CacheMounts({"a", "a=/x"}, "", rootfs, cache); }), "twice"));
+  EXPECT_TRUE(Has(ErrorOf([&] { CacheMounts({"a=/x", "b=/x"}, "", rootfs, cache); }), "twice"));
+}
+
+TEST(CacheMountTest, CcacheNeedsItInTheToolchain) {
+  TempDir rootfs(TempParent(), "rootfs-");
+  std::vector<CacheMount> mounts = {{"ccache", "/ocimake/cache/ccache", "/h"}};
+  EXPECT_EQ(ErrorOf([&] { CompilerCache("ccache", rootfs.path(), "bookworm", mounts); }),
+            "COMPILER_CACHE ccache: toolchain bookworm has no /usr/bin/ccache (add ccache to "
+            "its PACKAGES)");
+  EXPECT_TRUE(Has(ErrorOf([&] { CompilerCache("sccache", rootfs.path(), "b", mounts); }),
+                  "not supported yet"));
+  MakeDirs(rootfs.path() + "/usr/bin");
+  WriteFileAtomic(rootfs.path() + "/usr/bin/ccache", "");
+  CompilerCacheSetup setup = CompilerCache("ccache", rootfs.path(), "bookworm", mounts);
+  EXPECT_EQ(setup.configure_args,
+            (std::vector<std::string>{"-DCMAKE_C_COMPILER_LAUNCHER=ccache",
+                                      "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"}));
+  EXPECT_EQ(setup.env[0], (std::pair<std::string, std::string>{"CCACHE_DIR",
+                                                               "/ocimake/cache/ccache"}));
+  EXPECT_TRUE(CompilerCache("", rootfs.path(), "bookworm", mounts).env.empty());
+}
+
+TEST(CacheMountTest, StatsLogSummary) {
+  std::string log =
+      "# /src/a.cpp\ncache_miss\ndirect_cache_miss\nlocal_storage_miss\n"
+      "# /src/b.cpp\ndirect_cache_hit\nlocal_storage_hit\n"
+      "# /src/c.cpp\npreprocessed_cache_hit\n"
+      "# /src/d.cpp\nunsupported_compiler_option\n";
+  auto counters = ReadCcacheStatsLog(log);
+  EXPECT_EQ(counters["cache_miss"], 1);
+  EXPECT_EQ(CompilerCacheSummary(counters, "ccache"),
+            "compiler cache: 2 hits, 1 miss, 1 uncacheable (ccache)");
+  EXPECT_EQ(CompilerCacheSummary(ReadCcacheStatsLog(""), "ccache"), "");
+}
+
+}  // namespace
+}  // namespace ocimake
