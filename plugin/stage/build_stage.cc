@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "oci/platform.h"
 #include "rootfs/sandbox_command.h"
 #include "stage/cache_mounts.h"
+#include "stage/compiler_cache_remote.h"
 #include "stage/component_layers.h"
 #include "stage/install_script.h"
 
@@ -115,6 +117,7 @@ class StageSandbox {
     for (const auto& m : mounts) spec_.binds.push_back({m.host, m.target, false});
     spec_.env = {{"HOME", "/tmp"}};
     spec_.env.insert(spec_.env.end(), compiler_.env.begin(), compiler_.env.end());
+    AddCompilerCacheRemote(s);
     spec_.chdir = "/build";
     for (const auto& text : s.secrets) {
       Secret secret = ParseSecret(text);
@@ -124,6 +127,15 @@ class StageSandbox {
 
   const std::string& config_dir() const { return config_dir_; }
   const CompilerCacheSetup& compiler() const { return compiler_; }
+
+  // With ccache and a remote: its socket and configuration, for as long as
+  // the sandbox object lives (the relay runs that long).
+  void AddCompilerCacheRemote(const BuildStage& s) {
+    if (s.compiler_cache != "ccache" || s.compiler_cache_remote.empty()) return;
+    remote_ = std::make_unique<CompilerCacheAccess>(s.compiler_cache_remote);
+    spec_.binds.insert(spec_.binds.end(), remote_->binds().begin(), remote_->binds().end());
+    spec_.env.insert(spec_.env.end(), remote_->env().begin(), remote_->env().end());
+  }
 
   // Runs a command in the sandbox; `with_secrets` for build and test only.
   ProcessResult Run(const std::vector<std::string>& command, bool with_secrets) const {
@@ -136,6 +148,7 @@ class StageSandbox {
  private:
   std::string config_dir_;
   CompilerCacheSetup compiler_;
+  std::unique_ptr<CompilerCacheAccess> remote_;
   SandboxSpec spec_;
   std::vector<Bind> secrets_;
 };

@@ -135,9 +135,13 @@ std::string CompilerCacheSummary(const std::map<std::string, long>& counters,
   long calls = count(""), misses = count("cache_miss");
   long hits = count("direct_cache_hit") + count("preprocessed_cache_hit");
   if (calls == 0) return "";
-  std::string out = fmt::format("compiler cache: {} hit{}, {} miss{}", hits, hits == 1 ? "" : "s",
-                                misses, misses == 1 ? "" : "es");
+  std::string out = fmt::format("compiler cache: {} hit{}", hits, hits == 1 ? "" : "s");
+  if (long remote = count("remote_storage_hit"); remote > 0)
+    out += fmt::format(" ({} from the remote)", remote);
+  out += fmt::format(", {} miss{}", misses, misses == 1 ? "" : "es");
   if (long other = calls - hits - misses; other > 0) out += fmt::format(", {} uncacheable", other);
+  if (long errors = count("remote_storage_error") + count("remote_storage_timeout"); errors > 0)
+    out += fmt::format(", {} remote storage error{}", errors, errors == 1 ? "" : "s");
   return out + " (" + kind + ")";
 }
 

@@ -1,10 +1,19 @@
 #include "stage/compiler_cache_remote.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <iostream>
 
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
+#include "stage/remote_cache_relay.h"
 
 namespace ocimake {
 
@@ -105,7 +114,54 @@ void ParseRedisUnix(const std::string& url, std::string rest, CompilerCacheRemot
   CheckDb(url, r->db);
 }
 
+// "" when a Unix socket at `path` takes a connection now, else why not.
+std::string ProbeUnixSocket(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (path.size() >= sizeof address.sun_path) return "the socket path is too long";
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::strerror(errno);
+  int rc = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  std::string why = rc == 0 ? "" : std::strerror(errno);
+  close(fd);
+  return why;
+}
+
+// A 0600 file, written before anything else can open it.
+void WritePrivateFile(const std::string& path, const std::string& text) {
+  AtomicFile file(path);
+  if (fchmod(file.fd(), 0600) != 0) FailErrno("chmod " + file.temp_path());
+  file.Write(text);
+  file.Commit();
+}
+
 }  // namespace
+
+CompilerCacheAccess::CompilerCacheAccess(const std::string& url)
+    : dir_(TempParent(), "ocimake-cc-") {
+  CompilerCacheRemote remote = ParseCompilerCacheRemote(url);
+  std::string shown = Printable(RedactUrl(url));
+  std::string socket = remote.socket_path;
+  if (remote.unix_socket) {
+    std::string why = ProbeUnixSocket(socket);
+    if (!why.empty()) {
+      std::cerr << "ocimake: warning: compiler cache remote " << shown << " unreachable: " << why
+                << "; building without it\n";
+      return;
+    }
+  } else {
+    socket = JoinPath(dir_.path(), "s");
+    relay_ = std::make_unique<RemoteCacheRelay>(socket,
+                                                RelayTarget{remote.host, remote.port, shown});
+  }
+  std::string config = JoinPath(dir_.path(), "ccache.conf");
+  WritePrivateFile(config, CompilerCacheConfig(remote));
+  binds_ = {{socket, kCompilerCacheSocket, false}, {config, kCompilerCacheConfig, true}};
+  env_ = {{"CCACHE_CONFIGPATH", kCompilerCacheConfig}};
+}
+
+CompilerCacheAccess::~CompilerCacheAccess() = default;
 
 std::string RedactUrl(const std::string& url) {
   size_t bar = url.find('|');

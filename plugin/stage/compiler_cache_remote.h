@@ -13,9 +13,17 @@
 #ifndef OCIMAKE_STAGE_COMPILER_CACHE_REMOTE_H_
 #define OCIMAKE_STAGE_COMPILER_CACHE_REMOTE_H_
 
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "base/fs_util.h"
+#include "rootfs/sandbox_command.h"
 
 namespace ocimake {
+
+class RemoteCacheRelay;
 
 // Where ccache finds the remote inside the sandbox, and its configuration.
 inline constexpr char kCompilerCacheSocket[] = "/run/ocimake/compiler-cache.sock";
@@ -51,6 +59,31 @@ std::string CompilerCacheConfig(const CompilerCacheRemote& remote);
 // The URL to use: the first line of `file` when given (the module's 0600
 // file), else $OCIMAKE_COMPILER_CACHE_REMOTE, else "".
 std::string CompilerCacheRemoteUrl(const std::string& file);
+
+// The remote, reachable from one build stage run: a private (0700)
+// directory with ccache's configuration file (0600) and, for redis://, the
+// relay's socket; for redis+unix: the server's own socket, bound in as it is
+// (when it takes a connection now; when not, one warning and no remote).
+// Everything goes when the object goes.
+class CompilerCacheAccess {
+ public:
+  explicit CompilerCacheAccess(const std::string& url);
+  ~CompilerCacheAccess();
+  CompilerCacheAccess(const CompilerCacheAccess&) = delete;
+  CompilerCacheAccess& operator=(const CompilerCacheAccess&) = delete;
+
+  // What the sandbox gets: the socket and the configuration file bound at
+  // kCompilerCacheSocket and kCompilerCacheConfig, and CCACHE_CONFIGPATH;
+  // nothing when the remote is left out.
+  const std::vector<Bind>& binds() const { return binds_; }
+  const std::vector<std::pair<std::string, std::string>>& env() const { return env_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<RemoteCacheRelay> relay_;
+  std::vector<Bind> binds_;
+  std::vector<std::pair<std::string, std::string>> env_;
+};
 
 }  // namespace ocimake
 
