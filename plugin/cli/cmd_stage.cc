@@ -165,7 +165,8 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   s.prefix = c.prefix;
   s.components = c.components;
   s.layer_components = c.layer_components;
-  s.compiler_cache_remote = CompilerCacheRemoteUrl(c.compiler_cache_remote_file);
+  if (s.compiler_cache == "ccache")  // checked before the build starts
+    s.compiler_cache_remote = CompilerCacheRemoteUrl(c.compiler_cache_remote_file);
   if (!s.compiler_cache_remote.empty()) ParseCompilerCacheRemote(s.compiler_cache_remote);
   if (!c.defines_file.empty()) {
     std::vector<std::string> defines = ReadDefines(c.defines_file);
