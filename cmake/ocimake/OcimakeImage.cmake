@@ -438,7 +438,7 @@ function(_ocimake_check_cache_mounts name toolchain mounts compiler_cache)
         "be absolute and normal (like /root/.cache/x)")
     endif()
     foreach(reserved IN ITEMS /src /build /ocimake/stage /ocimake/cmake /ocimake/config
-        /run/secrets /tmp /proc /dev /sys)
+        /run/secrets /run/ocimake /tmp /proc /dev /sys)
       string(FIND "${reserved}/" "${path}/" above)
       string(FIND "${path}/" "${reserved}/" below)
       if(above EQUAL 0 OR below EQUAL 0)

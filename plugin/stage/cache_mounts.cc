@@ -16,7 +16,7 @@ namespace {
 // What the stage binds or mounts itself: a cache mount may be on none of
 // these, below one or above one.
 constexpr const char* kReserved[] = {"/src",        "/build",        "/ocimake/stage",
-                                     "/ocimake/cmake", "/ocimake/config", "/run/secrets",
+                                     "/ocimake/cmake", "/ocimake/config", "/run/secrets", "/run/ocimake",
                                      "/tmp",        "/proc",         "/dev",
                                      "/sys"};
 

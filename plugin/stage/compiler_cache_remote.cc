@@ -66,6 +66,8 @@ void ParseHostPort(const std::string& url, const std::string& hostport, Compiler
     if (colon != std::string::npos) port = hostport.substr(colon + 1);
   }
   if (r->host.empty()) BadUrl(url, "no host");
+  if (r->host.find('*') != std::string::npos)
+    BadUrl(url, "one server: ccache's shards ('*' in the host) are not supported");
   if (port.empty()) return;
   if (!IsDecimal(port) || port.size() > 5 || std::stoi(port) == 0 || std::stoi(port) > 65535)
     BadUrl(url, "port '" + port + "' is not a number from 1 to 65535");

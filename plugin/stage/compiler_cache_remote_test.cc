@@ -96,6 +96,7 @@ TEST(CompilerCacheRemoteTest, BadUrlsFailWithoutThePassword) {
   EXPECT_NE(error("redis+unix://pw@cache/r.sock").find("must be localhost or empty"),
             std::string::npos);
   EXPECT_NE(error("redis://a redis://b").find("one URL without spaces"), std::string::npos);
+  EXPECT_NE(error("redis://cache-*.example.com|shards=a,b").find("shards"), std::string::npos);
   e = error("http://u:hunter2@cache:8080/ccache");
   EXPECT_NE(e.find("http://u:***@cache:8080/ccache: ccache's HTTP storage is not supported yet"),
             std::string::npos)
