@@ -1,7 +1,15 @@
 #include "stage/compiler_cache_remote.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include <gtest/gtest.h>
 
+#include "base/fs_util.h"
 #include "base/test_support.h"
 
 namespace ocimake {
@@ -102,6 +110,65 @@ TEST(CompilerCacheRemoteTest, BadUrlsFailWithoutThePassword) {
             std::string::npos)
       << e;
   EXPECT_EQ(e.find("hunter2"), std::string::npos) << e;
+}
+
+// redis://: the relay's socket and a 0600 configuration file in a private
+// directory, both gone with the object.
+TEST(CompilerCacheRemoteTest, AccessThroughTheRelay) {
+  std::string dir;
+  {
+    CompilerCacheAccess access("redis://u:pw@127.0.0.1:1/2");
+    ASSERT_EQ(access.binds().size(), 2u);
+    const Bind& socket = access.binds()[0];
+    const Bind& config = access.binds()[1];
+    EXPECT_EQ(socket.target, "/run/ocimake/compiler-cache.sock");
+    EXPECT_FALSE(socket.read_only);
+    EXPECT_EQ(config.target, "/run/ocimake/compiler-cache.conf");
+    EXPECT_TRUE(config.read_only);
+    dir = DirName(config.source);
+    EXPECT_EQ(DirName(socket.source), dir);
+    struct stat st;
+    ASSERT_EQ(stat(socket.source.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    ASSERT_EQ(stat(config.source.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    ASSERT_EQ(stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    EXPECT_NE(ReadFile(config.source).find(
+                  "remote_storage = redis+unix://u:pw@localhost/run/ocimake/compiler-cache.sock?db=2\n"),
+              std::string::npos);
+    ASSERT_EQ(access.env().size(), 1u);
+    EXPECT_EQ(access.env()[0].first, "CCACHE_CONFIGPATH");
+    EXPECT_EQ(access.env()[0].second, "/run/ocimake/compiler-cache.conf");
+  }
+  EXPECT_FALSE(PathExists(dir));
+}
+
+// redis+unix: the server's socket bound in as it is when it takes a
+// connection; when not, one warning and no remote at all.
+TEST(CompilerCacheRemoteTest, AccessThroughTheServersSocket) {
+  testing::ScratchDir dir;
+  std::string path = dir / "redis.sock";
+  ::testing::internal::CaptureStderr();
+  {
+    CompilerCacheAccess access("redis+unix://pw@localhost" + path);
+    EXPECT_TRUE(access.binds().empty());
+    EXPECT_TRUE(access.env().empty());
+  }
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(),
+            "ocimake: warning: compiler cache remote redis+unix://***@localhost" + path +
+                " unreachable: No such file or directory; building without it\n");
+  int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  CompilerCacheAccess access("redis+unix:" + path);
+  ASSERT_EQ(access.binds().size(), 2u);
+  EXPECT_EQ(access.binds()[0].source, path);
+  EXPECT_EQ(access.binds()[0].target, "/run/ocimake/compiler-cache.sock");
+  close(listener);
 }
 
 }  // namespace
