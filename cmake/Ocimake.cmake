@@ -46,7 +46,8 @@ Commands
       [COMPRESSION <gzip|zstd|none>] [ABI_CHECK <bool>]
       [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
-                             [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]]
+                             [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]
+                             [CACHE_MOUNTS <id>[=<path>]...] [COMPILER_CACHE ccache]]
       [PLATFORMS <os/arch[/variant]>...]
       [CHECK_REPRODUCIBLE <bool>] [SBOM <bool>]
       [ALL])
@@ -349,6 +350,53 @@ Commands
 
   ``CACHE_VARIABLES``
     ``NAME=value`` cache variables for the configure inside the toolchain.
+
+  ``CACHE_MOUNTS``
+    ``<id>[=<path>]``: a persistent directory, read-write at ``<path>`` in the
+    build stage (default ``/ocimake/cache/<id>``) while it configures, builds,
+    tests and installs, like a Dockerfile's ``RUN --mount=type=cache``. It is
+    kept in the cache, ``$OCIMAKE_CACHE_DIR/mounts/<toolchain>/<id>``, where
+    ``<toolchain>`` is the toolchain's cache entry (so another toolchain, or
+    another ``PACKAGES`` list, has its own), and shared by every build
+    directory and every image of that toolchain. Builds that run at once
+    share it, as Docker's ``sharing=shared`` does: what writes there must
+    cope (ccache locks its own files). It is never under
+    ``/ocimake/stage``, so never in a layer, and nothing in the image
+    depends on it. ``<id>`` is letters, digits and ``_.-``; ``<path>`` is
+    absolute and none the stage uses itself (``/src``, ``/build``,
+    ``/ocimake/stage``, ``/ocimake/cmake``, ``/ocimake/config``,
+    ``/run/secrets``, ``/tmp``, ``/proc``, ``/dev``, ``/sys``). ``ocimake
+    cache ls`` lists the mounts, ``ocimake cache prune`` trims them.
+
+  ``COMPILER_CACHE``
+    ``ccache``: the configure inside the toolchain gets
+    ``CMAKE_C_COMPILER_LAUNCHER`` and ``CMAKE_CXX_COMPILER_LAUNCHER``
+    ``ccache``, its directory (``CCACHE_DIR``) the cache mount of id
+    ``ccache``, added at ``/ocimake/cache/ccache`` unless ``CACHE_MOUNTS``
+    names it. So a fresh build directory, a new clone or a second image of
+    the project compiles from the cache. ccache runs with
+    ``CCACHE_COMPILERCHECK=content`` (a compiler changed in place, in a
+    ``ROOTFS`` toolchain upgraded by hand, hashes differently, where ccache's
+    default of the compiler's size and time could give a stale hit) and
+    keeps its default ``hash_dir``: the stage always compiles in ``/build``
+    from ``/src``, so the directory is the same in every build directory and
+    needs no ``CCACHE_BASEDIR``. After each build stage that compiled
+    something, one line says what the cache did: ``ocimake: compiler cache:
+    5 hits, 0 misses (ccache)`` (from ccache's stats log of that build). The
+    toolchain must have ``/usr/bin/ccache`` (add ``ccache`` to its
+    ``PACKAGES``); the build fails in one line otherwise. A hit gives the
+    object file a miss would have compiled, so the image digest is the same
+    with a cold or a warm cache. Turning it on or off configures the inner
+    build again. ``sccache`` is not supported yet. Without ``TOOLCHAIN`` the
+    build is your own: set ``CMAKE_<LANG>_COMPILER_LAUNCHER`` there.
+
+    .. code-block:: cmake
+
+      add_container_toolchain(bookworm DEBIAN bookworm
+        PACKAGES g++ cmake ninja-build ccache libfmt-dev)
+      add_container_image(greeter TOOLCHAIN bookworm
+        COMPILER_CACHE ccache
+        ENTRYPOINT /usr/local/bin/greeter)
 
   ``SOURCE_ROOT``
     The directory the build stage sees at ``/src``, read-only. Default: the

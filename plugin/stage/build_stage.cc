@@ -114,7 +114,10 @@ class StageSandbox {
     spec_.binds = {{SourceRoot(s), "/src", true},       {s.inner_build_dir, "/build", false},
                    {s.module_dir, "/ocimake/cmake", true}, {config_dir_, "/ocimake/config", true},
                    {stage_dir, "/ocimake/stage", false}};
-    for (const auto& m : mounts) spec_.binds.push_back({m.host, m.target, false});
+    for (const auto& m : mounts) {  // made once the compiler cache's checks passed
+      MakeDirs(m.host);
+      spec_.binds.push_back({m.host, m.target, false});
+    }
     spec_.env = {{"HOME", "/tmp"}};
     spec_.env.insert(spec_.env.end(), compiler_.env.begin(), compiler_.env.end());
     AddCompilerCacheRemote(s);

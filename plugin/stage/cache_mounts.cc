@@ -83,10 +83,7 @@ std::vector<CacheMount> CacheMounts(const std::vector<std::string>& specs,
   if (mounts.empty()) return mounts;
   std::string base =
       JoinPath(JoinPath(cache_dir, "mounts"), ToolchainCacheKey(rootfs, cache_dir));
-  for (auto& m : mounts) {
-    m.host = JoinPath(AbsolutePath(base), m.id);
-    MakeDirs(m.host);
-  }
+  for (auto& m : mounts) m.host = JoinPath(AbsolutePath(base), m.id);
   return mounts;
 }
 

@@ -36,7 +36,7 @@ CacheMount ParseCacheMount(const std::string& text);
 // rootfs is `rootfs`.
 std::string ToolchainCacheKey(const std::string& rootfs, const std::string& cache_dir);
 
-// The stage's cache mounts, their host directories made: `specs`
+// The stage's cache mounts (their host directories named, not made): `specs`
 // (ID[=PATH]), and for a `compiler_cache` ("ccache") one with its name as
 // id at /ocimake/cache/<name> unless `specs` names that id. A repeated id
 // or target fails.

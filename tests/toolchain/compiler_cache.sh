@@ -1,0 +1,96 @@
+# COMPILER_CACHE ccache on a cache mount (CACHE_MOUNTS): a fresh build
+# directory of the same project compiles every translation unit from the
+# cache and gives the same image digest; other compile flags get no stale
+# hit; turning it off drops the launcher; a toolchain without ccache fails
+# in one line. Each source returns this run's RUN_ID, so other users of the
+# shared cache mount cannot make this run's first build warm (an unused -D
+# would not do: ccache's preprocessor mode leaves -D out of its hash).
+. "$OCIMAKE_TESTS_DIR/lib.sh"
+need mmdebstrap mmdebstrap
+run_id="$$$RANDOM"
+mkdir -p "$T/src"
+for i in 1 2 3 4; do
+  printf 'int part%d(int x) { return x * %d + %d; }\nlong long run%d() { return RUN_ID; }\n' \
+    "$i" "$i" "$i" "$i" >"$T/src/part$i.cpp"
+done
+cat >"$T/src/main.cpp" <<'CPP'
+#include <cstdio>
+#include "gen.h"
+int part1(int); int part2(int); int part3(int); int part4(int);
+long long run0() { return RUN_ID; }
+int main() { std::printf("%d\n", part1(1) + part2(2) + part3(3) + part4(4)); }
+CPP
+cat >"$T/src/CMakeLists.txt" <<CM
+cmake_minimum_required(VERSION 3.25)
+project(cached LANGUAGES CXX)
+find_package(ocimake REQUIRED)
+add_container_toolchain(bookworm-ccache DEBIAN bookworm PACKAGES g++ cmake ninja-build ccache)
+add_container_image(cached-image TOOLCHAIN bookworm-ccache
+  CACHE_MOUNTS ccache compiler-cache-test=/var/cache/counted
+  COMPILER_CACHE ccache
+  CACHE_VARIABLES "CMAKE_CXX_FLAGS=-DRUN_ID=\${RUN_ID} \${EXTRA_FLAGS}"
+  ENTRYPOINT /usr/local/bin/cached)
+# A generic cache mount: each inner build that generates gen.h leaves a
+# line there (it persists across build directories, never in the image).
+add_custom_command(OUTPUT gen.h
+  COMMAND sh -c "echo run >>/var/cache/counted/runs"
+  COMMAND \${CMAKE_COMMAND} -E touch gen.h)
+add_executable(cached main.cpp part1.cpp part2.cpp part3.cpp part4.cpp gen.h)
+target_include_directories(cached PRIVATE \${CMAKE_CURRENT_BINARY_DIR})
+install(TARGETS cached RUNTIME DESTINATION bin)
+CM
+stats() { grep -E '^ocimake: compiler cache: ' "$1" || fail "no compiler cache line in $1: $(cat "$1")"; }
+
+note "cold: build directory A"
+build_example "$T/src" "$T/a" -DRUN_ID="$run_id"
+assert_eq "ocimake: compiler cache: 0 hits, 5 misses (ccache)" "$(stats "$T/a.build.log")" "A's statistics"
+digest_a=$(layout_digest "$T/a/cached-image")
+
+note "warm: a fresh build directory B, the same cache mount"
+build_example "$T/src" "$T/b" -DRUN_ID="$run_id"
+assert_eq "ocimake: compiler cache: 5 hits, 0 misses (ccache)" "$(stats "$T/b.build.log")" "B's statistics"
+assert_eq "$digest_a" "$(layout_digest "$T/b/cached-image")" "B's image digest (A's)"
+
+# The mount lives under the cache, keyed by the toolchain's cache entry, and
+# holds ccache's files; nothing of it reaches the image.
+rootfs=$(head -1 "$T/a/CMakeFiles/ocimake-toolchains/bookworm-ccache.rootfs")
+key=$(basename "$(dirname "$rootfs")")
+mount="$OCIMAKE_CACHE_DIR/mounts/$key/ccache"
+[ -n "$(find "$mount" -type f | head -1)" ] || fail "the cache mount $mount is empty"
+counted="$OCIMAKE_CACHE_DIR/mounts/$key/compiler-cache-test/runs"
+[ "$(wc -l <"$counted")" -ge 2 ] || fail "the CACHE_MOUNTS directory kept no line of A and B: $counted"
+"$OCIMAKE" unpack "$T/b/cached-image" "$T/rootfs"
+[ ! -e "$T/rootfs/ocimake" ] || fail "the image holds /ocimake: $(find "$T/rootfs/ocimake" | head)"
+assert_eq "40" "$("$OCIMAKE" run "$T/b/cached-image")" "the program's output"
+
+note "other compile flags (-O1), the same sources: no stale hit"
+build_example "$T/src" "$T/c" -DRUN_ID="$run_id" -DEXTRA_FLAGS=-O1
+assert_eq "ocimake: compiler cache: 0 hits, 5 misses (ccache)" "$(stats "$T/c.build.log")" "C's statistics"
+
+note "COMPILER_CACHE off in A: the launcher goes, A builds again without it"
+sed -i '/COMPILER_CACHE ccache/d' "$T/src/CMakeLists.txt"
+"$CMAKE_COMMAND" --build "$T/a" --target image >"$T/a2.log" 2>&1 || { cat "$T/a2.log"; fail "rebuild A"; }
+if grep -q '^ocimake: compiler cache' "$T/a2.log"; then fail "a stats line without COMPILER_CACHE"; fi
+inner=$(ls -d "$T"/a/CMakeFiles/ocimake-inner/*)
+if grep -q 'COMPILER_LAUNCHER.*=ccache' "$inner/CMakeCache.txt"; then
+  fail "the inner cache kept the launcher: $(grep COMPILER_LAUNCHER "$inner/CMakeCache.txt")"
+fi
+assert_eq "$digest_a" "$(layout_digest "$T/a/cached-image")" "A's digest without the compiler cache"
+
+note "a toolchain without ccache: one line"
+mkdir -p "$T/bare/src" "$T/empty-rootfs"
+cp "$T/src"/*.cpp "$T/bare/src/"
+cat >"$T/bare/src/CMakeLists.txt" <<CM
+cmake_minimum_required(VERSION 3.25)
+project(bare LANGUAGES NONE)
+find_package(ocimake REQUIRED)
+add_container_toolchain(bare ROOTFS $T/empty-rootfs)
+add_container_image(bare-image TOOLCHAIN bare COMPILER_CACHE ccache ENTRYPOINT /x)
+CM
+"$CMAKE_COMMAND" -G Ninja -S "$T/bare/src" -B "$T/bare/b" -Docimake_DIR="$OCIMAKE_BUILD_DIR" >"$T/bare.log" 2>&1 ||
+  { cat "$T/bare.log"; fail "configure bare"; }
+expect_failure out "$CMAKE_COMMAND" --build "$T/bare/b" --target image
+line=$(printf '%s\n' "$out" | grep 'has no /usr/bin/ccache') || fail "no error naming ccache: $out"
+assert_one_line "$line"
+assert_contains "$line" "COMPILER_CACHE ccache: toolchain bare has no /usr/bin/ccache (add ccache to its PACKAGES)"
+echo "ok: 5 misses cold, 5 hits in a fresh build directory with the same digest, misses with other flags, off drops the launcher, one-line error without ccache"
