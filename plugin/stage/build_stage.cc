@@ -120,7 +120,7 @@ class StageSandbox {
     }
     spec_.env = {{"HOME", "/tmp"}};
     spec_.env.insert(spec_.env.end(), compiler_.env.begin(), compiler_.env.end());
-    AddCompilerCacheRemote(s);
+    AddCompilerCacheRemote(s, mounts);
     spec_.chdir = "/build";
     for (const auto& text : s.secrets) {
       Secret secret = ParseSecret(text);
@@ -133,9 +133,15 @@ class StageSandbox {
 
   // With ccache and a remote: its socket and configuration, for as long as
   // the sandbox object lives (the relay runs that long).
-  void AddCompilerCacheRemote(const BuildStage& s) {
+  // The configuration ccache reads instead of its directory's ccache.conf
+  // starts with that file's settings.
+  void AddCompilerCacheRemote(const BuildStage& s, const std::vector<CacheMount>& mounts) {
     if (s.compiler_cache != "ccache" || s.compiler_cache_remote.empty()) return;
-    remote_ = std::make_unique<CompilerCacheAccess>(s.compiler_cache_remote);
+    std::string own;
+    for (const auto& m : mounts)
+      if (m.id == s.compiler_cache && PathExists(JoinPath(m.host, "ccache.conf")))
+        own = ReadFile(JoinPath(m.host, "ccache.conf"), 1 << 20);
+    remote_ = std::make_unique<CompilerCacheAccess>(s.compiler_cache_remote, own);
     spec_.binds.insert(spec_.binds.end(), remote_->binds().begin(), remote_->binds().end());
     spec_.env.insert(spec_.env.end(), remote_->env().begin(), remote_->env().end());
   }

@@ -140,7 +140,7 @@ void WritePrivateFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-CompilerCacheAccess::CompilerCacheAccess(const std::string& url)
+CompilerCacheAccess::CompilerCacheAccess(const std::string& url, const std::string& own)
     : dir_(TempParent(), "ocimake-cc-") {
   CompilerCacheRemote remote = ParseCompilerCacheRemote(url);
   std::string shown = Printable(RedactUrl(url));
@@ -158,7 +158,7 @@ CompilerCacheAccess::CompilerCacheAccess(const std::string& url)
                                                 RelayTarget{remote.host, remote.port, shown});
   }
   std::string config = JoinPath(dir_.path(), "ccache.conf");
-  WritePrivateFile(config, CompilerCacheConfig(remote));
+  WritePrivateFile(config, CompilerCacheConfig(remote, own));
   binds_ = {{socket, kCompilerCacheSocket, false}, {config, kCompilerCacheConfig, true}};
   env_ = {{"CCACHE_CONFIGPATH", kCompilerCacheConfig}};
 }
@@ -207,8 +207,15 @@ std::string SandboxStorageUrl(const CompilerCacheRemote& r) {
   return url + r.attributes;
 }
 
-std::string CompilerCacheConfig(const CompilerCacheRemote& r) {
-  return "# Written by ocimake for one build stage run (removed after): the\n"
+std::string CompilerCacheConfig(const CompilerCacheRemote& r, const std::string& own) {
+  std::string text;
+  for (const auto& line : Split(own, '\n')) {
+    std::string key = Trim(line.substr(0, line.find('=')));
+    if (!line.empty() && key != "remote_storage" && key != "secondary_storage")
+      text += line + "\n";
+  }
+  return text +
+         "# Written by ocimake for one build stage run (removed after): the\n"
          "# compiler cache's remote storage, through the socket ocimake binds in.\n"
          "remote_storage = " + SandboxStorageUrl(r) + "\n";
 }

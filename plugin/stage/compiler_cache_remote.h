@@ -52,9 +52,11 @@ std::string RedactUrl(const std::string& url);
 // credentials and attributes, through kCompilerCacheSocket.
 std::string SandboxStorageUrl(const CompilerCacheRemote& remote);
 
-// The ccache configuration file given to the sandbox (CCACHE_CONFIGPATH):
+// The ccache configuration file given to the sandbox (CCACHE_CONFIGPATH),
+// which ccache reads instead of the ccache.conf of its cache directory:
+// that file's settings (`own`, its text) but remote_storage, then
 // remote_storage set to SandboxStorageUrl.
-std::string CompilerCacheConfig(const CompilerCacheRemote& remote);
+std::string CompilerCacheConfig(const CompilerCacheRemote& remote, const std::string& own = "");
 
 // The URL to use: the first line of `file` when given (the module's 0600
 // file), else $OCIMAKE_COMPILER_CACHE_REMOTE, else "".
@@ -67,7 +69,9 @@ std::string CompilerCacheRemoteUrl(const std::string& file);
 // Everything goes when the object goes.
 class CompilerCacheAccess {
  public:
-  explicit CompilerCacheAccess(const std::string& url);
+  // `own`: the text of the cache directory's ccache.conf, kept (see
+  // CompilerCacheConfig).
+  explicit CompilerCacheAccess(const std::string& url, const std::string& own = "");
   ~CompilerCacheAccess();
   CompilerCacheAccess(const CompilerCacheAccess&) = delete;
   CompilerCacheAccess& operator=(const CompilerCacheAccess&) = delete;

@@ -62,6 +62,11 @@ TEST(CompilerCacheRemoteTest, SandboxUrlGoesThroughTheBoundSocket) {
   EXPECT_EQ(SandboxStorageUrl(ParseCompilerCacheRemote("redis+unix://pw@localhost/x.sock?db=4")),
             "redis+unix://pw@localhost/run/ocimake/compiler-cache.sock?db=4");
   EXPECT_EQ(CompilerCacheConfig(ParseCompilerCacheRemote("redis://h")).substr(0, 1), "#");
+  // The cache directory's own settings stay; its remote_storage goes.
+  EXPECT_EQ(CompilerCacheConfig(ParseCompilerCacheRemote("redis://h"),
+                                "max_size = 10G\nremote_storage = file:/x\n# note\n")
+                .substr(0, 23),
+            "max_size = 10G\n# note\n#");
   EXPECT_NE(CompilerCacheConfig(ParseCompilerCacheRemote("redis://h"))
                 .find("\nremote_storage = redis+unix:///run/ocimake/compiler-cache.sock\n"),
             std::string::npos);
