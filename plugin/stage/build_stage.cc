@@ -144,6 +144,8 @@ class StageSandbox {
     remote_ = std::make_unique<CompilerCacheAccess>(s.compiler_cache_remote, own);
     spec_.binds.insert(spec_.binds.end(), remote_->binds().begin(), remote_->binds().end());
     spec_.env.insert(spec_.env.end(), remote_->env().begin(), remote_->env().end());
+    spec_.forward_port = remote_->forward_port();
+    spec_.forward_socket = kCompilerCacheSocket;
   }
 
   // Runs a command in the sandbox; `with_secrets` for build and test only.

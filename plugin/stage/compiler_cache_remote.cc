@@ -20,9 +20,9 @@ namespace ocimake {
 namespace {
 
 constexpr char kExpected[] =
-    "expected redis://[[USER:]PASSWORD@]HOST[:PORT][/DB], redis+unix:SOCKET_PATH[?db=DB] or "
-    "redis+unix://[[USER:]PASSWORD@localhost]SOCKET_PATH[?db=DB], each optionally followed by "
-    "|ATTRIBUTES";
+    "expected redis://[[USER:]PASSWORD@]HOST[:PORT][/DB], redis+unix:SOCKET_PATH[?db=DB], "
+    "redis+unix://[[USER:]PASSWORD@localhost]SOCKET_PATH[?db=DB] or "
+    "http://[[USER:]PASSWORD@]HOST[:PORT][/PATH], each optionally followed by |ATTRIBUTES";
 
 [[noreturn]] void BadUrl(const std::string& url, const std::string& why) {
   Fail("OCIMAKE_COMPILER_CACHE_REMOTE {}: {}; {}", Printable(RedactUrl(url)), why, kExpected);
@@ -86,6 +86,21 @@ void ParseRedisTcp(const std::string& url, const std::string& rest, CompilerCach
   ParseHostPort(url, authority, r);
   if (slash != std::string::npos) r->db = rest.substr(slash + 1);
   CheckDb(url, r->db);
+}
+
+// After "http://": [USERINFO@]HOST[:PORT][/PATH].
+void ParseHttp(const std::string& url, const std::string& rest, CompilerCacheRemote* r) {
+  r->http = true;
+  r->port = 80;
+  size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  size_t at = authority.rfind('@');
+  if (at != std::string::npos) {
+    r->userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+  }
+  ParseHostPort(url, authority, r);
+  if (slash != std::string::npos) r->path = rest.substr(slash);
 }
 
 // After "redis+unix:": SOCKET_PATH[?db=DB] or //[USERINFO@localhost]SOCKET_PATH[?db=DB].
@@ -160,6 +175,7 @@ CompilerCacheAccess::CompilerCacheAccess(const std::string& url, const std::stri
   std::string config = JoinPath(dir_.path(), "ccache.conf");
   WritePrivateFile(config, CompilerCacheConfig(remote, own));
   binds_ = {{socket, kCompilerCacheSocket, false}, {config, kCompilerCacheConfig, true}};
+  if (remote.http) forward_port_ = remote.port;
   env_ = {{"CCACHE_CONFIGPATH", kCompilerCacheConfig}};
 }
 
@@ -189,10 +205,10 @@ CompilerCacheRemote ParseCompilerCacheRemote(const std::string& url) {
     ParseRedisTcp(url, main.substr(8), &r);
   } else if (StartsWith(main, "redis+unix:")) {
     ParseRedisUnix(url, main.substr(11), &r);
-  } else if (StartsWith(main, "http://") || StartsWith(main, "https://")) {
-    Fail("OCIMAKE_COMPILER_CACHE_REMOTE {}: ccache's HTTP storage is not supported yet in the "
-         "build stage (it has no network); use a Redis server (redis:// or redis+unix:)",
-         Printable(RedactUrl(url)));
+  } else if (StartsWith(main, "http://")) {
+    ParseHttp(url, main.substr(7), &r);
+  } else if (StartsWith(main, "https://")) {
+    BadUrl(url, "ccache has no HTTPS storage");
   } else {
     BadUrl(url, "unknown scheme");
   }
@@ -200,6 +216,9 @@ CompilerCacheRemote ParseCompilerCacheRemote(const std::string& url) {
 }
 
 std::string SandboxStorageUrl(const CompilerCacheRemote& r) {
+  if (r.http)
+    return "http://" + (r.userinfo.empty() ? "" : r.userinfo + "@") + "127.0.0.1:" +
+           std::to_string(r.port) + r.path + r.attributes;
   std::string url = "redis+unix://";
   if (!r.userinfo.empty()) url += r.userinfo + "@localhost";
   url += kCompilerCacheSocket;

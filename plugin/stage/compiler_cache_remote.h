@@ -8,7 +8,10 @@
 //   redis://[[USER:]PASSWORD@]HOST[:PORT][/DB][|ATTRIBUTES]
 //   redis+unix:SOCKET_PATH[?db=DB][|ATTRIBUTES]
 //   redis+unix://[[USER:]PASSWORD@localhost]SOCKET_PATH[?db=DB][|ATTRIBUTES]
-// http:// is refused ("not supported yet": ccache's HTTP backend needs TCP).
+//   http://[[USER:]PASSWORD@]HOST[:PORT][/PATH][|ATTRIBUTES]
+// (https:// is refused: ccache has no HTTPS.) ccache's HTTP backend needs
+// TCP: inside, it connects to 127.0.0.1:PORT in the sandbox's own network
+// namespace, where ocimake-sandbox --forward-tcp relays to the same socket.
 // The URL is a secret when it holds a password: it is printed only redacted.
 #ifndef OCIMAKE_STAGE_COMPILER_CACHE_REMOTE_H_
 #define OCIMAKE_STAGE_COMPILER_CACHE_REMOTE_H_
@@ -31,11 +34,13 @@ inline constexpr char kCompilerCacheConfig[] = "/run/ocimake/compiler-cache.conf
 
 struct CompilerCacheRemote {
   bool unix_socket = false;  // redis+unix: socket_path; redis: host and port
+  bool http = false;         // http: host, port and path
   std::string userinfo;      // "[USER:]PASSWORD" as written (percent-encoded), or ""
   std::string host;
   int port = 6379;
   std::string socket_path;  // host path of the server's socket
   std::string db;           // database number, "" for ccache's default (0)
+  std::string path;         // http: the path ("/cache"), or ""
   std::string attributes;   // "|connect-timeout=50|..." as written, or ""
 };
 
@@ -81,12 +86,16 @@ class CompilerCacheAccess {
   // nothing when the remote is left out.
   const std::vector<Bind>& binds() const { return binds_; }
   const std::vector<std::pair<std::string, std::string>>& env() const { return env_; }
+  // http://: the port the sandbox listens on inside (--forward-tcp, to
+  // kCompilerCacheSocket); 0 otherwise.
+  int forward_port() const { return forward_port_; }
 
  private:
   TempDir dir_;
   std::unique_ptr<RemoteCacheRelay> relay_;
   std::vector<Bind> binds_;
   std::vector<std::pair<std::string, std::string>> env_;
+  int forward_port_ = 0;
 };
 
 }  // namespace ocimake

@@ -37,6 +37,23 @@ TEST(CompilerCacheRemoteTest, ParsesRedisOverTcp) {
   EXPECT_EQ(r.port, 7000);
 }
 
+// http://: inside, the same port on the sandbox's own 127.0.0.1, where
+// --forward-tcp listens.
+TEST(CompilerCacheRemoteTest, ParsesHttp) {
+  CompilerCacheRemote r = ParseCompilerCacheRemote("http://u:pw@cache.internal/ccache|layout=flat");
+  EXPECT_TRUE(r.http);
+  EXPECT_EQ(r.host, "cache.internal");
+  EXPECT_EQ(r.port, 80);
+  EXPECT_EQ(r.path, "/ccache");
+  EXPECT_EQ(SandboxStorageUrl(r), "http://u:pw@127.0.0.1:80/ccache|layout=flat");
+  r = ParseCompilerCacheRemote("http://10.1.2.3:8080");
+  EXPECT_EQ(r.port, 8080);
+  EXPECT_EQ(SandboxStorageUrl(r), "http://127.0.0.1:8080");
+  CompilerCacheAccess access("http://127.0.0.1:8080/c");
+  EXPECT_EQ(access.forward_port(), 8080);
+  EXPECT_EQ(access.binds().size(), 2u);
+}
+
 TEST(CompilerCacheRemoteTest, ParsesRedisOverUnixSockets) {
   CompilerCacheRemote r = ParseCompilerCacheRemote("redis+unix:/run/redis.sock");
   EXPECT_TRUE(r.unix_socket);
@@ -110,8 +127,8 @@ TEST(CompilerCacheRemoteTest, BadUrlsFailWithoutThePassword) {
             std::string::npos);
   EXPECT_NE(error("redis://a redis://b").find("one URL without spaces"), std::string::npos);
   EXPECT_NE(error("redis://cache-*.example.com|shards=a,b").find("shards"), std::string::npos);
-  e = error("http://u:hunter2@cache:8080/ccache");
-  EXPECT_NE(e.find("http://u:***@cache:8080/ccache: ccache's HTTP storage is not supported yet"),
+  e = error("https://u:hunter2@cache:8443/ccache");
+  EXPECT_NE(e.find("https://u:***@cache:8443/ccache: ccache has no HTTPS storage"),
             std::string::npos)
       << e;
   EXPECT_EQ(e.find("hunter2"), std::string::npos) << e;
