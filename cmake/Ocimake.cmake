@@ -752,12 +752,14 @@ Variables
     redis://[[USER:]PASSWORD@]HOST[:PORT][/DB]
     redis+unix:SOCKET_PATH[?db=DB]
     redis+unix://[[USER:]PASSWORD@localhost]SOCKET_PATH[?db=DB]
+    http://[[USER:]PASSWORD@]HOST[:PORT][/PATH]
 
   each optionally followed by ccache's ``|ATTRIBUTE=VALUE`` attributes
   (``|read-only``, ``|connect-timeout=50``). The stage has no network: for
-  ``redis://`` ocimake relays one Unix socket bound into the stage to that
-  one host and port; a ``redis+unix:`` socket is bound in as it is.
-  ``http://`` is not supported yet. The URL is a secret when it holds a
+  ``redis://`` and ``http://`` ocimake relays one Unix socket bound into the
+  stage to that one host and port (for ``http://``, ccache connects to the
+  stage's own ``127.0.0.1:PORT``, which leads there); a ``redis+unix:``
+  socket is bound in as it is. ``https://`` is refused. The URL is a secret when it holds a
   password: it is never on a command line or in a log line, layer or SBOM.
   Given as a cache variable, it is kept in a 0600 file in the build tree
   (``CMakeFiles/ocimake-secrets/``) and the cache entry is replaced by its
@@ -832,7 +834,7 @@ set(OCIMAKE_IMAGE_TARGET "image" CACHE STRING "Umbrella target that builds every
 set(OCIMAKE_CACHE_DIR "" CACHE PATH
   "ocimake's cache (toolchains, unpacked images); empty: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake")
 set(OCIMAKE_COMPILER_CACHE_REMOTE "" CACHE STRING
-  "ccache's remote storage URL for build stages with COMPILER_CACHE ccache (redis://...)")
+  "ccache's remote storage URL for build stages with COMPILER_CACHE ccache (redis://, http://)")
 option(OCIMAKE_CONTAINER_TESTS "Register add_container_test() tests" ON)
 if(NOT OCIMAKE_IN_BUILD_STAGE)
   _ocimake_keep_compiler_cache_remote()

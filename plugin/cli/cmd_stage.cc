@@ -146,8 +146,8 @@ void AddToolchainOptions(CLI::App& app, StageCommand* c) {
       ->check(CLI::IsMember({"ccache", "sccache"}));
   app.add_option("--compiler-cache-remote-file", c->compiler_cache_remote_file,
                  "toolchain build: with --compiler-cache ccache, the file holding ccache's remote "
-                 "storage URL (redis://[[USER:]PASSWORD@]HOST[:PORT][/DB] or "
-                 "redis+unix:SOCKET); default $OCIMAKE_COMPILER_CACHE_REMOTE. A file, so that "
+                 "storage URL (redis://[[USER:]PASSWORD@]HOST[:PORT][/DB], redis+unix:SOCKET or "
+                 "http://...); default $OCIMAKE_COMPILER_CACHE_REMOTE. A file, so that "
                  "its password is on no command line");
   app.add_option("--cache", s.cache_dir,
                  "cache directory of the cache mounts (default: $OCIMAKE_CACHE_DIR or "

@@ -1,6 +1,6 @@
 // OCIMAKE_COMPILER_CACHE_REMOTE: the URL of ccache's remote storage (a
-// Redis server) read, checked, redacted for printing and rewritten for the
-// build stage's sandbox, which has no network: inside, ccache reaches the
+// Redis or HTTP server) read, checked, redacted for printing and rewritten
+// for the build stage's sandbox, which has no network: inside, ccache reaches the
 // server through one Unix socket bound at kCompilerCacheSocket (see
 // stage/remote_cache_relay.h and docs/sandbox.md).
 //

@@ -2,7 +2,8 @@
 // of a sandbox run, a Unix socket on the host (in a private directory,
 // bound into the sandbox) whose every connection is relayed, byte for byte
 // both ways, to ONE TCP endpoint (the Redis server of
-// OCIMAKE_COMPILER_CACHE_REMOTE, resolved on the host). The sandbox keeps
+// OCIMAKE_COMPILER_CACHE_REMOTE, Redis or HTTP, resolved on the host). It
+// knows no protocol. The sandbox keeps
 // no network of its own; this is all it can reach (docs/sandbox.md).
 //
 // When the endpoint can't be reached, the relay says so once on stderr
