@@ -156,8 +156,9 @@ TEST(CompilerCacheRemoteTest, AccessThroughTheRelay) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     ASSERT_EQ(stat(dir.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0700u);
-    EXPECT_NE(ReadFile(config.source).find(
-                  "remote_storage = redis+unix://u:pw@localhost/run/ocimake/compiler-cache.sock?db=2\n"),
+    EXPECT_NE(ReadFile(config.source)
+                  .find("remote_storage = redis+unix://u:pw@localhost"
+                        "/run/ocimake/compiler-cache.sock?db=2\n"),
               std::string::npos);
     ASSERT_EQ(access.env().size(), 1u);
     EXPECT_EQ(access.env()[0].first, "CCACHE_CONFIGPATH");
