@@ -383,11 +383,14 @@ Commands
     needs no ``CCACHE_BASEDIR``. After each build stage that compiled
     something, one line says what the cache did: ``ocimake: compiler cache:
     5 hits, 0 misses (ccache)`` (from ccache's stats log of that build). The
-    toolchain must have ``/usr/bin/ccache`` (add ``ccache`` to its
-    ``PACKAGES``); the build fails in one line otherwise. A hit gives the
+    toolchain must have ``/usr/bin/ccache``: a ``DEBIAN`` toolchain without
+    ``ccache`` in its ``PACKAGES`` fails at configure time, another kind's
+    rootfs when the build stage starts, each in one line. A hit gives the
     object file a miss would have compiled, so the image digest is the same
     with a cold or a warm cache. Turning it on or off configures the inner
-    build again. ``sccache`` is not supported yet. Without ``TOOLCHAIN`` the
+    build again. ``CHECK_REPRODUCIBLE``'s rebuild compiles every file
+    anyway (``OCIMAKE_COMPILER_CACHE_RECACHE`` in its environment, ccache's
+    ``CCACHE_RECACHE``): a hit would only repeat the first build's object. ``sccache`` is not supported yet. Without ``TOOLCHAIN`` the
     build is your own: set ``CMAKE_<LANG>_COMPILER_LAUNCHER`` there.
 
     .. code-block:: cmake

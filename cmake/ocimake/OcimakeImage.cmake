@@ -420,6 +420,16 @@ function(_ocimake_check_cache_mounts name toolchain mounts compiler_cache)
       "yet (use ccache)")
   elseif(compiler_cache)
     _ocimake_check_choice(add_container_image "${name}" COMPILER_CACHE "${compiler_cache}" ccache)
+    # A DEBIAN toolchain's packages are known at configure time; another
+    # kind's rootfs is checked when the stage runs.
+    get_property(packages GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PACKAGES_${toolchain}" SET)
+    if(packages)
+      get_property(packages GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PACKAGES_${toolchain}")
+      if(NOT compiler_cache IN_LIST packages)
+        message(FATAL_ERROR "add_container_image(${name}): COMPILER_CACHE ${compiler_cache}: "
+          "toolchain ${toolchain} has no ${compiler_cache} (add ${compiler_cache} to its PACKAGES)")
+      endif()
+    endif()
   endif()
   foreach(mount IN LISTS mounts)
     string(REGEX MATCH "^([A-Za-z0-9_.-]+)(=(.*))?$" matched "${mount}")

@@ -39,6 +39,10 @@ function(_ocimake_add_toolchain name)
   _ocimake_check_platforms(add_container_toolchain "${name}" "${arg_DEBIAN}" ${arg_PLATFORMS})
   _ocimake_host_platform(host)
   set_property(GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PLATFORMS_${name}" ${host} ${arg_PLATFORMS})
+  if(DEFINED arg_DEBIAN)
+    # What a DEBIAN toolchain has is known now (COMPILER_CACHE checks it).
+    set_property(GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PACKAGES_${name}" "${arg_PACKAGES}")
+  endif()
 
   set(out "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-toolchains/${name}.rootfs")
   set(args --name "${name}" --output "${out}" ${cache_args})

@@ -156,6 +156,9 @@ function(_ocimake_reproducible_check)
   message(STATUS "${TARGET}.reproducible: building ${TARGET} again in ${build}")
   _ocimake_reproducible_run("${tmp}" configure.log "${CMAKE_COMMAND}" --no-warn-unused-cli
     -C "${tmp}/init-cache.cmake" -G "${GENERATOR}" -S "${copy}" -B "${build}")
+  # A COMPILER_CACHE build stage compiles every file again (and refreshes
+  # the cache): hits would only repeat the first build's objects.
+  set(ENV{OCIMAKE_COMPILER_CACHE_RECACHE} 1)
   _ocimake_reproducible_run("${tmp}" build.log "${CMAKE_COMMAND}" --build "${build}"
     --target "${TARGET}")
   execute_process(COMMAND "${OCIMAKE}" diff "${LAYOUT}:${TAG}" "${build}/${LAYOUT_REL}:${TAG}"

@@ -1,5 +1,6 @@
 #include "stage/cache_mounts.h"
 
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -109,6 +110,9 @@ CompilerCacheSetup CompilerCache(const std::string& kind, const std::string& roo
   setup.env = {{"CCACHE_DIR", dir},
                {"CCACHE_COMPILERCHECK", "content"},
                {"CCACHE_STATSLOG", setup.stats_log}};
+  const char* recache = std::getenv("OCIMAKE_COMPILER_CACHE_RECACHE");
+  if (recache && *recache && std::string(recache) != "0")
+    setup.env.push_back({"CCACHE_RECACHE", "1"});
   return setup;
 }
 
@@ -131,12 +135,15 @@ std::string CompilerCacheSummary(const std::map<std::string, long>& counters,
   };
   long calls = count(""), misses = count("cache_miss");
   long hits = count("direct_cache_hit") + count("preprocessed_cache_hit");
+  long recached = count("recache");
   if (calls == 0) return "";
   std::string out = fmt::format("compiler cache: {} hit{}", hits, hits == 1 ? "" : "s");
   if (long remote = count("remote_storage_hit"); remote > 0)
     out += fmt::format(" ({} from the remote)", remote);
   out += fmt::format(", {} miss{}", misses, misses == 1 ? "" : "es");
-  if (long other = calls - hits - misses; other > 0) out += fmt::format(", {} uncacheable", other);
+  if (recached > 0) out += fmt::format(", {} recached", recached);
+  if (long other = calls - hits - misses - recached; other > 0)
+    out += fmt::format(", {} uncacheable", other);
   if (long errors = count("remote_storage_error") + count("remote_storage_timeout"); errors > 0)
     out += fmt::format(", {} remote storage error{}", errors, errors == 1 ? "" : "s");
   return out + " (" + kind + ")";

@@ -53,7 +53,10 @@ struct CompilerCacheSetup {
 
 // The setup of `kind` ("" gives an empty one; "ccache"; anything else
 // fails): checks the toolchain `rootfs` has it (naming `toolchain`), its
-// directory the mount of that id among `mounts`.
+// directory the mount of that id among `mounts`. With
+// $OCIMAKE_COMPILER_CACHE_RECACHE set (not "0"; CHECK_REPRODUCIBLE's
+// rebuild sets it), every compilation runs and refreshes its entry
+// (CCACHE_RECACHE): a check of reproducibility must compile, not reuse.
 CompilerCacheSetup CompilerCache(const std::string& kind, const std::string& rootfs,
                                  const std::string& toolchain,
                                  const std::vector<CacheMount>& mounts);

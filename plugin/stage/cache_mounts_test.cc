@@ -96,6 +96,9 @@ TEST(CacheMountTest, StatsLogSummary) {
   EXPECT_EQ(CompilerCacheSummary(counters, "ccache"),
             "compiler cache: 2 hits, 1 miss, 1 uncacheable (ccache)");
   EXPECT_EQ(CompilerCacheSummary(ReadCcacheStatsLog(""), "ccache"), "");
+  EXPECT_EQ(CompilerCacheSummary(ReadCcacheStatsLog("# /src/a.cpp\nlocal_storage_write\nrecache\n"),
+                                 "ccache"),
+            "compiler cache: 0 hits, 0 misses, 1 recached (ccache)");
 }
 
 // Hits from the remote storage and its errors are told apart.

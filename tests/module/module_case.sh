@@ -29,6 +29,10 @@ add_container_test(t IMAGE app BIND data:in)' ;;
     esac
     call="add_container_toolchain(tc ROOTFS \${CMAKE_CURRENT_SOURCE_DIR})
 add_container_image(app ENTRYPOINT /x TOOLCHAIN tc $args)" ;;
+  compiler_cache_toolchain_without_ccache) call='add_container_toolchain(tc DEBIAN bookworm PACKAGES g++ cmake ninja-build)
+add_container_image(app ENTRYPOINT /x TOOLCHAIN tc COMPILER_CACHE ccache)' ;;
+  compiler_cache_good) call='add_container_toolchain(tc DEBIAN bookworm PACKAGES g++ cmake ninja-build ccache)
+add_container_image(app ENTRYPOINT /x TOOLCHAIN tc COMPILER_CACHE ccache CACHE_MOUNTS deps=/var/cache/deps)' ;;
   makefiles) generator="Unix Makefiles" ;;
   good) ;;
   *) fail "unknown case $case" ;;
@@ -38,7 +42,7 @@ printf 'cmake_minimum_required(VERSION 3.25)\nproject(m NONE)\nfind_package(ocim
   "$call" >"$T/src/CMakeLists.txt"
 rc=0
 out=$("$CMAKE_COMMAND" -G "$generator" -S "$T/src" -B "$T/b" -Docimake_DIR="$OCIMAKE_BUILD_DIR" 2>&1) || rc=$?
-if [ "$case" = good ]; then
+if [ "$case" = good ] || [ "$case" = compiler_cache_good ]; then
   [ $rc -eq 0 ] || fail "a valid call failed to configure: $out"
   echo "ok: configures"
   exit 0
