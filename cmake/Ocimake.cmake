@@ -802,6 +802,17 @@ depfile parser is quadratic in the length), so the stage records them in an
 input manifest instead, and a check edge before it (``ocimake
 check-inputs``) compares them on every build, one ``lstat()`` per input:
 ``ninja`` then shows that one edge even when nothing changed.
+
+A re-stage installs into the previous staging tree, so ``cmake --install``
+copies only the files that changed (the others are "Up-to-date") and the
+stage's stamp re-hashes only those (a digest cache beside the tree, keyed by
+inode, size and mtime). What the install no longer puts there (a file or a
+directory removed from the sources, a removed ``install()`` rule) is removed,
+told apart by what the install scripts recorded (``file(INSTALL)``, up to date
+or not) and by what changed during the run (``install(CODE)`` writing a
+file). When the install rules changed and a file only an ``install(CODE)``
+copies could be stale, the stage says so and installs afresh. The tree is
+always the one a fresh build directory stages (tested).
 #]=======================================================================]
 
 include_guard(GLOBAL)

@@ -203,6 +203,18 @@ TempDir::~TempDir() {
   if (lock_fd_ >= 0) close(lock_fd_);
 }
 
+void TempDir::Adopt(const std::string& dir) {
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) FailErrno("opening " + dir);
+  flock(fd, LOCK_EX | LOCK_NB);
+  if (rename(dir.c_str(), path_.c_str()) != 0) {
+    close(fd);
+    FailErrno("renaming " + dir + " to " + path_);
+  }
+  if (lock_fd_ >= 0) close(lock_fd_);
+  lock_fd_ = fd;
+}
+
 std::string TempDir::Release() {
   std::string p = std::move(path_);
   path_.clear();

@@ -91,6 +91,10 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
   std::string Release();
+  // Renames the directory `dir` (same file system) over this (still empty)
+  // temp, which then holds it: locked first, so no RemoveDeadTemps sees it
+  // unlocked, and removed with it when this goes unreleased.
+  void Adopt(const std::string& dir);
 
  private:
   std::string path_;

@@ -1,11 +1,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
-#include "base/digest.h"
 #include "base/error.h"
+#include "base/file_digest_cache.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
 #include "base/subprocess.h"
@@ -15,6 +18,7 @@
 #include "stage/build_stage.h"
 #include "stage/compiler_cache_remote.h"
 #include "stage/component_layers.h"
+#include "stage/incremental_stage.h"
 #include "stage/input_manifest.h"
 #include "stage/install_script.h"
 #include "stage/stage_filter.h"
@@ -27,7 +31,8 @@ namespace {
 // link target, path; then one per file left out. Rewritten only when it
 // changes, so Ninja skips the layer and closure edges when a re-install
 // produced the same files.
-std::string StageStamp(const std::vector<LayerEntry>& entries, const FilterResult& left_out) {
+std::string StageStamp(const std::vector<LayerEntry>& entries, const FilterResult& left_out,
+                       FileDigestCache& digests) {
   std::string out;
   for (const auto& [path, kind] : left_out.development) out += "x " + path + "\n";
   for (const auto& path : left_out.excluded) out += "x " + path + "\n";
@@ -43,7 +48,7 @@ std::string StageStamp(const std::vector<LayerEntry>& entries, const FilterResul
       out += "l " + std::string(target, n > 0 ? static_cast<size_t>(n) : 0) + " " + e.path + "\n";
     } else {
       out += fmt::format("f{} {} {} {}\n", (st.st_mode & S_IXUSR) ? "x" : "-", st.st_size,
-                         Digest::OfFile(e.source).hex(), e.path);
+                         digests.DigestOf(e.source, st), e.path);
     }
   }
   return out;
@@ -175,13 +180,73 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   RunBuildStage(s, dir);
 }
 
-// The install (everything, then each LAYERS component apart) into `dir`.
-void InstallInto(StageCommand& c, const std::string& dir) {
+// Beside the staging tree `out`: what its install recorded, and the
+// recorder script (host builds; a toolchain build keeps its own).
+std::string SidecarOf(const std::string& out, const std::string& what) {
+  return JoinPath(DirName(out), "." + out.substr(out.rfind('/') + 1) + "." + what);
+}
+
+InstallRecord HostRecord(const std::string& out) {
+  return {SidecarOf(out, "install-recorder.cmake"), SidecarOf(out, "installed")};
+}
+
+// The install (everything, then each LAYERS component apart) into `dir`,
+// for the staging tree `out`.
+void InstallInto(StageCommand& c, const std::string& dir, const std::string& out) {
   if (!c.rootfs_file.empty()) return BuildInToolchain(c, dir);
-  InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, dir);
+  InstallRecord record = HostRecord(out);
+  WriteFileIfChanged(record.script, InstallRecorderScript());
+  RemoveFileIfExists(record.list);
+  InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, dir, record);
   for (const auto& component : c.layer_components)
     InstallOnHost(c.cmake, c.build_dir, c.prefix, {component}, c.config,
-                  JoinPath(JoinPath(dir, kComponentsDir), component));
+                  JoinPath(JoinPath(dir, kComponentsDir), component), record);
+}
+
+// What the install into `out`'s staging tree recorded, and the install
+// scripts' fingerprint (incremental_stage.h).
+std::pair<std::set<std::string>, std::string> InstallRecorded(const StageCommand& c,
+                                                              const std::string& out) {
+  if (!c.rootfs_file.empty())
+    return {ReadInstalledList(BuildStageInstalledList(c.stage)),
+            BuildStageInstallFingerprint(c.stage)};
+  InstallRecord record = HostRecord(out);
+  std::vector<std::vector<std::string>> commands =
+      InstallCommands(c.cmake, c.build_dir, c.prefix, c.components, c.config, record);
+  for (const auto& component : c.layer_components)
+    for (auto& argv : InstallCommands(c.cmake, c.build_dir, c.prefix, {component}, c.config, record))
+      commands.push_back(argv);
+  return {ReadInstalledList(record.list), InstallFingerprint(c.build_dir, commands)};
+}
+
+// Empties the directory `dir`, keeping it (a TempDir's lock is on it).
+void EmptyDirectory(const std::string& dir) {
+  std::vector<std::string> children;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) children.push_back(e.path());
+  for (const auto& child : children) RemoveTree(child);
+}
+
+// The install into a temp beside `out`, which then replaces it: into the
+// previous tree when there is one (incremental_stage.h), afresh when that
+// cannot be told from a fresh install. Returns the LAYERS components'
+// paths; `temp` holds the installed, filtered tree.
+std::map<std::string, std::set<std::string>> InstallStage(StageCommand& c, const std::string& out,
+                                                          TempDir& temp, IncrementalStage& reuse,
+                                                          FilterResult* left_out) {
+  reuse.Seed(temp);
+  for (;;) {
+    InstallInto(c, temp.path(), out);
+    auto component_paths = TakeComponentPaths(temp.path(), c.layer_components);
+    auto [installed, fingerprint] = InstallRecorded(c, out);
+    if (reuse.Prune(temp.path(), installed, fingerprint)) {
+      if (reuse.removed() > 0)
+        std::cerr << "ocimake: " << reuse.removed() << " staged entries no longer installed: removed\n";
+      *left_out = FilterStagedTree(temp.path(), c.filter);
+      return component_paths;
+    }
+    std::cerr << "ocimake: the install rules changed: staging " << Printable(out) << " afresh\n";
+    EmptyDirectory(temp.path());
+  }
 }
 
 // A shared library the project installs ("libfoo.so.1", its SONAME and
@@ -199,7 +264,8 @@ bool IsSharedLibrary(const LayerEntry& e) {
 // so only the layer of a component that changed is re-packed), the
 // project's shared libraries' (libraries.txt, .stamp), and the rest's
 // entries file (app.txt); returns the rest.
-std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const ComponentSplit& split) {
+std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const ComponentSplit& split,
+                                             FileDigestCache& digests) {
   MakeDirs(c.layers_dir);
   auto write = [&](const std::string& name, const std::vector<LayerEntry>& entries) {
     std::string text = "# " + name + " of the staged tree (ocimake stage)\n";
@@ -208,7 +274,7 @@ std::vector<LayerEntry> WriteComponentLayers(const StageCommand& c, const Compon
   };
   auto write_layer = [&](const std::string& name, const std::vector<LayerEntry>& entries) {
     write(name, entries);
-    WriteFileIfChanged(JoinPath(c.layers_dir, name + ".stamp"), StageStamp(entries, {}));
+    WriteFileIfChanged(JoinPath(c.layers_dir, name + ".stamp"), StageStamp(entries, {}, digests));
   };
   for (const auto& [component, entries] : split.components)
     write_layer("component-" + component, entries);
@@ -259,19 +325,23 @@ int RunStage(const Args& args) {
     Fail("--layer-component needs --layers-dir");
   std::string out = AbsolutePath(c.out);
   TempDir temp(DirName(out), ".stage-");
-  InstallInto(c, temp.path());
-  auto component_paths = TakeComponentPaths(temp.path(), c.layer_components);
-  FilterResult left_out = FilterStagedTree(temp.path(), c.filter);
+  IncrementalStage reuse(out);
+  FilterResult left_out;
+  auto component_paths = InstallStage(c, out, temp, reuse, &left_out);
   RemoveTree(out);
   if (rename(temp.path().c_str(), out.c_str()) != 0)
     FailErrno("renaming " + temp.path() + " to " + out);
   temp.Release();
+  reuse.Commit();
   WriteStageInputs(c);  // before the outputs: Ninja compares their times
   if (!c.excluded_file.empty()) WriteLeftOut(c.excluded_file, left_out);
+  FileDigestCache digests(SidecarOf(out, "digests"));
   std::vector<LayerEntry> rest = EntriesFromTree(out);
   if (!c.layer_components.empty())
-    rest = WriteComponentLayers(c, SplitByComponent(rest, c.layer_components, component_paths));
-  WriteFileIfChanged(c.stamp, StageStamp(rest, left_out));
+    rest = WriteComponentLayers(
+        c, SplitByComponent(rest, c.layer_components, component_paths), digests);
+  WriteFileIfChanged(c.stamp, StageStamp(rest, left_out, digests));
+  digests.Save();
   return 0;
 }
 

@@ -36,6 +36,10 @@ constexpr char kStepFile[] = ".ocimake-step";
 constexpr char kDepsFile[] = ".ocimake-deps";
 constexpr char kTestLog[] = ".ocimake-ctest.log";
 constexpr char kInstallLog[] = ".ocimake-install.log";
+// The install's record (install_script.h): the recorder script in the
+// config directory, the list in the inner build directory.
+constexpr char kRecorderScript[] = "install-recorder.cmake";
+constexpr char kInstalledList[] = ".ocimake-installed";
 
 struct Secret {
   std::string id, src;
@@ -109,6 +113,7 @@ class StageSandbox {
     if (IsCrossBuild(s))
       WriteFileIfChanged(JoinPath(config_dir_, "cross-toolchain.cmake"),
                          CrossToolchainFile(s.platform));
+    WriteFileIfChanged(JoinPath(config_dir_, kRecorderScript), InstallRecorderScript());
     spec_.sandbox = s.sandbox;
     spec_.rootfs = s.rootfs;
     spec_.binds = {{SourceRoot(s), "/src", true},       {s.inner_build_dir, "/build", false},
@@ -312,18 +317,52 @@ std::string BuildScript(const BuildStage& s, const CompilerCacheSetup& cc, bool 
   return sh;
 }
 
-std::string InstallScript(const BuildStage& s) {
-  std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n";
-  std::string dir = Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
-  auto install = [&](const std::string& destdir, const std::vector<std::string>& components) {
-    for (const auto& argv : InstallCommands("cmake", dir, s.prefix, components))
-      sh += "DESTDIR=" + destdir + " " + ShellLine(argv) + " >" + kInstallLog +
-            " 2>&1 || { cat " + kInstallLog + " >&2; exit 1; }\n";
+const InstallRecord& RecordInStage() {
+  static const InstallRecord kRecord{std::string("/ocimake/config/") + kRecorderScript,
+                                     std::string("/build/") + kInstalledList};
+  return kRecord;
+}
+
+std::string InstallDirInStage(const BuildStage& s) {
+  return Subdir(s) == "." ? "/build" : "/build/" + Subdir(s);
+}
+
+std::string InstallDirOnHost(const BuildStage& s) {
+  return Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
+}
+
+// Every install command, into the staging tree and then each LAYERS
+// component into its own directory of it.
+std::vector<std::pair<std::string, std::vector<std::string>>> InstallSteps(const BuildStage& s) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> steps;
+  auto add = [&](const std::string& destdir, const std::vector<std::string>& components) {
+    for (auto& argv :
+         InstallCommands("cmake", InstallDirInStage(s), s.prefix, components, "", RecordInStage()))
+      steps.push_back({destdir, std::move(argv)});
   };
-  install("/ocimake/stage", s.components);
+  add("/ocimake/stage", s.components);
   for (const auto& c : s.layer_components)
-    install(std::string("/ocimake/stage/") + kComponentsDir + "/" + c, {c});
+    add(std::string("/ocimake/stage/") + kComponentsDir + "/" + c, {c});
+  return steps;
+}
+
+std::string InstallScript(const BuildStage& s) {
+  std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n" +
+                   "rm -f " + RecordInStage().list + "\n";
+  for (const auto& [destdir, argv] : InstallSteps(s))
+    sh += "DESTDIR=" + destdir + " " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
+          kInstallLog + " >&2; exit 1; }\n";
   return sh + "echo done >/build/" + kStepFile + "\n";
+}
+
+// Maps a path inside the stage to the host: /build/... to the inner build
+// directory, /src/... to the source tree, anything else to "".
+PathMapper StageToHost(const BuildStage& s) {
+  return [&s](const std::string& p) -> std::string {
+    if (p.rfind("/build/", 0) == 0) return JoinPath(s.inner_build_dir, p.substr(7));
+    if (p.rfind("/src/", 0) == 0) return JoinPath(SourceRoot(s), p.substr(5));
+    return "";
+  };
 }
 
 // Runs `script` with /bin/sh in the sandbox; fails naming the step that
@@ -455,15 +494,19 @@ std::vector<std::string> BuildStageInputs(const BuildStage& s) {
   }
   for (const auto& word : NinjaPaths(ReadFile(JoinPath(s.inner_build_dir, "build.ninja"))))
     add(word);
-  std::string install_dir =
-      Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
-  auto script_to_host = [&](const std::string& p) -> std::string {
-    if (p.rfind("/build/", 0) == 0) return JoinPath(s.inner_build_dir, p.substr(7));
-    return to_host(p);
-  };
-  for (const auto& f : InstallInputs(install_dir, script_to_host))
+  for (const auto& f : InstallInputs(InstallDirOnHost(s), StageToHost(s)))
     if (f.rfind(SourceRoot(s) + "/", 0) == 0) inputs.insert(f);
   return {inputs.begin(), inputs.end()};
+}
+
+std::string BuildStageInstalledList(const BuildStage& s) {
+  return JoinPath(s.inner_build_dir, kInstalledList);
+}
+
+std::string BuildStageInstallFingerprint(const BuildStage& s) {
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& [destdir, argv] : InstallSteps(s)) commands.push_back(argv);
+  return InstallFingerprint(InstallDirOnHost(s), commands, StageToHost(s));
 }
 
 }  // namespace ocimake

@@ -91,6 +91,12 @@ void RunBuildStage(const BuildStage& stage, const std::string& stage_dir);
 // They become the stage edge's depfile, so a no-op build runs nothing.
 std::vector<std::string> BuildStageInputs(const BuildStage& stage);
 
+// The list of what the last install recorded (install_script.h), on the
+// host, and the fingerprint of the install scripts and commands
+// (InstallFingerprint): what incremental staging needs.
+std::string BuildStageInstalledList(const BuildStage& stage);
+std::string BuildStageInstallFingerprint(const BuildStage& stage);
+
 // "TEST_STAGE failed: 2 tests failed: a, b" from ctest's output, or "".
 std::string FailedTestsSummary(const std::string& ctest_output);
 

@@ -7,24 +7,44 @@
 #define OCIMAKE_STAGE_INSTALL_SCRIPT_H_
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace ocimake {
 
-// The `cmake --install` command lines that install `build_dir` under
-// `prefix`: one for every component, or one for all when there are none.
+// An install that records what it installed: each command runs a build
+// directory's cmake_install.cmake through `script` (InstallRecorderScript,
+// what `cmake --install` does: the same variables) and appends the script's
+// CMAKE_INSTALL_MANIFEST_FILES, every path file(INSTALL) installed or found
+// up to date, to `list`. Both paths as the install sees them.
+struct InstallRecord {
+  std::string script, list;
+};
+
+// The recorder script's text.
+std::string InstallRecorderScript();
+
+// The command lines that install `build_dir` under `prefix`, as
+// `cmake --install` would: one for every component, or one for all when
+// there are none.
 std::vector<std::vector<std::string>> InstallCommands(const std::string& cmake,
                                                       const std::string& build_dir,
                                                       const std::string& prefix,
                                                       const std::vector<std::string>& components,
-                                                      const std::string& config = "");
+                                                      const std::string& config,
+                                                      const InstallRecord& record);
 
 // Runs InstallCommands on the host with DESTDIR=`destdir`; a failure shows
 // cmake's output and fails naming the build directory.
 void InstallOnHost(const std::string& cmake, const std::string& build_dir,
                    const std::string& prefix, const std::vector<std::string>& components,
-                   const std::string& config, const std::string& destdir);
+                   const std::string& config, const std::string& destdir,
+                   const InstallRecord& record);
+
+// The image paths a recorded install's list holds ("" lines skipped); a
+// missing list is an empty set.
+std::set<std::string> ReadInstalledList(const std::string& list);
 
 // Maps a path as the install scripts name it to the host path it is at, or
 // "" for a path that is not an input (a toolchain build names /src/...).
@@ -35,6 +55,12 @@ using PathMapper = std::function<std::string(const std::string&)>;
 // is a host path; the paths inside the scripts go through `to_host`.
 std::vector<std::string> InstallInputs(const std::string& build_dir,
                                        const PathMapper& to_host = nullptr);
+
+// A digest of the install scripts reached from `build_dir` (their host
+// paths and contents) and `commands`: it changes when an install rule does.
+std::string InstallFingerprint(const std::string& build_dir,
+                               const std::vector<std::vector<std::string>>& commands,
+                               const PathMapper& to_host = nullptr);
 
 }  // namespace ocimake
 

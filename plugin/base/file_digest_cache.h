@@ -1,0 +1,45 @@
+// The sha256 of files that did not change since the last run, kept in a
+// file beside what they belong to (a staging tree's stamp hashes every
+// staged file; 680 MB of unchanged data need not be read again).
+//
+// A file is the same when its device, inode, size and mtime (ns) are. Not
+// ctime: `cmake --install` chmods every up-to-date file. A file rewritten
+// in place with its mtime put back to the same nanosecond and the same size
+// is the case this does not see. A file whose mtime is within 2 s of the
+// run is not kept (it may still change within the file system's clock
+// tick: git's "racy" case).
+#ifndef OCIMAKE_BASE_FILE_DIGEST_CACHE_H_
+#define OCIMAKE_BASE_FILE_DIGEST_CACHE_H_
+
+#include <sys/stat.h>
+
+#include <map>
+#include <string>
+
+namespace ocimake {
+
+class FileDigestCache {
+ public:
+  // Reads `cache_file` when it exists; a damaged one is ignored.
+  explicit FileDigestCache(std::string cache_file);
+
+  // The hex sha256 of the file at `path` (lstat()ed as `st`).
+  std::string DigestOf(const std::string& path, const struct stat& st);
+
+  // Writes the digests asked for in this run (temp + rename).
+  void Save();
+
+  size_t hits() const { return hits_; }
+
+ private:
+  struct Entry {
+    std::string key, hex;
+  };
+  std::string file_;
+  std::map<std::string, Entry> old_, now_;
+  size_t hits_ = 0;
+};
+
+}  // namespace ocimake
+
+#endif  // OCIMAKE_BASE_FILE_DIGEST_CACHE_H_
