@@ -16,6 +16,7 @@
 #include "layer/layer_entries.h"
 #include "rootfs/image_run.h"
 #include "stage/build_stage.h"
+#include "stage/compiler_cache_remote.h"
 #include "stage/component_layers.h"
 #include "stage/incremental_stage.h"
 #include "stage/input_manifest.h"
@@ -82,7 +83,7 @@ struct StageCommand {
       prefix = "/usr/local", cmake = "cmake", config;
   size_t depfile_max = 2000;
   std::vector<std::string> components, layer_components;
-  std::string rootfs_file, defines_file, excluded_file, layers_dir;
+  std::string rootfs_file, defines_file, excluded_file, layers_dir, compiler_cache_remote_file;
   BuildStage stage;  // the toolchain build's settings
   StageFilter filter;
 };
@@ -148,6 +149,11 @@ void AddToolchainOptions(CLI::App& app, StageCommand* c) {
                  "toolchain build: compiler launcher for the inner configure, on the cache "
                  "mount of its name (ccache)")
       ->check(CLI::IsMember({"ccache", "sccache"}));
+  app.add_option("--compiler-cache-remote-file", c->compiler_cache_remote_file,
+                 "toolchain build: with --compiler-cache ccache, the file holding ccache's remote "
+                 "storage URL (redis://[[USER:]PASSWORD@]HOST[:PORT][/DB], redis+unix:SOCKET or "
+                 "http://...); default $OCIMAKE_COMPILER_CACHE_REMOTE. A file, so that "
+                 "its password is on no command line");
   app.add_option("--cache", s.cache_dir,
                  "cache directory of the cache mounts (default: $OCIMAKE_CACHE_DIR or "
                  "~/.cache/ocimake)");
@@ -164,6 +170,9 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   s.prefix = c.prefix;
   s.components = c.components;
   s.layer_components = c.layer_components;
+  if (s.compiler_cache == "ccache")  // checked before the build starts
+    s.compiler_cache_remote = CompilerCacheRemoteUrl(c.compiler_cache_remote_file);
+  if (!s.compiler_cache_remote.empty()) ParseCompilerCacheRemote(s.compiler_cache_remote);
   if (!c.defines_file.empty()) {
     std::vector<std::string> defines = ReadDefines(c.defines_file);
     s.defines.insert(s.defines.begin(), defines.begin(), defines.end());
