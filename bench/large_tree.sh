@@ -63,6 +63,18 @@ hyperfine --warmup 1 --runs "$runs" --export-json "$work/noop.json" \
   -n ocimake_noop "$build" -n buildah_noop "$bud" >/dev/null
 hyperfine --runs "$runs" --export-json "$work/edit.json" --prepare "$edit" \
   -n ocimake_edit "$build" -n buildah_edit "$bud" >/dev/null
+# Where the last one-file edit's time went: its edges from .ninja_log.
+python3 - "$work/b/.ninja_log" <<'PY'
+import sys
+runs, prev = [[]], -1
+for line in open(sys.argv[1]):
+    if line.startswith("#"): continue
+    start, end, _, out, _ = line.split("\t")
+    if int(start) < prev: runs.append([])
+    prev = int(start)
+    runs[-1].append((int(end) - int(start), out.split("/")[-1]))
+print("last edit's edges:", ", ".join(f"{o} {ms / 1000:.1f} s" for ms, o in sorted(runs[-1], reverse=True)[:5]))
+PY
 python3 - "$work/noop.json" "$work/edit.json" "$ocimake_cold" "$buildah_cold" <<'PY'
 import json, sys
 m = {r["command"]: r["median"] for f in sys.argv[1:3] for r in json.load(open(f))["results"]}

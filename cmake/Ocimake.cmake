@@ -743,6 +743,33 @@ Variables
   Default (empty): the ``OCIMAKE_CACHE_DIR`` environment variable, else
   ``$XDG_CACHE_HOME/ocimake``, else ``~/.cache/ocimake``.
 
+.. variable:: OCIMAKE_COMPILER_CACHE_REMOTE
+
+  ccache's remote storage for the build stages of images with
+  ``COMPILER_CACHE ccache``: a Redis server shared by build directories,
+  CI runners and colleagues, so that a fresh build directory with an empty
+  local cache still compiles nothing that anyone compiled before. Also read
+  from the environment variable of that name when ``ocimake stage`` runs
+  (when the cache variable is empty). One of::
+
+    redis://[[USER:]PASSWORD@]HOST[:PORT][/DB]
+    redis+unix:SOCKET_PATH[?db=DB]
+    redis+unix://[[USER:]PASSWORD@localhost]SOCKET_PATH[?db=DB]
+    http://[[USER:]PASSWORD@]HOST[:PORT][/PATH]
+
+  each optionally followed by ccache's ``|ATTRIBUTE=VALUE`` attributes
+  (``|read-only``, ``|connect-timeout=50``). The stage has no network: for
+  ``redis://`` and ``http://`` ocimake relays one Unix socket bound into the
+  stage to that one host and port (for ``http://``, ccache connects to the
+  stage's own ``127.0.0.1:PORT``, which leads there); a ``redis+unix:``
+  socket is bound in as it is. ``https://`` is refused. The URL is a secret when it holds a
+  password: it is never on a command line or in a log line, layer or SBOM.
+  Given as a cache variable, it is kept in a 0600 file in the build tree
+  (``CMakeFiles/ocimake-secrets/``) and the cache entry is replaced by its
+  redacted form (``redis://ci:***@cache.internal:6379``); set it to the
+  empty string to forget it. A server that can't be reached costs one
+  warning line; the build goes on with the local cache. Default: empty.
+
 .. variable:: OCIMAKE_CONTAINER_TESTS
 
   Whether :command:`add_container_test` and
@@ -820,7 +847,12 @@ endif()
 set(OCIMAKE_IMAGE_TARGET "image" CACHE STRING "Umbrella target that builds every image")
 set(OCIMAKE_CACHE_DIR "" CACHE PATH
   "ocimake's cache (toolchains, unpacked images); empty: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake")
+set(OCIMAKE_COMPILER_CACHE_REMOTE "" CACHE STRING
+  "ccache's remote storage URL for build stages with COMPILER_CACHE ccache (redis://, http://)")
 option(OCIMAKE_CONTAINER_TESTS "Register add_container_test() tests" ON)
+if(NOT OCIMAKE_IN_BUILD_STAGE)
+  _ocimake_keep_compiler_cache_remote()
+endif()
 if(OCIMAKE_IN_BUILD_STAGE)
   cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}"
     CALL _ocimake_write_inner_targets "${CMAKE_BINARY_DIR}/ocimake-installed-targets.txt")

@@ -57,18 +57,6 @@ bool ClearCapabilities() {
   return true;
 }
 
-bool DropPrivileges(const SandboxOptions& options, bool in_user_namespace) {
-  if (!DropBoundingSet() ||
-      !SwitchIds(options.uid, options.gid, in_user_namespace) ||
-      !ClearCapabilities()) {
-    return false;
-  }
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    return SyscallFailed("prctl(PR_SET_NO_NEW_PRIVS, 1)");
-  }
-  return true;
-}
-
 // Dies when pid 1 does. Set after the id switch, which clears it.
 bool DieWithInit() {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
@@ -123,6 +111,18 @@ bool PrepareProcess(const SandboxOptions& options, bool in_user_namespace) {
 }
 
 }  // namespace
+
+bool DropPrivileges(const SandboxOptions& options, bool in_user_namespace) {
+  if (!DropBoundingSet() ||
+      !SwitchIds(options.uid, options.gid, in_user_namespace) ||
+      !ClearCapabilities()) {
+    return false;
+  }
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    return SyscallFailed("prctl(PR_SET_NO_NEW_PRIVS, 1)");
+  }
+  return true;
+}
 
 void ExecCommand(const SandboxOptions& options, const sigset_t& original_mask,
                  bool in_user_namespace) {

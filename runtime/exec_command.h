@@ -7,6 +7,10 @@
 
 namespace ocimake::sandbox {
 
+// Drops every capability (the bounding set too), switches to --uid/--gid
+// and sets no_new_privs; false after printing an error.
+bool DropPrivileges(const SandboxOptions& options, bool in_user_namespace);
+
 // Runs in pid 1's child, inside the finished root: restores signals, starts
 // a new session, drops every capability (the bounding set too, so that even
 // uid 0 execs with none), switches to --uid/--gid, sets no_new_privs and

@@ -6,6 +6,7 @@
 #include "diagnostics.h"
 #include "exec_command.h"
 #include "supervisor.h"
+#include "tcp_forwarder.h"
 
 namespace ocimake::sandbox {
 
@@ -19,6 +20,7 @@ int RunAsInit(const SandboxOptions& options, const sigset_t& original_mask,
     SyscallFailed("prctl(PR_SET_DUMPABLE, 0)");
     return kExitSetupFailed;
   }
+  if (!StartTcpForwarder(options, in_user_namespace)) return kExitSetupFailed;
   pid_t command = fork();
   if (command < 0) {
     SyscallFailed("fork()");

@@ -28,6 +28,7 @@ struct RawOptions {
   std::string working_directory = "/";
   StringPairs environment;
   bool share_network = false;
+  StringPairs forward_tcp;
   std::string hostname = "ocimake";
   std::string uid = "0";
   std::string gid = "0";
@@ -99,6 +100,11 @@ MountOptions DefineOptions(CLI::App* app, RawOptions* raw) {
       ->type_name("NAME VALUE");
   app->add_flag("--share-net", raw->share_network,
                 "Keep the host network (default: only loopback)");
+  AddPairOption(app, "--forward-tcp", &raw->forward_tcp,
+                "Listen on 127.0.0.1:PORT inside and relay each connection "
+                "to the Unix socket SOCKET (a path inside); not with "
+                "--share-net")
+      ->type_name("PORT SOCKET");
   app->add_option("--hostname", raw->hostname, "Host name (default ocimake)")
       ->type_name("NAME");
   app->add_option("--uid", raw->uid, "User id inside (default 0)")
@@ -222,6 +228,29 @@ bool ParseId(const char* option, const std::string& text, unsigned* id) {
   return true;
 }
 
+bool CheckForward(const RawOptions& raw, SandboxOptions* options) {
+  if (raw.forward_tcp.empty()) return true;
+  const auto& [port, socket] = raw.forward_tcp.back();
+  if (raw.forward_tcp.size() > 1 || raw.share_network) {
+    Error("--forward-tcp: one at most, and not with --share-net");
+    return false;
+  }
+  char* end = nullptr;
+  long number = strtol(port.c_str(), &end, 10);
+  if (port.empty() || *end != '\0' || number < 1 || number > 65535) {
+    Error("--forward-tcp: port '%s' must be a number from 1 to 65535",
+          port.c_str());
+    return false;
+  }
+  if (!NormalizeSandboxPath(socket, &options->forward_socket)) {
+    Error("--forward-tcp: '%s' must be an absolute path without '..'",
+          socket.c_str());
+    return false;
+  }
+  options->forward_port = static_cast<int>(number);
+  return true;
+}
+
 bool CheckScalars(const RawOptions& raw, SandboxOptions* options) {
   if (!NormalizeSandboxPath(raw.working_directory,
                             &options->working_directory)) {
@@ -236,7 +265,7 @@ bool CheckScalars(const RawOptions& raw, SandboxOptions* options) {
   }
   options->hostname = raw.hostname;
   options->share_network = raw.share_network;
-  return ParseId("--uid", raw.uid, &options->uid) &&
+  return CheckForward(raw, options) && ParseId("--uid", raw.uid, &options->uid) &&
          ParseId("--gid", raw.gid, &options->gid);
 }
 

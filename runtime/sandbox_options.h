@@ -31,6 +31,10 @@ struct SandboxOptions {
   // NAME=VALUE pairs in command-line order; PATH is always present.
   std::vector<std::pair<std::string, std::string>> environment;
   bool share_network = false;
+  // --forward-tcp PORT SOCKET: 127.0.0.1:PORT inside relayed to the Unix
+  // socket SOCKET (a path inside); 0: none.
+  int forward_port = 0;
+  std::string forward_socket;
   std::string hostname = "ocimake";
   uid_t uid = 0;
   gid_t gid = 0;

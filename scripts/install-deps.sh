@@ -7,7 +7,7 @@ set -eu
 build="cmake ninja-build g++ pkg-config libarchive-dev nlohmann-json3-dev libfmt-dev
   libssl-dev libelf-dev libcli11-dev libgtest-dev libzstd-dev zlib1g-dev libcurl4-openssl-dev"
 test="skopeo umoci buildah podman mmdebstrap docker-registry apache2-utils openssl
-  busybox-static python3 uidmap util-linux procps iproute2 time"
+  busybox-static python3 uidmap util-linux procps iproute2 time redis-server"
 want=$build
 [ "${1:-}" = "--build" ] || want="$build $test"
 

@@ -217,6 +217,9 @@ macro(_ocimake_add_platform_stage_edge name work platform)
   if(arg_TOOLCHAIN)
     _ocimake_cache_mount_args(stage_args "${arg_TOOLCHAIN}" "${arg_CACHE_MOUNTS}"
       "${arg_COMPILER_CACHE}")
+    if(arg_COMPILER_CACHE)
+      _ocimake_compiler_cache_remote_args(stage_args)
+    endif()
     _ocimake_add_toolchain_stage_edge("${name}" "${work}" "${arg_TOOLCHAIN}" "${root_file}"
       "${arg_TEST_STAGE}" "${arg_SECRETS}" "${arg_CACHE_VARIABLES}" "${arg_DEPENDS}"
       "${platform}" ${stage_args})
@@ -445,7 +448,7 @@ function(_ocimake_check_cache_mounts name toolchain mounts compiler_cache)
         "be absolute and normal (like /root/.cache/x)")
     endif()
     foreach(reserved IN ITEMS /src /build /ocimake/stage /ocimake/cmake /ocimake/config
-        /run/secrets /tmp /proc /dev /sys)
+        /run/secrets /run/ocimake /tmp /proc /dev /sys)
       string(FIND "${reserved}/" "${path}/" above)
       string(FIND "${path}/" "${reserved}/" below)
       if(above EQUAL 0 OR below EQUAL 0)

@@ -114,6 +114,71 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
   add_dependencies("${name}" "ocimake-toolchain-${toolchain}")
 endfunction()
 
+# _ocimake_keep_compiler_cache_remote()
+# OCIMAKE_COMPILER_CACHE_REMOTE given as a cache variable: ccache's remote
+# storage URL, a secret when it holds a password. It goes on no command
+# line (build.ninja, `ps`): it is written to a 0600 file in a 0700
+# directory of the build tree (to a temp file there, then renamed), which
+# the stage edges of COMPILER_CACHE images name (--compiler-cache-remote-
+# file). A URL with a password is then replaced in the cache by its
+# redacted form (redis://user:***@host), which means "the URL in the file",
+# so CMakeCache.txt keeps no password; set the variable empty to forget it.
+# Run once per configure, whether an image uses it or not. Empty, `ocimake
+# stage` reads the environment variable of that name when it runs.
+function(_ocimake_keep_compiler_cache_remote)
+  _ocimake_compiler_cache_remote_file(dir file)
+  set(value "$CACHE{OCIMAKE_COMPILER_CACHE_REMOTE}")
+  if(value STREQUAL "")
+    file(REMOVE "${file}")
+  elseif(value MATCHES "://[^|]*\\*\\*\\*@")
+    if(NOT EXISTS "${file}")
+      message(FATAL_ERROR "OCIMAKE_COMPILER_CACHE_REMOTE ${value}: the redacted form of a URL "
+        "whose file ${file} is gone; give the URL again")
+    endif()
+  else()
+    _ocimake_write_private_file("${dir}" "${file}" "${value}\n")
+    string(REGEX REPLACE "^([A-Za-z+]+://)([^:@|]*:)?[^|]*@" "\\1\\2***@" redacted "${value}")
+    if(NOT redacted STREQUAL value)
+      set(OCIMAKE_COMPILER_CACHE_REMOTE "${redacted}" CACHE STRING
+        "ccache's remote storage URL for the build stage (the password kept in ${file})" FORCE)
+    endif()
+  endif()
+endfunction()
+
+function(_ocimake_compiler_cache_remote_file out_dir out_file)
+  set(dir "${CMAKE_BINARY_DIR}/CMakeFiles/ocimake-secrets")
+  set("${out_dir}" "${dir}" PARENT_SCOPE)
+  set("${out_file}" "${dir}/compiler-cache-remote" PARENT_SCOPE)
+endfunction()
+
+# _ocimake_compiler_cache_remote_args(<stage-args-var>)
+# --compiler-cache-remote-file for a COMPILER_CACHE image's stage, when the
+# cache variable is set (see _ocimake_keep_compiler_cache_remote).
+function(_ocimake_compiler_cache_remote_args out)
+  _ocimake_compiler_cache_remote_file(dir file)
+  if(EXISTS "${file}")
+    set("${out}" ${${out}} --compiler-cache-remote-file "${file}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _ocimake_write_private_file(<dir> <file> <text>)
+# <file> in <dir> (made 0700) holds <text>, mode 0600, rewritten only when
+# it changes, through a temp file made private before it is written.
+function(_ocimake_write_private_file dir file text)
+  if(EXISTS "${file}")
+    file(READ "${file}" old)
+    if(old STREQUAL text)
+      return()
+    endif()
+  endif()
+  file(MAKE_DIRECTORY "${dir}")
+  file(CHMOD "${dir}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+  file(TOUCH "${file}.tmp")
+  file(CHMOD "${file}.tmp" PERMISSIONS OWNER_READ OWNER_WRITE)
+  file(WRITE "${file}.tmp" "${text}")
+  file(RENAME "${file}.tmp" "${file}")
+endfunction()
+
 # _ocimake_write_stage_defines(<file> <cache-variables>)
 # Writes one -DNAME:TYPE=value line per cache entry that crosses from the
 # host configure into the toolchain configure, then CACHE_VARIABLES (which

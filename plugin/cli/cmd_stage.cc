@@ -16,6 +16,7 @@
 #include "layer/layer_entries.h"
 #include "rootfs/image_run.h"
 #include "stage/build_stage.h"
+#include "stage/compiler_cache_remote.h"
 #include "stage/component_layers.h"
 #include "stage/incremental_stage.h"
 #include "stage/input_manifest.h"
@@ -82,7 +83,7 @@ struct StageCommand {
       prefix = "/usr/local", cmake = "cmake", config;
   size_t depfile_max = 2000;
   std::vector<std::string> components, layer_components;
-  std::string rootfs_file, defines_file, excluded_file, layers_dir;
+  std::string rootfs_file, defines_file, excluded_file, layers_dir, compiler_cache_remote_file;
   BuildStage stage;  // the toolchain build's settings
   StageFilter filter;
 };
@@ -148,6 +149,11 @@ void AddToolchainOptions(CLI::App& app, StageCommand* c) {
                  "toolchain build: compiler launcher for the inner configure, on the cache "
                  "mount of its name (ccache)")
       ->check(CLI::IsMember({"ccache", "sccache"}));
+  app.add_option("--compiler-cache-remote-file", c->compiler_cache_remote_file,
+                 "toolchain build: with --compiler-cache ccache, the file holding ccache's remote "
+                 "storage URL (redis://[[USER:]PASSWORD@]HOST[:PORT][/DB], redis+unix:SOCKET or "
+                 "http://...); default $OCIMAKE_COMPILER_CACHE_REMOTE. A file, so that "
+                 "its password is on no command line");
   app.add_option("--cache", s.cache_dir,
                  "cache directory of the cache mounts (default: $OCIMAKE_CACHE_DIR or "
                  "~/.cache/ocimake)");
@@ -164,6 +170,9 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   s.prefix = c.prefix;
   s.components = c.components;
   s.layer_components = c.layer_components;
+  if (s.compiler_cache == "ccache")  // checked before the build starts
+    s.compiler_cache_remote = CompilerCacheRemoteUrl(c.compiler_cache_remote_file);
+  if (!s.compiler_cache_remote.empty()) ParseCompilerCacheRemote(s.compiler_cache_remote);
   if (!c.defines_file.empty()) {
     std::vector<std::string> defines = ReadDefines(c.defines_file);
     s.defines.insert(s.defines.begin(), defines.begin(), defines.end());
@@ -177,21 +186,26 @@ std::string SidecarOf(const std::string& out, const std::string& what) {
   return JoinPath(DirName(out), "." + out.substr(out.rfind('/') + 1) + "." + what);
 }
 
-InstallRecord HostRecord(const std::string& out) {
-  return {SidecarOf(out, "install-recorder.cmake"), SidecarOf(out, "installed")};
+// The host install of `out`'s staging tree.
+StagingInstall HostInstall(const StageCommand& c, const std::string& out) {
+  StagingInstall install;
+  install.cmake = c.cmake;
+  install.build_dir = c.build_dir;
+  install.prefix = c.prefix;
+  install.config = c.config;
+  install.components = c.components;
+  install.layer_components = c.layer_components;
+  install.record = {SidecarOf(out, "install-recorder.cmake"), SidecarOf(out, "installed")};
+  return install;
 }
 
-// The install (everything, then each LAYERS component apart) into `dir`,
-// for the staging tree `out`.
+// The install into `dir` for the staging tree `out`.
 void InstallInto(StageCommand& c, const std::string& dir, const std::string& out) {
   if (!c.rootfs_file.empty()) return BuildInToolchain(c, dir);
-  InstallRecord record = HostRecord(out);
-  WriteFileIfChanged(record.script, InstallRecorderScript());
-  RemoveFileIfExists(record.list);
-  InstallOnHost(c.cmake, c.build_dir, c.prefix, c.components, c.config, dir, record);
-  for (const auto& component : c.layer_components)
-    InstallOnHost(c.cmake, c.build_dir, c.prefix, {component}, c.config,
-                  JoinPath(JoinPath(dir, kComponentsDir), component), record);
+  StagingInstall install = HostInstall(c, out);
+  WriteFileIfChanged(install.record.script, InstallRecorderScript());
+  RemoveFileIfExists(install.record.list);
+  InstallOnHost(StagingInstallSteps(install, dir), c.build_dir);
 }
 
 // What the install into `out`'s staging tree recorded, and the install
@@ -201,13 +215,9 @@ std::pair<std::set<std::string>, std::string> InstallRecorded(const StageCommand
   if (!c.rootfs_file.empty())
     return {ReadInstalledList(BuildStageInstalledList(c.stage)),
             BuildStageInstallFingerprint(c.stage)};
-  InstallRecord record = HostRecord(out);
-  std::vector<std::vector<std::string>> commands =
-      InstallCommands(c.cmake, c.build_dir, c.prefix, c.components, c.config, record);
-  for (const auto& component : c.layer_components)
-    for (auto& argv : InstallCommands(c.cmake, c.build_dir, c.prefix, {component}, c.config, record))
-      commands.push_back(argv);
-  return {ReadInstalledList(record.list), InstallFingerprint(c.build_dir, commands)};
+  StagingInstall install = HostInstall(c, out);
+  return {ReadInstalledList(install.record.list),
+          InstallFingerprint(c.build_dir, StagingInstallSteps(install, out))};
 }
 
 // Empties the directory `dir`, keeping it (a TempDir's lock is on it).

@@ -52,6 +52,8 @@ std::vector<std::string> SandboxArgv(const SandboxSpec& s) {
     argv.insert(argv.end(), {"--uid", std::to_string(s.ids->first), "--gid",
                              std::to_string(s.ids->second)});
   if (s.share_net) argv.push_back("--share-net");
+  if (s.forward_port != 0)
+    argv.insert(argv.end(), {"--forward-tcp", std::to_string(s.forward_port), s.forward_socket});
   argv.push_back("--");
   argv.insert(argv.end(), s.command.begin(), s.command.end());
   return argv;

@@ -29,6 +29,10 @@ struct SandboxSpec {
   std::string chdir;
   std::optional<std::pair<int, int>> ids;  // uid, gid inside; default the sandbox's
   bool share_net = false;
+  // --forward-tcp: 127.0.0.1:port inside relayed to this Unix socket
+  // (a path inside); port 0: none.
+  int forward_port = 0;
+  std::string forward_socket;
   std::vector<std::string> command;
 };
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "oci/platform.h"
 #include "rootfs/sandbox_command.h"
 #include "stage/cache_mounts.h"
+#include "stage/compiler_cache_remote.h"
 #include "stage/component_layers.h"
 #include "stage/install_script.h"
 
@@ -123,6 +125,7 @@ class StageSandbox {
     }
     spec_.env = {{"HOME", "/tmp"}};
     spec_.env.insert(spec_.env.end(), compiler_.env.begin(), compiler_.env.end());
+    AddCompilerCacheRemote(s, mounts);
     spec_.chdir = "/build";
     for (const auto& text : s.secrets) {
       Secret secret = ParseSecret(text);
@@ -132,6 +135,23 @@ class StageSandbox {
 
   const std::string& config_dir() const { return config_dir_; }
   const CompilerCacheSetup& compiler() const { return compiler_; }
+
+  // With ccache and a remote: its socket and configuration, for as long as
+  // the sandbox object lives (the relay runs that long).
+  // The configuration ccache reads instead of its directory's ccache.conf
+  // starts with that file's settings.
+  void AddCompilerCacheRemote(const BuildStage& s, const std::vector<CacheMount>& mounts) {
+    if (s.compiler_cache != "ccache" || s.compiler_cache_remote.empty()) return;
+    std::string own;
+    for (const auto& m : mounts)
+      if (m.id == s.compiler_cache && PathExists(JoinPath(m.host, "ccache.conf")))
+        own = ReadFile(JoinPath(m.host, "ccache.conf"), 1 << 20);
+    remote_ = std::make_unique<CompilerCacheAccess>(s.compiler_cache_remote, own);
+    spec_.binds.insert(spec_.binds.end(), remote_->binds().begin(), remote_->binds().end());
+    spec_.env.insert(spec_.env.end(), remote_->env().begin(), remote_->env().end());
+    spec_.forward_port = remote_->forward_port();
+    spec_.forward_socket = kCompilerCacheSocket;
+  }
 
   // Runs a command in the sandbox; `with_secrets` for build and test only.
   ProcessResult Run(const std::vector<std::string>& command, bool with_secrets) const {
@@ -144,6 +164,7 @@ class StageSandbox {
  private:
   std::string config_dir_;
   CompilerCacheSetup compiler_;
+  std::unique_ptr<CompilerCacheAccess> remote_;
   SandboxSpec spec_;
   std::vector<Bind> secrets_;
 };
@@ -310,26 +331,21 @@ std::string InstallDirOnHost(const BuildStage& s) {
   return Subdir(s) == "." ? s.inner_build_dir : JoinPath(s.inner_build_dir, Subdir(s));
 }
 
-// Every install command, into the staging tree and then each LAYERS
-// component into its own directory of it.
-std::vector<std::pair<std::string, std::vector<std::string>>> InstallSteps(const BuildStage& s) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> steps;
-  auto add = [&](const std::string& destdir, const std::vector<std::string>& components) {
-    for (auto& argv :
-         InstallCommands("cmake", InstallDirInStage(s), s.prefix, components, "", RecordInStage()))
-      steps.push_back({destdir, std::move(argv)});
-  };
-  add("/ocimake/stage", s.components);
-  for (const auto& c : s.layer_components)
-    add(std::string("/ocimake/stage/") + kComponentsDir + "/" + c, {c});
-  return steps;
+std::vector<InstallStep> InstallSteps(const BuildStage& s) {
+  StagingInstall install;
+  install.build_dir = InstallDirInStage(s);
+  install.prefix = s.prefix;
+  install.components = s.components;
+  install.layer_components = s.layer_components;
+  install.record = RecordInStage();
+  return StagingInstallSteps(install, "/ocimake/stage");
 }
 
 std::string InstallScript(const BuildStage& s) {
   std::string sh = "set -e\ncd /build\necho install >/build/" + std::string(kStepFile) + "\n" +
                    "rm -f " + RecordInStage().list + "\n";
-  for (const auto& [destdir, argv] : InstallSteps(s))
-    sh += "DESTDIR=" + destdir + " " + ShellLine(argv) + " >" + kInstallLog + " 2>&1 || { cat " +
+  for (const auto& step : InstallSteps(s))
+    sh += "DESTDIR=" + step.destdir + " " + ShellLine(step.argv) + " >" + kInstallLog + " 2>&1 || { cat " +
           kInstallLog + " >&2; exit 1; }\n";
   return sh + "echo done >/build/" + kStepFile + "\n";
 }
@@ -483,9 +499,7 @@ std::string BuildStageInstalledList(const BuildStage& s) {
 }
 
 std::string BuildStageInstallFingerprint(const BuildStage& s) {
-  std::vector<std::vector<std::string>> commands;
-  for (const auto& [destdir, argv] : InstallSteps(s)) commands.push_back(argv);
-  return InstallFingerprint(InstallDirOnHost(s), commands, StageToHost(s));
+  return InstallFingerprint(InstallDirOnHost(s), InstallSteps(s), StageToHost(s));
 }
 
 }  // namespace ocimake

@@ -15,6 +15,9 @@
 //   /ocimake/cache/<id>   each cache mount (or the path it names), read-write:
 //                         a directory kept under the ocimake cache per
 //                         toolchain (stage/cache_mounts.h), never in a layer
+//   /run/ocimake/compiler-cache.sock, .conf  with a compiler cache remote:
+//                         the way to its server and ccache's configuration
+//                         (CCACHE_CONFIGPATH), for the run only
 //   /ocimake/config/cross-toolchain.cmake  the CMake toolchain file of a
 //                         cross build (another platform than the host's)
 // No network; the rootfs read-only; /tmp a tmpfs; fixed paths, so what is
@@ -61,6 +64,11 @@ struct BuildStage {
   std::string compiler_cache;
   std::string cache_dir;
   std::string toolchain;  // the toolchain's name, for messages
+  // OCIMAKE_COMPILER_CACHE_REMOTE (a secret: never printed unredacted):
+  // ccache's remote storage, reached through a socket bound in at
+  // /run/ocimake/compiler-cache.sock (stage/compiler_cache_remote.h); used
+  // with COMPILER_CACHE ccache only.
+  std::string compiler_cache_remote;
 };
 
 // The CMake toolchain file of a cross build in a Debian toolchain rootfs

@@ -17,7 +17,7 @@ namespace {
 // What the stage binds or mounts itself: a cache mount may be on none of
 // these, below one or above one.
 constexpr const char* kReserved[] = {"/src",        "/build",        "/ocimake/stage",
-                                     "/ocimake/cmake", "/ocimake/config", "/run/secrets",
+                                     "/ocimake/cmake", "/ocimake/config", "/run/secrets", "/run/ocimake",
                                      "/tmp",        "/proc",         "/dev",
                                      "/sys"};
 
@@ -137,11 +137,15 @@ std::string CompilerCacheSummary(const std::map<std::string, long>& counters,
   long hits = count("direct_cache_hit") + count("preprocessed_cache_hit");
   long recached = count("recache");
   if (calls == 0) return "";
-  std::string out = fmt::format("compiler cache: {} hit{}, {} miss{}", hits, hits == 1 ? "" : "s",
-                                misses, misses == 1 ? "" : "es");
+  std::string out = fmt::format("compiler cache: {} hit{}", hits, hits == 1 ? "" : "s");
+  if (long remote = count("remote_storage_hit"); remote > 0)
+    out += fmt::format(" ({} from the remote)", remote);
+  out += fmt::format(", {} miss{}", misses, misses == 1 ? "" : "es");
   if (recached > 0) out += fmt::format(", {} recached", recached);
   if (long other = calls - hits - misses - recached; other > 0)
     out += fmt::format(", {} uncacheable", other);
+  if (long errors = count("remote_storage_error") + count("remote_storage_timeout"); errors > 0)
+    out += fmt::format(", {} remote storage error{}", errors, errors == 1 ? "" : "s");
   return out + " (" + kind + ")";
 }
 

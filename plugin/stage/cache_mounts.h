@@ -27,7 +27,8 @@ struct CacheMount {
 
 // "ID[=PATH]": fails with one line on a bad id, a relative or non-normal
 // path, or one on (or around) a path the stage uses itself (/src, /build,
-// /ocimake/stage, /ocimake/cmake, /ocimake/config, /run/secrets, /tmp,
+// /ocimake/stage, /ocimake/cmake, /ocimake/config, /run/secrets,
+// /run/ocimake (the compiler cache remote's socket and configuration), /tmp,
 // /proc, /dev, /sys).
 CacheMount ParseCacheMount(const std::string& text);
 

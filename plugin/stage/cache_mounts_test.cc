@@ -101,5 +101,15 @@ TEST(CacheMountTest, StatsLogSummary) {
             "compiler cache: 0 hits, 0 misses, 1 recached (ccache)");
 }
 
+// Hits from the remote storage and its errors are told apart.
+TEST(CacheMountTest, StatsLogSummaryOfARemote) {
+  std::string log =
+      "# /src/a.cpp\ndirect_cache_hit\nlocal_storage_read_miss\nremote_storage_hit\n"
+      "remote_storage_read_hit\nremote_storage_read_hit\n"
+      "# /src/b.cpp\ncache_miss\nremote_storage_error\n";
+  EXPECT_EQ(CompilerCacheSummary(ReadCcacheStatsLog(log), "ccache"),
+            "compiler cache: 1 hit (1 from the remote), 1 miss, 1 remote storage error (ccache)");
+}
+
 }  // namespace
 }  // namespace ocimake

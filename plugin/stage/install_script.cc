@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/subprocess.h"
+#include "stage/component_layers.h"
 
 namespace ocimake {
 
@@ -79,14 +80,13 @@ std::vector<std::string> InstallInputs(const std::string& build_dir, const PathM
   return {inputs.begin(), inputs.end()};
 }
 
-std::string InstallFingerprint(const std::string& build_dir,
-                               const std::vector<std::vector<std::string>>& commands,
+std::string InstallFingerprint(const std::string& build_dir, const std::vector<InstallStep>& steps,
                                const PathMapper& to_host) {
   std::string all;
   for (const auto& script : InstallScripts(build_dir, to_host, nullptr))
     all += script + '\0' + Digest::OfFile(script).hex() + '\n';
-  for (const auto& argv : commands)
-    for (const auto& arg : argv) all += arg + '\0';
+  for (const auto& step : steps)
+    for (const auto& arg : step.argv) all += arg + '\0';
   return Digest::Of(all).hex();
 }
 
@@ -128,12 +128,23 @@ std::vector<std::vector<std::string>> InstallCommands(const std::string& cmake,
   return out;
 }
 
-void InstallOnHost(const std::string& cmake, const std::string& build_dir,
-                   const std::string& prefix, const std::vector<std::string>& components,
-                   const std::string& config, const std::string& destdir,
-                   const InstallRecord& record) {
-  for (const auto& argv : InstallCommands(cmake, build_dir, prefix, components, config, record)) {
-    ProcessResult r = RunProcess(argv, {{"DESTDIR", destdir}}, true);
+std::vector<InstallStep> StagingInstallSteps(const StagingInstall& in,
+                                             const std::string& stage_root) {
+  std::vector<InstallStep> steps;
+  auto add = [&](const std::string& destdir, const std::vector<std::string>& components) {
+    for (auto& argv :
+         InstallCommands(in.cmake, in.build_dir, in.prefix, components, in.config, in.record))
+      steps.push_back({destdir, std::move(argv)});
+  };
+  add(stage_root, in.components);
+  for (const auto& c : in.layer_components)
+    add(stage_root + "/" + kComponentsDir + "/" + c, {c});
+  return steps;
+}
+
+void InstallOnHost(const std::vector<InstallStep>& steps, const std::string& build_dir) {
+  for (const auto& step : steps) {
+    ProcessResult r = RunProcess(step.argv, {{"DESTDIR", step.destdir}}, true);
     if (r.status != 0) {
       std::cerr << r.output;
       Fail("cmake --install {} failed with status {}", build_dir, r.status);

@@ -35,12 +35,29 @@ std::vector<std::vector<std::string>> InstallCommands(const std::string& cmake,
                                                       const std::string& config,
                                                       const InstallRecord& record);
 
-// Runs InstallCommands on the host with DESTDIR=`destdir`; a failure shows
-// cmake's output and fails naming the build directory.
-void InstallOnHost(const std::string& cmake, const std::string& build_dir,
-                   const std::string& prefix, const std::vector<std::string>& components,
-                   const std::string& config, const std::string& destdir,
-                   const InstallRecord& record);
+// What goes into a staging tree: what a command installs and where to.
+struct InstallStep {
+  std::string destdir;
+  std::vector<std::string> argv;
+};
+
+// How a project is installed into a staging tree.
+struct StagingInstall {
+  std::string cmake = "cmake", build_dir, prefix, config;
+  std::vector<std::string> components;        // empty: all
+  std::vector<std::string> layer_components;  // LAYERS
+  InstallRecord record;
+};
+
+// The staging tree's install steps: everything (or the components) into
+// `stage_root`, then each LAYERS component again into its own directory of
+// it (component_layers.h).
+std::vector<InstallStep> StagingInstallSteps(const StagingInstall& install,
+                                             const std::string& stage_root);
+
+// Runs `steps` on the host; a failure shows cmake's output and fails
+// naming `build_dir`.
+void InstallOnHost(const std::vector<InstallStep>& steps, const std::string& build_dir);
 
 // The image paths a recorded install's list holds ("" lines skipped); a
 // missing list is an empty set.
@@ -57,9 +74,9 @@ std::vector<std::string> InstallInputs(const std::string& build_dir,
                                        const PathMapper& to_host = nullptr);
 
 // A digest of the install scripts reached from `build_dir` (their host
-// paths and contents) and `commands`: it changes when an install rule does.
-std::string InstallFingerprint(const std::string& build_dir,
-                               const std::vector<std::vector<std::string>>& commands,
+// paths and contents) and the steps' commands (not their DESTDIR, a temp):
+// it changes when an install rule does.
+std::string InstallFingerprint(const std::string& build_dir, const std::vector<InstallStep>& steps,
                                const PathMapper& to_host = nullptr);
 
 }  // namespace ocimake

@@ -524,6 +524,40 @@ case_share_net_sees_host_network() {
   [[ $(cat "$T/received") == hello ]] || fail "the host listener got garbage"
 }
 
+# --forward-tcp: 127.0.0.1:PORT inside reaches a host Unix socket bound in,
+# both ways; the namespace still has only lo; bad uses are usage errors.
+case_forward_tcp_reaches_one_unix_socket() {
+  perl -MIO::Socket::UNIX -e '
+    my ($path, $received) = @ARGV;
+    my $server = IO::Socket::UNIX->new(Local => "$path.new", Listen => 5)
+        or die "listen: $!";
+    rename("$path.new", $path);
+    $SIG{ALRM} = sub { exit 3 }; alarm 30;
+    my $client = $server->accept or exit 2;
+    my $line = <$client>;
+    print $client "reply to $line";
+    open(my $saved, ">", $received) or die; print $saved $line; close $saved;
+    close $client;' "$T/host.sock" "$T/received" &
+  BACKGROUND_PIDS+=("$!")
+  wait_for_file "$T/host.sock" || fail "the host Unix listener did not start"
+  sandbox --bind "$T/host.sock" /run/relay.sock \
+      --forward-tcp 8080 /run/relay.sock -- \
+      sh -c 'cat /proc/net/dev >&2; echo hello | nc -w 3 127.0.0.1 8080'
+  expect_status 0
+  expect_out "reply to hello"
+  [[ $(interfaces <<<"$ERR") == "lo " ]] ||
+    fail "expected only lo, got '$(interfaces <<<"$ERR")'"
+  [[ $(cat "$T/received") == hello ]] || fail "the host listener got '$(cat "$T/received")'"
+  sandbox --share-net --forward-tcp 8080 /run/relay.sock -- true
+  expect_status 2
+  expect_one_line_error
+  expect_err_contains "--forward-tcp: one at most, and not with --share-net"
+  sandbox --forward-tcp 0 /run/relay.sock -- true
+  expect_status 2
+  expect_one_line_error
+  expect_err_contains "--forward-tcp: port '0' must be a number from 1 to 65535"
+}
+
 case_environment_is_cleared() {
   OCIMAKE_SANDBOX_TEST_SECRET=leak sandbox -- env
   expect_status 0
