@@ -52,4 +52,13 @@ std::string Printable(std::string_view text) {
   return out;
 }
 
+std::string HumanBytes(uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = bytes / 1024.0;
+  size_t i = 0;
+  for (; value >= 1024 && i + 1 < std::size(units); ++i) value /= 1024;
+  return fmt::format("{:.1f} {}", value, units[i]);
+}
+
 }  // namespace ocimake

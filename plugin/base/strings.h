@@ -4,6 +4,7 @@
 #ifndef OCIMAKE_BASE_STRINGS_H_
 #define OCIMAKE_BASE_STRINGS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@ std::vector<std::string> Split(std::string_view s, char sep);
 bool IsDecimal(std::string_view s);
 // `s` up to its first newline (all of it when it has none).
 std::string FirstLine(std::string_view s);
+// A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", "1.1 GiB", "2.0 TiB".
+std::string HumanBytes(uint64_t bytes);
 
 }  // namespace ocimake
 

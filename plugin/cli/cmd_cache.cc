@@ -13,15 +13,6 @@ namespace ocimake {
 
 namespace {
 
-std::string FormatBytes(uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
-  double value = bytes / 1024.0;
-  size_t i = 0;
-  for (; value >= 1024 && i + 1 < std::size(units); ++i) value /= 1024;
-  return fmt::format("{:.1f} {}", value, units[i]);
-}
-
 std::string FormatTime(int64_t seconds) {
   time_t t = static_cast<time_t>(seconds);
   struct tm tm;
@@ -71,8 +62,8 @@ void PrintTable(const CacheInventory& inv) {
              "LAST USED (UTC)", "DETAIL");
   for (const auto& e : inv.entries)
     fmt::print("{:<10} {:<{}} {:>10}  {:<16}  {}\n", e.kind, Printable(e.name), width,
-               FormatBytes(e.bytes), FormatTime(e.last_used), Printable(e.detail));
-  fmt::print("total {} in {} entr{} ({})\n", FormatBytes(inv.total_bytes), inv.entries.size(),
+               HumanBytes(e.bytes), FormatTime(e.last_used), Printable(e.detail));
+  fmt::print("total {} in {} entr{} ({})\n", HumanBytes(inv.total_bytes), inv.entries.size(),
              inv.entries.size() == 1 ? "y" : "ies", inv.dir);
 }
 
@@ -140,10 +131,10 @@ int RunCachePrune(const Args& args) {
     if (s.in_use) ++skipped;
     else ++removed;
     fmt::print("{} {} {} ({})\n", s.in_use ? "in use, kept:" : c.dry_run ? "would remove" : "removed",
-               e.kind, Printable(e.name), FormatBytes(s.in_use ? e.bytes : s.freed));
+               e.kind, Printable(e.name), HumanBytes(s.in_use ? e.bytes : s.freed));
   });
   fmt::print("{} {} in {} entr{}{}; {} entr{} in use kept\n", c.dry_run ? "would free" : "freed",
-             FormatBytes(freed), removed, removed == 1 ? "y" : "ies",
+             HumanBytes(freed), removed, removed == 1 ? "y" : "ies",
              c.dry_run ? "" : " (" + inv.dir + ")", skipped, skipped == 1 ? "y" : "ies");
   return 0;
 }

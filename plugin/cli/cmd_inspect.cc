@@ -19,12 +19,6 @@ std::string Join(const std::vector<std::string>& v) {
   return out;
 }
 
-std::string HumanSize(int64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", bytes / 1024.0);
-  return fmt::format("{:.1f} MiB", bytes / 1048576.0);
-}
-
 void PrintLayers(const LoadedImage& img) {
   const auto& layers = img.manifest.layers;
   std::vector<const HistoryEntry*> history = LayerHistory(img.config, layers.size());
@@ -34,10 +28,10 @@ void PrintLayers(const LoadedImage& img) {
     total += layers[i].size;
     const HistoryEntry* h = history[i];
     fmt::print("  {:>2}  {}  {:>10}  {}\n", i + 1, layers[i].digest.str().substr(0, 19),
-               HumanSize(layers[i].size), h ? h->created_by : "");
+               HumanBytes(layers[i].size), h ? h->created_by : "");
     if (h && !h->comment.empty()) fmt::print("      comment: {}\n", h->comment);
   }
-  fmt::print("size      {} compressed\n", HumanSize(total));
+  fmt::print("size      {} compressed\n", HumanBytes(total));
 }
 
 void PrintHuman(const LoadedImage& img) {
@@ -106,7 +100,7 @@ void PrintFiles(const LoadedImage& img, bool json) {
     if (json) continue;
     std::string by = history[i] ? history[i]->created_by : "";
     fmt::print("layer {}  {}  {} uncompressed in {} {}{}\n", i + 1,
-               layers[i].digest.str().substr(0, 19), HumanSize(stats.content_bytes),
+               layers[i].digest.str().substr(0, 19), HumanBytes(stats.content_bytes),
                stats.entries, stats.entries == 1 ? "entry" : "entries", by.empty() ? "" : "  " + by);
     for (const auto& e : lines) PrintFileLine(e);
   }

@@ -32,6 +32,47 @@ void WriteToolchainDepfile(const std::string& depfile, const std::string& output
   WriteDepfile(depfile, output, inputs);
 }
 
+// What `ocimake toolchain` was asked to do.
+struct ToolchainCommand {
+  ToolchainSpec spec;
+  std::string rootfs, tarball, image, debian, output, depfile, cache = DefaultCacheDir();
+};
+
+void AddToolchainOptions(CLI::App& app, ToolchainCommand* c) {
+  app.add_option("--name", c->spec.name, "the toolchain's name, for messages")->required();
+  auto* r = app.add_option("--rootfs", c->rootfs, "an existing root directory (used in place)");
+  auto* t =
+      app.add_option("--tarball", c->tarball, "a rootfs tarball (.tar, .tar.gz, .tar.zst, ...)");
+  auto* i = app.add_option("--image", c->image, "an image: OCI layout dir[:tag] or archive");
+  auto* d = app.add_option("--debian", c->debian, "a Debian suite made with mmdebstrap");
+  r->excludes(t, i, d);
+  t->excludes(i, d);
+  i->excludes(d);
+  app.add_option("--package", c->spec.packages, "a package to include (--debian; repeatable)");
+  app.add_option("--mirror", c->spec.mirror, "Debian mirror URL (--debian)");
+  app.add_option("--arch", c->spec.arch, "Debian architecture (--debian)");
+  app.add_option("--platform", c->spec.platforms,
+                 "a platform to cross-build for, OS/ARCH[/VARIANT] (--debian; repeatable)");
+  app.add_option("--cache", c->cache,
+                 "cache directory (default: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake)");
+  app.add_option("--output", c->output, "file to write the rootfs path to")->required();
+  app.add_option("--depfile", c->depfile,
+                 "depfile to write: the cache entry's spec file, so that a toolchain removed "
+                 "from the cache (ocimake cache prune) is made again");
+}
+
+// The spec's kind and input from the one source option given.
+void ResolveSource(ToolchainCommand& c) {
+  ToolchainSpec& spec = c.spec;
+  if (!spec.platforms.empty() && c.debian.empty()) Fail("--platform goes with --debian");
+  for (const auto& p : spec.platforms) PlatformInfoOf(ParsePlatform(p));
+  if (!c.rootfs.empty()) spec = {spec.name, ToolchainSpec::kRootfs, c.rootfs, {}, "", "", {}};
+  else if (!c.tarball.empty()) spec.kind = ToolchainSpec::kTarball, spec.input = AbsolutePath(c.tarball);
+  else if (!c.image.empty()) spec.kind = ToolchainSpec::kImage, spec.input = c.image;
+  else if (!c.debian.empty()) spec.kind = ToolchainSpec::kDebian, spec.input = c.debian;
+  else Fail("give one of --rootfs, --tarball, --image or --debian");
+}
+
 }  // namespace
 
 int RunToolchain(const Args& args) {
@@ -45,37 +86,13 @@ int RunToolchain(const Args& args) {
       "  ocimake toolchain --name gcc --tarball rootfs.tar.zst --output gcc.rootfs\n"
       "  ocimake toolchain --name gcc --image toolchain-layout:tag --output gcc.rootfs",
       "toolchain"};
-  ToolchainSpec spec;
-  std::string rootfs, tarball, image, debian, output, depfile, cache = DefaultCacheDir();
-  app.add_option("--name", spec.name, "the toolchain's name, for messages")->required();
-  auto* r = app.add_option("--rootfs", rootfs, "an existing root directory (used in place)");
-  auto* t = app.add_option("--tarball", tarball, "a rootfs tarball (.tar, .tar.gz, .tar.zst, ...)");
-  auto* i = app.add_option("--image", image, "an image: OCI layout dir[:tag] or archive");
-  auto* d = app.add_option("--debian", debian, "a Debian suite made with mmdebstrap");
-  r->excludes(t, i, d);
-  t->excludes(i, d);
-  i->excludes(d);
-  app.add_option("--package", spec.packages, "a package to include (--debian; repeatable)");
-  app.add_option("--mirror", spec.mirror, "Debian mirror URL (--debian)");
-  app.add_option("--arch", spec.arch, "Debian architecture (--debian)");
-  app.add_option("--platform", spec.platforms,
-                 "a platform to cross-build for, OS/ARCH[/VARIANT] (--debian; repeatable)");
-  app.add_option("--cache", cache, "cache directory (default: $OCIMAKE_CACHE_DIR or ~/.cache/ocimake)");
-  app.add_option("--output", output, "file to write the rootfs path to")->required();
-  app.add_option("--depfile", depfile,
-                 "depfile to write: the cache entry's spec file, so that a toolchain removed "
-                 "from the cache (ocimake cache prune) is made again");
+  ToolchainCommand c;
+  AddToolchainOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
-  if (!spec.platforms.empty() && debian.empty()) Fail("--platform goes with --debian");
-  for (const auto& p : spec.platforms) PlatformInfoOf(ParsePlatform(p));
-  if (!rootfs.empty()) spec = {spec.name, ToolchainSpec::kRootfs, rootfs, {}, "", "", {}};
-  else if (!tarball.empty()) spec.kind = ToolchainSpec::kTarball, spec.input = AbsolutePath(tarball);
-  else if (!image.empty()) spec.kind = ToolchainSpec::kImage, spec.input = image;
-  else if (!debian.empty()) spec.kind = ToolchainSpec::kDebian, spec.input = debian;
-  else Fail("give one of --rootfs, --tarball, --image or --debian");
-  std::string made = EnsureToolchain(spec, cache);
-  WriteFileIfChanged(output, made + "\n");
-  if (!depfile.empty()) WriteToolchainDepfile(depfile, output, spec, made);
+  ResolveSource(c);
+  std::string made = EnsureToolchain(c.spec, c.cache);
+  WriteFileIfChanged(c.output, made + "\n");
+  if (!c.depfile.empty()) WriteToolchainDepfile(c.depfile, c.output, c.spec, made);
   return 0;
 }
 
