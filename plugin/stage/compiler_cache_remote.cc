@@ -74,8 +74,9 @@ void ParseHostPort(const std::string& url, const std::string& hostport, Compiler
   r->port = std::stoi(port);
 }
 
-// After "redis://": [USERINFO@]HOST[:PORT][/DB].
-void ParseRedisTcp(const std::string& url, const std::string& rest, CompilerCacheRemote* r) {
+// The [USERINFO@]HOST[:PORT] that starts `rest`, into `r`; returns where
+// the path after it starts (npos: none).
+size_t ParseAuthority(const std::string& url, const std::string& rest, CompilerCacheRemote* r) {
   size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
   size_t at = authority.rfind('@');
@@ -84,6 +85,12 @@ void ParseRedisTcp(const std::string& url, const std::string& rest, CompilerCach
     authority = authority.substr(at + 1);
   }
   ParseHostPort(url, authority, r);
+  return slash;
+}
+
+// After "redis://": [USERINFO@]HOST[:PORT][/DB].
+void ParseRedisTcp(const std::string& url, const std::string& rest, CompilerCacheRemote* r) {
+  size_t slash = ParseAuthority(url, rest, r);
   if (slash != std::string::npos) r->db = rest.substr(slash + 1);
   CheckDb(url, r->db);
 }
@@ -92,14 +99,7 @@ void ParseRedisTcp(const std::string& url, const std::string& rest, CompilerCach
 void ParseHttp(const std::string& url, const std::string& rest, CompilerCacheRemote* r) {
   r->http = true;
   r->port = 80;
-  size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  size_t at = authority.rfind('@');
-  if (at != std::string::npos) {
-    r->userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-  }
-  ParseHostPort(url, authority, r);
+  size_t slash = ParseAuthority(url, rest, r);
   if (slash != std::string::npos) r->path = rest.substr(slash);
 }
 
