@@ -143,7 +143,7 @@ int RunCachePrune(const Args& args) {
 
 int RunCache(const Args& args) {
   const std::string usage =
-      "usage: ocimake cache ls|prune [OPTIONS]   (ocimake cache ls --help, ... prune --help)\n\n"
+      "Usage: ocimake cache ls|prune [OPTIONS]   (ocimake cache ls --help, ... prune --help)\n\n"
       "Sees and trims every cache ocimake keeps in $OCIMAKE_CACHE_DIR (or --cache):\n"
       "toolchains, unpacked images, the .deb pool, cache mounts, pulled images, and\n"
       "small records (repos, diff_ids).\n\n"
