@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
+
 namespace ocimake {
 
 std::string Trim(std::string_view s, std::string_view chars) {
@@ -59,6 +61,15 @@ std::string HumanBytes(uint64_t bytes) {
   size_t i = 0;
   for (; value >= 1024 && i + 1 < std::size(units); ++i) value /= 1024;
   return fmt::format("{:.1f} {}", value, units[i]);
+}
+
+std::string FormatUtc(int64_t seconds, const char* format) {
+  time_t t = static_cast<time_t>(seconds);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char text[64];
+  if (strftime(text, sizeof text, format, &tm) == 0) return "";
+  return text;
 }
 
 }  // namespace ocimake

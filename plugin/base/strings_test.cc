@@ -32,5 +32,11 @@ TEST(StringsTest, Split) {
   EXPECT_EQ(Split("a b\n", '\n'), (std::vector<std::string>{"a b", ""}));
 }
 
+TEST(StringsTest, FormatUtc) {
+  EXPECT_EQ(FormatUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(1700000000), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(FormatUtc(1700000000, "%Y-%m-%d %H:%M"), "2023-11-14 22:13");
+}
+
 }  // namespace
 }  // namespace ocimake

@@ -13,14 +13,7 @@ namespace ocimake {
 
 namespace {
 
-std::string FormatTime(int64_t seconds) {
-  time_t t = static_cast<time_t>(seconds);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char text[32];
-  strftime(text, sizeof text, "%Y-%m-%d %H:%M", &tm);
-  return text;
-}
+std::string FormatTime(int64_t seconds) { return FormatUtc(seconds, "%Y-%m-%d %H:%M"); }
 
 // "7d", "12h", "30m", "45s", "2w", or seconds.
 int64_t ParseDuration(const std::string& text) {

@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <ctime>
 
 #include "base/cache_dir.h"
 #include "base/error.h"
+#include "base/strings.h"
 #include "image/diff_ids.h"
 #include "image/runtime_user.h"
 #include "oci/image.h"
@@ -24,15 +24,6 @@ void SetEnv(std::vector<std::string>* env, const std::string& key_value) {
     }
   }
   env->push_back(key_value);
-}
-
-std::string FormatEpoch(int64_t epoch) {
-  time_t t = static_cast<time_t>(epoch);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 namespace {
@@ -77,14 +68,14 @@ ImageConfig WithSettings(ImageConfig config, const ImageSettings& s, int64_t epo
     config.variant = host.variant;
   }
   if (!s.author.empty()) config.author = s.author;
-  config.created = FormatEpoch(epoch);
+  config.created = FormatUtc(epoch);
   return config;
 }
 
 ImageConfig AppendLayer(ImageConfig config, const LayerDescriptor& layer, int64_t epoch) {
   config.diff_ids.push_back(layer.diff_id);
   HistoryEntry h;
-  h.created = FormatEpoch(epoch);
+  h.created = FormatUtc(epoch);
   h.created_by = layer.created_by.empty() ? "ocimake" : layer.created_by;
   h.comment = layer.comment;
   config.history.push_back(h);

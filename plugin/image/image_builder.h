@@ -20,9 +20,6 @@ namespace ocimake {
 inline constexpr char kDefaultPath[] =
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// SOURCE_DATE_EPOCH as RFC 3339 ("1970-01-01T00:00:00Z").
-std::string FormatEpoch(int64_t epoch);
-
 // The base's config with the user's settings applied (Docker's rules: ENV
 // replaces by key, a new ENTRYPOINT clears an inherited CMD, ports, volumes
 // and labels merge), PATH, os and architecture defaulted, the user too

@@ -1,7 +1,6 @@
 #include "image/sbom.h"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <set>
 #include <tuple>
@@ -65,17 +64,27 @@ json DebianPackageJson(const DebianPackage& d) {
   return p;
 }
 
-// The SPDXID of each file: SpdxId of its path, and where two paths would
-// share one ("Etc/GMT+1", "Etc/GMT-1"), each with a suffix of its path's
-// sha256.
-std::map<std::string, std::string> FileIds(const std::vector<SbomFile>& files) {
-  std::map<std::string, int> count;
-  for (const auto& f : files) ++count[SpdxId("SPDXRef-File-", f.path)];
-  std::map<std::string, std::string> ids;
-  for (const auto& f : files) {
-    std::string id = SpdxId("SPDXRef-File-", f.path);
-    ids[f.path] = count[id] > 1 ? id + "-" + Digest::Of(f.path).hex().substr(0, 12) : id;
-  }
+// The indices of `keys`, ordered by their key.
+std::vector<uint32_t> SortedBy(const std::vector<std::string>& keys) {
+  std::vector<uint32_t> order(keys.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+  return order;
+}
+
+// The SPDXID of each file (in the order of `files`): SpdxId of its path,
+// and where two paths would share one ("Etc/GMT+1", "Etc/GMT-1"), each with
+// a suffix of its path's sha256.
+std::vector<std::string> FileIds(const std::vector<SbomFile>& files) {
+  std::vector<std::string> ids;
+  ids.reserve(files.size());
+  for (const auto& f : files) ids.push_back(SpdxId("SPDXRef-File-", f.path));
+  std::vector<uint32_t> order = SortedBy(ids);
+  std::vector<bool> shared(files.size());
+  for (size_t k = 1; k < order.size(); ++k)
+    if (ids[order[k]] == ids[order[k - 1]]) shared[order[k]] = shared[order[k - 1]] = true;
+  for (size_t i = 0; i < files.size(); ++i)
+    if (shared[i]) ids[i] += "-" + Digest::Of(files[i].path).hex().substr(0, 12);
   return ids;
 }
 
@@ -115,13 +124,93 @@ void AddBuildPackages(const SbomInput& in, json* packages, std::set<Relationship
   }
 }
 
-json RelationshipsJson(const std::set<Relationship>& rels) {
-  json out = json::array();
-  for (const auto& [from, type, to] : rels)
-    out.push_back({{"spdxElementId", from},
-                   {"relationshipType", type},
-                   {"relatedSpdxElement", to}});
-  return out;
+json RelationshipJson(const Relationship& r) {
+  return {{"spdxElementId", std::get<0>(r)},
+          {"relationshipType", std::get<1>(r)},
+          {"relatedSpdxElement", std::get<2>(r)}};
+}
+
+// An array at the second level of the document, written element by element
+// as json::dump(2) would write it (each element's own dump indented by 4):
+// the files and their relationships are never one DOM (about 6.5 KB a file).
+class IndentedArray {
+ public:
+  explicit IndentedArray(std::string* out) : out_(out) { *out_ += "["; }
+  void Add(const json& element) {
+    *out_ += empty_ ? "\n" : ",\n";
+    empty_ = false;
+    std::string text = element.dump(2);
+    for (size_t start = 0; start < text.size();) {
+      size_t end = std::min(text.find('\n', start), text.size() - 1) + 1;
+      out_->append("    ").append(text, start, end - start);
+      start = end;
+    }
+  }
+  void Close() { *out_ += empty_ ? "]" : "\n  ]"; }
+
+ private:
+  std::string* out_;
+  bool empty_ = true;
+};
+
+// The files' SPDXIDs and the package each belongs to.
+struct FileTable {
+  std::vector<std::string> ids;     // per file
+  std::vector<uint32_t> owner;      // per file, an index into owner_ids
+  std::vector<std::string> owner_ids;
+};
+
+FileTable MakeFileTable(const SbomInput& in) {
+  FileTable t{FileIds(in.files), {}, {ProjectId(in)}};
+  std::map<std::string, uint32_t> by_package = {{"", 0}};
+  t.owner.reserve(in.files.size());
+  for (const auto& f : in.files) {
+    auto [it, added] = by_package.emplace(f.package, t.owner_ids.size());
+    if (added) t.owner_ids.push_back(SpdxId("SPDXRef-Package-deb-", f.package));
+    t.owner.push_back(it->second);
+  }
+  return t;
+}
+
+void AppendFiles(const SbomInput& in, const FileTable& t, std::string* out) {
+  IndentedArray array(out);
+  std::vector<uint32_t> order = SortedBy(t.ids);
+  for (size_t k = 0; k < order.size(); ++k) {
+    if (k > 0 && t.ids[order[k]] == t.ids[order[k - 1]])
+      Fail("SBOM: two files have the SPDXID {} (names differing only in characters outside "
+           "[A-Za-z0-9.-])", t.ids[order[k]]);
+    array.Add(FileJson(in.files[order[k]], t.ids[order[k]]));
+  }
+  array.Close();
+}
+
+// `rels` and each file's (package, CONTAINS, file), merged in sorted order.
+void AppendRelationships(const std::set<Relationship>& rels, const FileTable& t,
+                         std::string* out) {
+  std::vector<uint32_t> order = SortedBy(t.ids);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return t.owner_ids[t.owner[a]] < t.owner_ids[t.owner[b]];
+  });
+  IndentedArray array(out);
+  auto next = rels.begin();
+  for (uint32_t i : order) {
+    Relationship contains{t.owner_ids[t.owner[i]], "CONTAINS", t.ids[i]};
+    for (; next != rels.end() && *next < contains; ++next) array.Add(RelationshipJson(*next));
+    array.Add(RelationshipJson(contains));
+  }
+  for (; next != rels.end(); ++next) array.Add(RelationshipJson(*next));
+  array.Close();
+}
+
+constexpr char kMark[] = "@ocimake-array@";
+
+// Where the top-level `key`'s value kMark starts in the dumped `text`; the
+// value is json(kMark).dump() long.
+size_t MarkOf(const std::string& text, const std::string& key) {
+  std::string field = json(key).dump() + ": ";
+  size_t at = text.find(field + json(kMark).dump());
+  if (at == std::string::npos) Fail("SBOM: no {} in the document", key);
+  return at + field.size();
 }
 
 // Fails when two files (or packages) would share an SPDXID ("a_b", "a-b").
@@ -141,46 +230,40 @@ std::string SpdxId(const std::string& prefix, const std::string& name) {
   return id;
 }
 
-std::string SpdxTime(int64_t epoch) {
-  time_t t = static_cast<time_t>(epoch);
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string SpdxDocument(const SbomInput& in) {
-  json packages = json::array(), files = json::array();
+  json packages = json::array();
   std::set<Relationship> rels = {{"SPDXRef-DOCUMENT", "DESCRIBES", kImageId}};
   AddBuildPackages(in, &packages, &rels);
   for (const auto& d : in.debian_packages) {
     packages.push_back(DebianPackageJson(d));
     rels.insert({kImageId, "CONTAINS", SpdxId("SPDXRef-Package-deb-", d.name)});
   }
-  std::map<std::string, std::string> file_ids = FileIds(in.files);
-  for (const auto& f : in.files) {
-    files.push_back(FileJson(f, file_ids[f.path]));
-    std::string owner = f.package.empty() ? ProjectId(in) : SpdxId("SPDXRef-Package-deb-", f.package);
-    rels.insert({owner, "CONTAINS", file_ids[f.path]});
-  }
-  auto by_id = [](const json& a, const json& b) { return a["SPDXID"] < b["SPDXID"]; };
-  std::sort(packages.begin(), packages.end(), by_id);
-  std::sort(files.begin(), files.end(), by_id);
+  std::sort(packages.begin(), packages.end(),
+            [](const json& a, const json& b) { return a["SPDXID"] < b["SPDXID"]; });
   RequireUniqueIds(packages, "packages");
-  RequireUniqueIds(files, "files");
   json doc = {{"spdxVersion", "SPDX-2.3"},
               {"dataLicense", "CC0-1.0"},
               {"SPDXID", "SPDXRef-DOCUMENT"},
               {"name", in.image_name + (in.tag.empty() ? "" : ":" + in.tag)},
               {"documentNamespace", "https://ocimake.dev/spdx/" + in.image_name + "-" +
                                         in.manifest_digest.hex()},
-              {"creationInfo", {{"created", SpdxTime(in.epoch)},
+              {"creationInfo", {{"created", FormatUtc(in.epoch)},
                                 {"creators", json::array({"Tool: ocimake-" + in.tool_version})}}},
               {"packages", packages},
-              {"files", files},
-              {"relationships", RelationshipsJson(rels)}};
-  return doc.dump(2) + "\n";
+              {"files", kMark},
+              {"relationships", kMark}};
+  std::string head = doc.dump(2);
+  size_t files = MarkOf(head, "files"), rels_at = MarkOf(head, "relationships");
+  size_t mark = json(kMark).dump().size();
+  FileTable table = MakeFileTable(in);
+  std::string out;
+  out.reserve(head.size() + in.files.size() * 800);
+  out.append(head, 0, files);
+  AppendFiles(in, table, &out);
+  out.append(head, files + mark, rels_at - files - mark);
+  AppendRelationships(rels, table, &out);
+  out.append(head, rels_at + mark).append("\n");
+  return out;
 }
 
 }  // namespace ocimake

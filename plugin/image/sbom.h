@@ -60,9 +60,6 @@ std::map<std::string, Digest> SpdxFileDigests(std::string_view document, const s
 // [A-Za-z0-9.-] replaced by '-': "SPDXRef-File-usr-local-bin-app".
 std::string SpdxId(const std::string& prefix, const std::string& name);
 
-// "1970-01-01T00:00:00Z" for 0.
-std::string SpdxTime(int64_t epoch);
-
 }  // namespace ocimake
 
 #endif  // OCIMAKE_IMAGE_SBOM_H_

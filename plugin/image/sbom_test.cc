@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "base/error.h"
 #include "base/test_support.h"
 #include "oci/json_fields.h"
@@ -80,6 +83,32 @@ TEST(SbomTest, TheSameInputGivesTheSameBytesWhateverTheOrder) {
   EXPECT_EQ(SpdxDocument(a), SpdxDocument(b));
   a.epoch = 1700000000;
   EXPECT_EQ(Doc(a)["creationInfo"]["created"], "2023-11-14T22:13:20Z");
+}
+
+// The document is written array by array (no DOM of every file): it must
+// still be exactly what one JSON value dumped with indent 2 is, sorted.
+TEST(SbomTest, TheStreamedDocumentIsIndentedJsonWithSortedLists) {
+  SbomInput in = Input();
+  for (const char* path : {"a/\"quoted\"", "z/\x01ctl", "m/n", "usr/share/zoneinfo/Etc/GMT+1",
+                           "usr/share/zoneinfo/Etc/GMT-1"})
+    in.files.push_back({path, Digest::Of(path), "ee", path[0] == 'm' ? "libfmt9" : ""});
+  std::string text = SpdxDocument(in);
+  json doc = ParseStrict(text, "sbom");
+  EXPECT_EQ(doc.dump(2) + "\n", text);
+  auto sorted = [](const json& list, auto key) {
+    return std::is_sorted(list.begin(), list.end(),
+                          [&](const json& a, const json& b) { return key(a) < key(b); });
+  };
+  EXPECT_TRUE(sorted(doc["files"], [](const json& e) { return e["SPDXID"]; }));
+  EXPECT_TRUE(sorted(doc["relationships"], [](const json& r) {
+    return std::tuple<std::string, std::string, std::string>(
+        r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]);
+  }));
+  EXPECT_EQ(doc["relationships"].size(), 5u + in.files.size());  // 5: the packages'
+  in.files.clear();
+  text = SpdxDocument(in);
+  EXPECT_EQ(ParseStrict(text, "sbom").dump(2) + "\n", text);
+  EXPECT_EQ(ParseStrict(text, "sbom")["files"], json::array());
 }
 
 TEST(SbomTest, ScratchAndNoToolchainLeaveThosePackagesOut) {
