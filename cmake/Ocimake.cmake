@@ -43,8 +43,8 @@ Commands
       [PREFIX <dir>] [DEPENDS <target>...]
       [KEEP_DEVELOPMENT_FILES <bool>] [EXCLUDE <glob>...]
       [RUNTIME_PACKAGES <debian-package>...]
-      [COMPRESSION <gzip|zstd|none>] [ABI_CHECK <bool>]
-      [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
+      [COMPRESSION <gzip|zstd|none>] [LAYER_SPLIT_SIZE <size>|OFF]
+      [ABI_CHECK <bool>] [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
                              [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]
                              [CACHE_MOUNTS <id>[=<path>]...] [COMPILER_CACHE ccache]]
@@ -251,6 +251,20 @@ Commands
 
   ``COMPRESSION``
     ``gzip`` (default), ``zstd`` or ``none`` for the layers written.
+
+  ``LAYER_SPLIT_SIZE``
+    ``64MiB`` (default; a number of bytes, ``KiB``, ``MiB`` or ``GiB``) or
+    ``OFF``. An application layer (without ``LAYERS``) of at least this
+    size is written as several layers, so that an edit re-packs only the
+    part the edited file is in (see `Large install trees`_). A part is cut
+    by what its entries cost in the tar; a file of at least a quarter of the
+    size is a part of its own; otherwise a part ends once it holds the size,
+    or once it holds a quarter and the next path hashes to a cut point. The
+    cut points come from the paths, so adding a file moves the boundaries
+    of its own part only. Deterministic: the same tree gives the same
+    layers on any machine. At most 32 parts (a larger tree is cut as if the
+    size were doubled until it fits). Not split: a tree with a multiply
+    linked file (a hardlink needs its target in the same layer).
 
   ``ABI_CHECK``
     ``ON`` (default): when ``BASE`` provides a library an image's ELF file
@@ -813,6 +827,14 @@ or not) and by what changed during the run (``install(CODE)`` writing a
 file). When the install rules changed and a file only an ``install(CODE)``
 copies could be stale, the stage says so and installs afresh. The tree is
 always the one a fresh build directory stages (tested).
+
+The application layer of a large tree is several layers (``LAYER_SPLIT_SIZE``,
+64 MiB by default): a 300 MB asset is a layer of its own, 100,000 small files
+are a few, and an edit re-packs only the part holding the edited file. The
+other parts keep their digests (each part's key is the sha256 of its
+entries' types, sizes, content digests and paths, and of the packing
+options; a part whose key the last build packed is taken from the layer
+store as it is), so a push or pull moves only the changed part too.
 #]=======================================================================]
 
 include_guard(GLOBAL)

@@ -37,7 +37,7 @@ function(_ocimake_add_image name)
   _ocimake_check_cache_mounts("${name}" "${arg_TOOLCHAIN}" "${arg_CACHE_MOUNTS}"
     "${arg_COMPILER_CACHE}")
   foreach(pair IN ITEMS "BASE;scratch" "TAG;${name}:latest" "PREFIX;/usr/local"
-      "COMPRESSION;gzip" "ABI_CHECK;ON" "SBOM;ON")
+      "COMPRESSION;gzip" "ABI_CHECK;ON" "SBOM;ON" "LAYER_SPLIT_SIZE;64MiB")
     list(GET pair 0 keyword)
     list(GET pair 1 default)
     if(NOT DEFINED arg_${keyword})
@@ -46,6 +46,8 @@ function(_ocimake_add_image name)
   endforeach()
   _ocimake_check_choice(add_container_image "${name}" COMPRESSION "${arg_COMPRESSION}"
     gzip zstd none)
+  # Read by _ocimake_add_install_layer_edges (a function this one calls).
+  _ocimake_split_bytes("${name}" "${arg_LAYER_SPLIT_SIZE}" _ocimake_layer_split_bytes)
   if(NOT arg_PREFIX MATCHES "^/")
     message(FATAL_ERROR "add_container_image(${name}): PREFIX ${arg_PREFIX}: expected an "
       "absolute path inside the image")
@@ -626,6 +628,8 @@ endfunction()
 # one per LAYERS component (in that order), each packed from the entries
 # file the stage wrote for it and re-packed only when its own stamp changes;
 # then the application layer, the rest.
+# Without LAYERS the application layer is split by size (LAYER_SPLIT_SIZE,
+# in bytes in _ocimake_layer_split_bytes, which _ocimake_add_image sets).
 # <out-layers> gets their descriptors, bottom up; <out-stamps> the stamps
 # the closure depends on (every staged file's).
 function(_ocimake_add_install_layer_edges name work compression for layers out_layers
@@ -661,7 +665,7 @@ function(_ocimake_add_install_layer_edges name work compression for layers out_l
     list(APPEND descriptors "${work}/${component}.component.json")
     list(APPEND stamps "${base}.stamp")
   endforeach()
-  set(app --tree "${work}/stage")
+  set(app --tree "${work}/stage" --split-size "${_ocimake_layer_split_bytes}")
   if(layers)
     set(app --entries "${work}/layers/app.txt")
   endif()
@@ -955,4 +959,28 @@ function(_ocimake_depend_on_tools name)
       add_dependencies("${name}" "${real}")
     endif()
   endif()
+endfunction()
+
+# _ocimake_split_bytes(<name> <size> <out-var>)
+# LAYER_SPLIT_SIZE as bytes: "<n>", "<n>KiB", "<n>MiB" or "<n>GiB"; 0 or
+# OFF: never split.
+function(_ocimake_split_bytes name size out_var)
+  if(size MATCHES "^(0|OFF|off)$")
+    set("${out_var}" 0 PARENT_SCOPE)
+    return()
+  endif()
+  if(NOT size MATCHES "^([1-9][0-9]*)(KiB|MiB|GiB)?$")
+    message(FATAL_ERROR "add_container_image(${name}): LAYER_SPLIT_SIZE ${size}: expected "
+      "a size such as 64MiB (a number of bytes, KiB, MiB or GiB), or OFF")
+  endif()
+  set(bytes "${CMAKE_MATCH_1}")
+  set(unit "${CMAKE_MATCH_2}")
+  if(unit STREQUAL "KiB")
+    math(EXPR bytes "${bytes} * 1024")
+  elseif(unit STREQUAL "MiB")
+    math(EXPR bytes "${bytes} * 1048576")
+  elseif(unit STREQUAL "GiB")
+    math(EXPR bytes "${bytes} * 1073741824")
+  endif()
+  set("${out_var}" "${bytes}" PARENT_SCOPE)
 endfunction()

@@ -21,6 +21,12 @@ std::string KeyOf(const struct stat& st) {
 
 }  // namespace
 
+std::string FileDigestCache::BesideTree(const std::string& tree) {
+  std::string path = AbsolutePath(tree);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return JoinPath(DirName(path), "." + path.substr(path.rfind('/') + 1) + ".digests");
+}
+
 FileDigestCache::FileDigestCache(std::string cache_file) : file_(std::move(cache_file)) {
   if (!PathExists(file_)) return;
   std::istringstream in(ReadFile(file_, uint64_t{1} << 30));

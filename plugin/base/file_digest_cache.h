@@ -20,6 +20,11 @@ namespace ocimake {
 
 class FileDigestCache {
  public:
+  // The cache file of the files below the directory `tree`, beside it:
+  // "stage" -> ".stage.digests" (the stage writes it, a split layer of
+  // the same tree reads it).
+  static std::string BesideTree(const std::string& tree);
+
   // Reads `cache_file` when it exists; a damaged one is ignored.
   explicit FileDigestCache(std::string cache_file);
 

@@ -84,7 +84,8 @@ ImageRequest ReadRequest(const ImageCommand& c) {
         ParseImageSettings(ReadFile(c.settings_file, kMaxJsonBytes), c.settings_file);
   if (!c.tag.empty()) request.settings.tag = c.tag;
   for (const auto& l : c.layers)
-    request.layers.push_back(ParseLayerDescriptor(ReadFile(l, kMaxJsonBytes), l));
+    for (auto& d : ParseLayerDescriptors(ReadFile(l, kMaxJsonBytes), l))
+      request.layers.push_back(std::move(d));
   return request;
 }
 

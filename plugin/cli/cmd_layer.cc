@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "base/error.h"
@@ -9,6 +10,7 @@
 #include "base/progress.h"
 #include "base/strings.h"
 #include "cli/cli.h"
+#include "layer/layer_split.h"
 #include "layer/layer_writer.h"
 #include "oci/oci_json.h"
 
@@ -23,6 +25,7 @@ struct LayerCommand {
   int level = -1;
   int64_t jobs = 0;
   int64_t epoch = DefaultEpoch();
+  uint64_t split_size = 0;
 };
 
 void AddLayerOptions(CLI::App& app, LayerCommand* c) {
@@ -42,24 +45,35 @@ void AddLayerOptions(CLI::App& app, LayerCommand* c) {
   app.add_option("--comment-file", c->comment_file,
                  "history comment for the image config: this file's first line");
   app.add_option("--depfile", c->depfile, "write a depfile listing every source file read");
+  app.add_option("--split-size", c->split_size,
+                 "with --tree: split a tree of at least this many bytes into parts, each a "
+                 "layer that is packed again only when it changed (0: never; see the manual)")
+      ->needs(t);
 }
 
-// Writes the descriptor (only when its bytes change); the blob it named
-// before is dropped from the layer store when it changed, so a store holds
-// the current layers, not every edit's.
-void WriteDescriptor(const std::string& output, const LayerDescriptor& d,
-                     const OciLayout& layout) {
-  std::string previous;
-  if (PathExists(output)) {
-    try {
-      previous = ParseLayerDescriptor(ReadFile(output, kMaxJsonBytes), output)
-                     .descriptor.digest.hex();
-    } catch (const Error&) {
-    }
+// The blobs `output` names (one descriptor, or a split tree's parts); none
+// when it is missing or unreadable.
+std::vector<LayerDescriptor> PreviousDescriptors(const std::string& output) {
+  if (!PathExists(output)) return {};
+  try {
+    return ParseLayerDescriptors(ReadFile(output, kMaxJsonBytes), output);
+  } catch (const Error&) {
+    return {};
   }
-  if (WriteFileIfChanged(output, ToJson(d)) && !previous.empty() &&
-      previous != d.descriptor.digest.hex())
-    unlink(layout.BlobPath(Digest::FromHex(previous)).c_str());
+}
+
+// Writes the descriptor file `text` (only when its bytes change); a blob
+// it named before and no longer does is dropped from the layer store, so a
+// store holds the current layers, not every edit's.
+void WriteDescriptors(const std::string& output, const std::string& text,
+                      const std::vector<LayerDescriptor>& now, const OciLayout& layout) {
+  std::vector<LayerDescriptor> before = PreviousDescriptors(output);
+  if (!WriteFileIfChanged(output, text)) return;
+  for (const auto& old : before) {
+    bool kept = false;
+    for (const auto& d : now) kept = kept || d.descriptor.digest == old.descriptor.digest;
+    if (!kept) unlink(layout.BlobPath(old.descriptor.digest).c_str());
+  }
 }
 
 // The depfile: every source file read, added as the entries stream by (the
@@ -96,43 +110,98 @@ std::vector<LayerEntry> ListedEntries(const LayerCommand& c) {
   return CompleteAndSort(std::move(listed));
 }
 
+LayerOptions MakeLayerOptions(const CLI::App& app, const LayerCommand& c) {
+  LayerOptions options;
+  options.compression = ParseCompression(c.compression);
+  options.level = c.level;
+  options.jobs = app.count("--jobs") ? CheckCompressionJobs(c.jobs, "--jobs")
+                                     : DefaultCompressionJobs();
+  options.mtime = c.epoch;
+  return options;
+}
+
+std::string HistoryComment(const LayerCommand& c) {
+  return c.comment_file.empty() ? "" : FirstLine(ReadFile(c.comment_file, 1 << 20));
+}
+
+// One blob of `entries`, with `label` in its progress line and errors.
+LayerDescriptor PackLayer(const EntryStream& entries, LayerOptions options,
+                          const OciLayout& layout, const std::string& label,
+                          DepfileWriter* depfile) {
+  Progress progress("packing " + label);
+  options.progress = [&](uint64_t bytes) { progress.Update(bytes); };
+  int64_t count = 0;
+  LayerDescriptor d = WithContext("writing layer " + label, [&] {
+    return WriteLayerBlob(Counted(entries, depfile, &count), options, layout);
+  });
+  d.entries = count;
+  return d;
+}
+
+// The parts of a split tree (layer/layer_split.h): a part whose key the
+// last run packed, with its blob still in the store, is not packed again.
+std::vector<LayerDescriptor> PackParts(const LayerCommand& c, const std::vector<LayerPart>& parts,
+                                       const LayerOptions& options, const OciLayout& layout) {
+  std::map<std::string, LayerDescriptor> packed;
+  for (auto& d : PreviousDescriptors(c.output))
+    if (!d.split_key.empty() && layout.HasBlob(d.descriptor.digest)) packed[d.split_key] = d;
+  std::vector<LayerDescriptor> out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string label = fmt::format("{} (part {} of {})", c.output, i + 1, parts.size());
+    auto it = packed.find(parts[i].key);
+    LayerDescriptor d = it != packed.end()
+                            ? it->second
+                            : PackLayer(PartStream(c.tree, parts[i]), options, layout, label, nullptr);
+    d.split_key = parts[i].key;
+    d.created_by = fmt::format("{} (part {} of {})", c.created_by, i + 1, parts.size());
+    d.comment = i == 0 ? HistoryComment(c) : "";
+    out.push_back(d);
+  }
+  return out;
+}
+
+// The parts of --tree for --split-size; none when it is not split.
+std::vector<LayerPart> TreeParts(const LayerCommand& c, const LayerOptions& options) {
+  if (c.split_size == 0) return {};
+  FileDigestCache digests(FileDigestCache::BesideTree(c.tree));
+  bool hardlinked = false;
+  std::vector<SplitEntry> entries = ReadSplitEntries(c.tree, digests, &hardlinked);
+  if (hardlinked) return {};
+  std::string key = fmt::format("{} {} {} {}:{}", c.compression, options.level, options.mtime,
+                                options.uid, options.gid);
+  return SplitParts(entries, c.split_size, key);
+}
+
 }  // namespace
 
 int RunLayer(const Args& args) {
   CLI::App app{
       "Writes one deterministic layer blob into an OCI layout's blobs/ and a small\n"
       "descriptor JSON (mediaType, digest, size, diff_id) that is rewritten only when\n"
-      "its bytes change, so Ninja's restat skips what depends on it.\n\n"
+      "its bytes change, so Ninja's restat skips what depends on it. With --split-size\n"
+      "a large tree becomes several layers (a JSON array of descriptors).\n\n"
       "  ocimake layer --tree stage/ --layout out/ --output app.layer.json\n"
+      "  ocimake layer --tree stage/ --layout out/ --output app.layer.json --split-size 268435456\n"
       "  ocimake layer --entries libs.txt --layout out/ --output libs.layer.json --compression zstd",
       "layer"};
   LayerCommand c;
   AddLayerOptions(app, &c);
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (c.tree.empty() == c.entries_files.empty()) Fail("give one of --tree or --entries");
-
-  LayerOptions options;
-  options.compression = ParseCompression(c.compression);
-  options.level = c.level;
-  options.jobs = app.count("--jobs") ? CheckCompressionJobs(c.jobs, "--jobs") : DefaultCompressionJobs();
-  options.mtime = c.epoch;
-  Progress progress("packing " + c.output);
-  options.progress = [&](uint64_t bytes) { progress.Update(bytes); };
+  LayerOptions options = MakeLayerOptions(app, c);
+  OciLayout layout = OciLayout::Create(c.layout_dir);
+  if (std::vector<LayerPart> parts = TreeParts(c, options); !parts.empty()) {
+    std::vector<LayerDescriptor> descriptors = PackParts(c, parts, options, layout);
+    WriteDescriptors(c.output, ToJson(descriptors), descriptors, layout);
+    return 0;
+  }
   std::vector<LayerEntry> listed = ListedEntries(c);
   auto depfile = StartDepfile(c);
-  int64_t count = 0;
-  EntryStream entries = Counted(c.tree.empty() ? ListStream(listed) : TreeStream(c.tree),
-                                depfile.get(), &count);
-  OciLayout layout = OciLayout::Create(c.layout_dir);
-  LayerDescriptor d = WithContext("writing layer " + c.output,
-                                  [&] { return WriteLayerBlob(entries, options, layout); });
+  LayerDescriptor d = PackLayer(c.tree.empty() ? ListStream(listed) : TreeStream(c.tree), options,
+                                layout, c.output, depfile.get());
   d.created_by = c.created_by;
-  if (!c.comment_file.empty()) {
-    std::string text = ReadFile(c.comment_file, 1 << 20);
-    d.comment = FirstLine(text);
-  }
-  d.entries = count;
-  WriteDescriptor(c.output, d, layout);
+  d.comment = HistoryComment(c);
+  WriteDescriptors(c.output, ToJson(d), {d}, layout);
   if (depfile) depfile->Finish();
   return 0;
 }

@@ -38,18 +38,10 @@ std::string StageStamp(const std::vector<LayerEntry>& entries, const FilterResul
   for (const auto& path : left_out.excluded) out += "x " + path + "\n";
   for (const auto& e : CompleteAndSort(entries)) {
     struct stat st;
-    if (e.source.empty() || lstat(e.source.c_str(), &st) != 0) {
+    if (e.source.empty() || lstat(e.source.c_str(), &st) != 0)
       out += "d - " + e.path + "\n";
-    } else if (S_ISDIR(st.st_mode)) {
-      out += "d - " + e.path + "\n";
-    } else if (S_ISLNK(st.st_mode)) {
-      char target[4096];
-      ssize_t n = readlink(e.source.c_str(), target, sizeof target);
-      out += "l " + std::string(target, n > 0 ? static_cast<size_t>(n) : 0) + " " + e.path + "\n";
-    } else {
-      out += fmt::format("f{} {} {} {}\n", (st.st_mode & S_IXUSR) ? "x" : "-", st.st_size,
-                         digests.DigestOf(e.source, st), e.path);
-    }
+    else
+      out += EntryStampLine(e, st, digests);
   }
   return out;
 }
@@ -336,7 +328,7 @@ int RunStage(const Args& args) {
   reuse.Commit();
   WriteStageInputs(c);  // before the outputs: Ninja compares their times
   if (!c.excluded_file.empty()) WriteLeftOut(c.excluded_file, left_out);
-  FileDigestCache digests(SidecarOf(out, "digests"));
+  FileDigestCache digests(FileDigestCache::BesideTree(out));
   std::vector<LayerEntry> rest = EntriesFromTree(out);
   if (!c.layer_components.empty())
     rest = WriteComponentLayers(

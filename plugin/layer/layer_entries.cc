@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -186,6 +187,20 @@ std::vector<LayerEntry> CompleteAndSort(std::vector<LayerEntry> entries) {
   std::inplace_merge(out.begin(), out.end() - static_cast<long>(missing.size()), out.end(),
                      by_path);
   return out;
+}
+
+std::string EntryStampLine(const LayerEntry& entry, const struct stat& st,
+                           FileDigestCache& digests) {
+  if (S_ISREG(st.st_mode))
+    return fmt::format("f{} {} {} {}\n", (st.st_mode & S_IXUSR) ? "x" : "-", st.st_size,
+                       digests.DigestOf(entry.source, st), entry.path);
+  if (S_ISLNK(st.st_mode)) {
+    char target[4096];
+    ssize_t n = readlink(entry.source.c_str(), target, sizeof target);
+    if (n < 0) FailErrno("readlink " + entry.source);
+    return "l " + std::string(target, static_cast<size_t>(n)) + " " + entry.path + "\n";
+  }
+  return "d - " + entry.path + "\n";
 }
 
 }  // namespace ocimake

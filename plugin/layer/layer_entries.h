@@ -4,12 +4,16 @@
 #ifndef OCIMAKE_LAYER_LAYER_ENTRIES_H_
 #define OCIMAKE_LAYER_LAYER_ENTRIES_H_
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "base/file_digest_cache.h"
 
 namespace ocimake {
 
@@ -60,6 +64,14 @@ EntryStream ListStream(const std::vector<LayerEntry>& entries);
 std::vector<LayerEntry> EntriesFromListFile(const std::string& list_file);
 // One line of an entries file, "\n" included.
 std::string EntryLine(const LayerEntry& entry);
+
+// One line of what decides an entry's bytes in a layer (`st`: its
+// lstat()): "f<x|-> SIZE SHA256 PATH" for a regular file (the sha256
+// through `digests`), "l TARGET PATH" for a symlink, "d - PATH" for a
+// directory or anything else. A staging stamp and a split layer's part keys
+// are made of these.
+std::string EntryStampLine(const LayerEntry& entry, const struct stat& st,
+                           FileDigestCache& digests);
 
 // Adds the parent directories every entry needs, rejects duplicate paths and
 // sorts by path bytes: the order of a layer never depends on the file

@@ -90,12 +90,25 @@ RuntimeConfig RuntimeConfigFrom(const json& j, const std::string& what) {
 
 std::string ToJson(const Descriptor& d) { return Dump(DescriptorJson(d)); }
 
-std::string ToJson(const LayerDescriptor& d) {
+namespace {
+
+json LayerDescriptorJson(const LayerDescriptor& d) {
   json j = DescriptorJson(d.descriptor);
   j["diff_id"] = d.diff_id.str();
   if (!d.created_by.empty()) j["created_by"] = d.created_by;
   if (!d.comment.empty()) j["comment"] = d.comment;
   if (d.entries >= 0) j["entries"] = d.entries;
+  if (!d.split_key.empty()) j["split_key"] = d.split_key;
+  return j;
+}
+
+}  // namespace
+
+std::string ToJson(const LayerDescriptor& d) { return Dump(LayerDescriptorJson(d)) + "\n"; }
+
+std::string ToJson(const std::vector<LayerDescriptor>& parts) {
+  json j = json::array();
+  for (const auto& d : parts) j.push_back(LayerDescriptorJson(d));
   return Dump(j) + "\n";
 }
 
@@ -157,8 +170,10 @@ Descriptor ParseDescriptor(std::string_view text, const std::string& what) {
   return DescriptorFrom(ParseStrict(text, what), what);
 }
 
-LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& what) {
-  json j = ParseStrict(text, what);
+namespace {
+
+LayerDescriptor LayerDescriptorFrom(const json& j, const std::string& what) {
+  if (!j.is_object()) Fail("{}: expected a layer descriptor object", what);
   LayerDescriptor d;
   d.descriptor = DescriptorFrom(j, what);
   d.diff_id = WithContext(what, [&] { return Digest::Parse(GetString(j, "diff_id", what)); });
@@ -166,7 +181,26 @@ LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& w
   d.comment = GetString(j, "comment", what, false);
   auto entries = j.find("entries");
   if (entries != j.end() && entries->is_number_integer()) d.entries = entries->get<int64_t>();
+  d.split_key = GetString(j, "split_key", what, false);
   return d;
+}
+
+}  // namespace
+
+LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& what) {
+  return LayerDescriptorFrom(ParseStrict(text, what), what);
+}
+
+std::vector<LayerDescriptor> ParseLayerDescriptors(std::string_view text, const std::string& what) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '[')
+    return {ParseLayerDescriptor(text, what)};
+  json j = ParseStrictArray(text, what);
+  if (j.empty()) Fail("{}: expected at least one layer descriptor", what);
+  std::vector<LayerDescriptor> out;
+  for (size_t i = 0; i < j.size(); ++i)
+    out.push_back(LayerDescriptorFrom(j[i], fmt::format("{} part {}", what, i + 1)));
+  return out;
 }
 
 Manifest ParseManifest(std::string_view text, const std::string& what) {

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "oci/oci_types.h"
 
@@ -21,6 +22,8 @@ inline constexpr int64_t kMaxBlobBytes = int64_t{1} << 40;  // 1 TiB
 
 std::string ToJson(const Descriptor& d);
 std::string ToJson(const LayerDescriptor& d);
+// The layers of one tree split by size (layer/layer_split.h), as a JSON array.
+std::string ToJson(const std::vector<LayerDescriptor>& parts);
 std::string ToJson(const Manifest& m);
 std::string ToJson(const Index& i);
 std::string ToJson(const ImageConfig& c);
@@ -34,6 +37,8 @@ std::string LayerFileJson(int layer, const std::string& path, const std::string&
 // `what` names the document in errors ("build/img/index.json").
 Descriptor ParseDescriptor(std::string_view text, const std::string& what);
 LayerDescriptor ParseLayerDescriptor(std::string_view text, const std::string& what);
+// A layer descriptor file: one descriptor, or the array of a split tree's.
+std::vector<LayerDescriptor> ParseLayerDescriptors(std::string_view text, const std::string& what);
 Manifest ParseManifest(std::string_view text, const std::string& what);
 Index ParseIndex(std::string_view text, const std::string& what);
 ImageConfig ParseImageConfig(std::string_view text, const std::string& what);

@@ -63,6 +63,7 @@ struct LayerDescriptor {
   std::string created_by;  // history text
   std::string comment;     // history comment ("left out: ...")
   int64_t entries = -1;    // tar entries; an image leaves out a layer of 0
+  std::string split_key;   // a part of a split tree: what its bytes depend on (layer/layer_split.h)
 };
 
 struct Manifest {

@@ -73,12 +73,12 @@ FilterResult FilterStagedTree(const std::string& root, const StageFilter& filter
   fs::path base(root);
   for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    std::string path = "/" + fs::relative(it->path(), base).string();
+    std::string path = "/" + it->path().lexically_relative(base).string();
     bool dir = it->is_directory(ec) && !it->is_symlink(ec);
     if (MatchesExclude(path, filter.exclude)) {
       if (dir) {
         for (auto& f : fs::recursive_directory_iterator(it->path(), ec))
-          if (!f.is_directory()) result.excluded.push_back("/" + fs::relative(f.path(), base).string());
+          if (!f.is_directory()) result.excluded.push_back("/" + f.path().lexically_relative(base).string());
         it.disable_recursion_pending();
       } else {
         result.excluded.push_back(path);
