@@ -133,7 +133,8 @@ std::string RootCompiler(const DpkgIndex& index) {
 }
 
 // The image's SBOM input; `subject` is set to the image's manifest.
-SbomInput Collect(const SbomWriteFlags& f, const std::string& scratch, Descriptor* subject) {
+SbomInput Collect(const SbomWriteFlags& f, const std::string& scratch, LayerFilesCache* cache,
+                  Descriptor* subject) {
   SourceSpec spec = ParseSourceSpec(f.image);
   if (spec.kind != SourceSpec::kLayout) Fail("{}: expected an OCI layout dir[:tag]", f.image);
   OpenedSource source = OpenForPlatform(spec, PlatformChoice{f.platform, false}, scratch);
@@ -148,7 +149,7 @@ SbomInput Collect(const SbomWriteFlags& f, const std::string& scratch, Descripto
   in.toolchain = f.toolchain;
   DpkgIndex index = DpkgIndex::Read(f.root);
   in.toolchain_version = f.toolchain_version.empty() ? RootCompiler(index) : f.toolchain_version;
-  in.files = OwnLayerFiles(source.image, BaseLayers(f, source.image, &in));
+  in.files = OwnLayerFiles(source.image, BaseLayers(f, source.image, &in), cache);
   SbomOrigins origins{f.root, ReadEntries(f.libs), ReadEntries(f.package_entries),
                       f.runtime_packages};
   in.debian_packages = AssignPackages(index, origins, &in.files);
@@ -166,8 +167,12 @@ int RunSbomWrite(const Args& args) {
   if (!f.root_file.empty()) f.root = FirstLine(ReadFile(f.root_file));
   TempDir scratch(TempParent(), "ocimake-sbom-");
   Descriptor subject;
-  std::string document = SpdxDocument(Collect(f, scratch.path(), &subject));
+  // The layers' files, kept for the next run beside the document.
+  std::string name = PathComponents(AbsolutePath(f.output)).back();
+  LayerFilesCache cache(JoinPath(DirName(AbsolutePath(f.output)), "." + name + ".layers"));
+  std::string document = SpdxDocument(Collect(f, scratch.path(), &cache, &subject));
   WriteFileAtomic(f.output, document);
+  cache.Save();
   if (f.attach)
     AttachBeside(f.image, subject, media_type::kSpdxJson, document, f.output);
   return 0;

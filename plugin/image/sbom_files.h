@@ -23,7 +23,41 @@ namespace ocimake {
 // the image holds them (a later layer's file, whiteout or opaque directory
 // wins), sorted by path; a hardlink counts as a file with its target's
 // content. `package` is left empty.
-std::vector<SbomFile> OwnLayerFiles(const LoadedImage& image, size_t base_layers);
+// With a `cache`, a layer it holds is not read again.
+class LayerFilesCache;
+std::vector<SbomFile> OwnLayerFiles(const LoadedImage& image, size_t base_layers,
+                                    LayerFilesCache* cache = nullptr);
+
+// What one layer gives OwnLayerFiles, in tar order.
+struct LayerFileRecord {
+  char kind = 'f';  // f: a file, h: a hardlink, w: a whiteout, o: an opaque dir, x: other
+  std::string path, link;
+  Digest sha256;     // f
+  std::string sha1;  // f
+};
+
+// The records of the layers an SBOM was last written from, by layer blob
+// digest, in a file beside the SBOM: a rebuild reads only the layers that
+// changed (a split application layer's edited part), not 300 MB of assets
+// again. A layer is taken from the cache when its blob is in the layout
+// with the descriptor's size (the blobs are the build's own, written and
+// verified by the image edge); `ocimake sbom --verify` uses no cache and
+// reads every layer. A damaged cache file is ignored.
+class LayerFilesCache {
+ public:
+  explicit LayerFilesCache(std::string file);
+  // The layer's records, or nullptr.
+  const std::vector<LayerFileRecord>* Find(const Digest& layer);
+  void Put(const Digest& layer, std::vector<LayerFileRecord> records);
+  // Writes the layers found or put in this run (temp + rename).
+  void Save();
+  size_t hits() const { return hits_; }
+
+ private:
+  std::string file_;
+  std::map<Digest, std::vector<LayerFileRecord>> old_, now_;
+  size_t hits_ = 0;
+};
 
 struct SbomOrigins {
   std::string root;                      // for messages

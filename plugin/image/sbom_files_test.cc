@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "base/fs_util.h"
 #include "base/test_support.h"
 
 namespace ocimake {
@@ -73,6 +74,59 @@ TEST_F(AssignPackagesTest, WithoutADpkgDatabaseEveryFileIsTheProjects) {
   std::vector<SbomFile> files = {File("usr/lib/libc.so.6")};
   EXPECT_TRUE(AssignPackages(DpkgIndex::Read(bare.path()), origins_, &files).empty());
   EXPECT_EQ(files[0].package, "");
+}
+
+std::vector<LayerFileRecord> Records() {
+  LayerFileRecord file{'f', "usr/bin/a b", "", Digest::Of("a"), std::string(40, '1')};
+  LayerFileRecord link{'h', "usr/bin/c", "usr/bin/a b", {}, ""};
+  LayerFileRecord odd{'f', "etc/new\nline", "", Digest::Of("n"), std::string(40, '2')};
+  return {file, link, odd, {'w', "etc/gone", "", {}, ""}, {'o', "", "", {}, ""}};
+}
+
+bool Same(const std::vector<LayerFileRecord>& a, const std::vector<LayerFileRecord>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].kind != b[i].kind || a[i].path != b[i].path || a[i].link != b[i].link ||
+        a[i].sha256 != b[i].sha256 || a[i].sha1 != b[i].sha1)
+      return false;
+  return true;
+}
+
+TEST(LayerFilesCacheTest, KeepsTheLayersOfTheLastRunOnly) {
+  ScratchDir dir;
+  Digest one = Digest::Of("layer 1"), two = Digest::Of("layer 2");
+  {
+    LayerFilesCache cache(dir / "cache");
+    EXPECT_EQ(cache.Find(one), nullptr);
+    cache.Put(one, Records());
+    cache.Put(two, {});
+    cache.Save();
+  }
+  {
+    LayerFilesCache cache(dir / "cache");
+    ASSERT_NE(cache.Find(one), nullptr);
+    EXPECT_TRUE(Same(*cache.Find(one), Records()));
+    EXPECT_EQ(cache.hits(), 1u);
+    cache.Save();  // layer 2 was not asked for: dropped
+  }
+  LayerFilesCache cache(dir / "cache");
+  EXPECT_NE(cache.Find(one), nullptr);
+  EXPECT_EQ(cache.Find(two), nullptr);
+}
+
+TEST(LayerFilesCacheTest, ADamagedCacheIsIgnored) {
+  ScratchDir dir;
+  LayerFilesCache first(dir / "cache");
+  first.Put(Digest::Of("layer"), Records());
+  first.Save();
+  std::string good = ReadFile(dir / "cache", 1 << 20);
+  for (const std::string& bad : {good.substr(0, good.size() - 3), good + "junk",
+                                 std::string("ocimake-sbom-layers 1\nlayer sha256:zz 1\n"),
+                                 std::string("x")}) {
+    WriteTestFile(dir / "cache", bad);
+    LayerFilesCache cache(dir / "cache");
+    EXPECT_EQ(cache.Find(Digest::Of("layer")), nullptr) << bad;
+  }
 }
 
 }  // namespace

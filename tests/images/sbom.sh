@@ -130,6 +130,25 @@ assert tmp not in open(sys.argv[1]).read(), "the base's path is in the SBOM"
 assert not doc.get("files"), doc.get("files")
 PY
 
+# The layers' files are kept beside the document for the next run (an edit
+# re-reads only the layers that changed); the document is the same bytes as
+# one written with no cache, and a damaged cache is ignored.
+[ -s "$T/build/.greeter-image.spdx.json.layers" ] || fail "no layer cache beside the SBOM"
+command=$(ninja -C "$T/build" -t commands greeter-image | grep ' sbom-write ' | tail -1)
+command=${command/ -o $sbom/ -o $T/again.spdx.json}
+command=${command/ --attach/}
+sh -c "$command" || fail "sbom-write into $T/again.spdx.json"
+cmp "$sbom" "$T/again.spdx.json" || fail "sbom-write with no cache wrote another document"
+cache="$T/.again.spdx.json.layers"
+app_sha=$(grep -m1 -o '^f [0-9a-f]\{64\}' "$cache" | cut -c3-)
+sed -i "s/^f $app_sha /f $(printf '0%.0s' $(seq 64)) /" "$cache"
+sh -c "$command" || fail "sbom-write from the cache"
+assert_contains "$(cat "$T/again.spdx.json")" "$(printf '0%.0s' $(seq 64))" \
+  "the layers were not read again (the cache's digest is in the document)"
+echo "not a cache" >"$cache"
+sh -c "$command" || fail "sbom-write past a damaged cache"
+cmp "$sbom" "$T/again.spdx.json" || fail "sbom-write past a damaged cache wrote another document"
+
 # The same sources in another build directory: the same bytes.
 build_example "$OCIMAKE_SOURCE_DIR/examples/fmt-greeter" "$T/build2"
 cmp "$sbom" "$T/build2/greeter-image.spdx.json" || fail "two builds wrote different SBOMs"
