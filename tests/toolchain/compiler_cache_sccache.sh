@@ -38,6 +38,16 @@ assert_eq "40" "$("$OCIMAKE" run "$T/b/cached-image")" "the program's output"
 grep -q '^CMAKE_CXX_COMPILER_LAUNCHER.*=sccache$' \
   "$T/b/CMakeFiles/ocimake-inner/bookworm-cc2.cached/CMakeCache.txt" || fail "B's inner cache has no sccache launcher"
 
+# Stages that share the mount take turns on a lock beside it, which `ocimake
+# cache ls` does not take for a mount.
+[ -f "$mount.server.lock" ] || fail "no lock beside the sccache mount: $(ls "$(dirname "$mount")")"
+assert_not_contains "$("$OCIMAKE" cache ls)" "sccache.server" "ocimake cache ls"
+
+note "sources that do not compile (RUN_ID undefined): the stage fails, its server stopped all the same"
+expect_failure out build_example "$T/src" "$T/x" -DRUN_ID="$run_id" -DEXTRA_FLAGS=-URUN_ID
+assert_contains "$(cat "$T/x.build.log")" "building the project in the toolchain failed" "X's build log"
+assert_eq "" "$(servers)" "sccache servers left after a failed build"
+
 note "OCIMAKE_COMPILER_CACHE_RECACHE (CHECK_REPRODUCIBLE's rebuild): every file compiled again"
 OCIMAKE_COMPILER_CACHE_RECACHE=1 build d
 assert_eq "ocimake: compiler cache: 0 hits, 0 misses, 5 recached (sccache)" "$(stats d)" "D's statistics"
