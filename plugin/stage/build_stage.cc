@@ -136,8 +136,8 @@ class StageSandbox {
 
   const std::string& config_dir() const { return config_dir_; }
 
-  // sccache's disk cache expects one server only (a second one's start
-  // deletes the first's temporary files, its evictions race): the build
+  // sccache's disk cache expects one server only (each keeps its own index
+  // of the directory, writes entries in place and evicts by it): the build
   // stages of other build directories that use the same mount wait, from
   // now until the sandbox object goes, on "<mount>.server.lock" beside it
   // (a ".lock" name, which `ocimake cache` passes over).
