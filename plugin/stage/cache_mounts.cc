@@ -124,13 +124,29 @@ CompilerCacheSetup Ccache(const std::string& dir) {
 // when the script exits; the kernel kills it with the sandbox's pid
 // namespace in any case. It never stops idle (a long test step). sccache
 // hashes the compiler executable's content itself.
+// The server's lifetime in the stage's script. It answers --stop-server at
+// once and then finishes its pending cache writes (up to sccache's own 30 s
+// cap): the script waits until no sccache process is left (its /proc entry
+// gone: the sandbox's pid 1 reaps it), so no write is cut off by the end of
+// the sandbox.
+constexpr char kSccacheServer[] =
+    "sccache --start-server >/dev/null\n"
+    "sccache_stop() {\n"
+    "  sccache --stop-server >/dev/null 2>&1 || return 0\n"
+    "  for p in /proc/[0-9]*; do\n"
+    "    n=0\n"
+    "    while [ \"$(cat \"$p/comm\" 2>/dev/null)\" = sccache ] && [ $n -lt 600 ]; do\n"
+    "      sleep 0.1; n=$((n + 1))\n"
+    "    done\n"
+    "  done\n"
+    "}\n"
+    "trap sccache_stop EXIT\n";
+
 CompilerCacheSetup Sccache(const std::string& dir) {
   CompilerCacheSetup setup;
   setup.configure_args = LauncherArgs("sccache");
   setup.stats_file = "/build/.ocimake-sccache-stats.json";
-  setup.script_start =
-      "sccache --start-server >/dev/null\n"
-      "trap 'sccache --stop-server >/dev/null 2>&1 || :' EXIT\n";
+  setup.script_start = kSccacheServer;
   setup.build_start = "rm -f " + setup.stats_file + "\nsccache --zero-stats >/dev/null\n";
   setup.build_end = "sccache --show-stats --stats-format json >" + setup.stats_file + "\n";
   setup.env = {{"SCCACHE_DIR", dir},

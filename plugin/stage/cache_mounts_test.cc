@@ -105,7 +105,8 @@ TEST(CacheMountTest, SccacheRunsItsServerInTheScript) {
   EXPECT_EQ(setup.env[0], (std::pair<std::string, std::string>{"SCCACHE_DIR",
                                                                "/ocimake/cache/sccache"}));
   EXPECT_TRUE(Has(setup.script_start, "sccache --start-server"));
-  EXPECT_TRUE(Has(setup.script_start, "trap 'sccache --stop-server"));
+  EXPECT_TRUE(Has(setup.script_start, "sccache --stop-server"));
+  EXPECT_TRUE(Has(setup.script_start, "trap sccache_stop EXIT"));
   EXPECT_TRUE(Has(setup.build_start, "sccache --zero-stats"));
   EXPECT_EQ(setup.build_end, "sccache --show-stats --stats-format json >" + setup.stats_file + "\n");
   auto has_env = [&](const std::string& name) {
