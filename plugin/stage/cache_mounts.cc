@@ -116,14 +116,6 @@ CompilerCacheSetup Ccache(const std::string& dir) {
   return setup;
 }
 
-// sccache (0.4, Debian bookworm's) compiles through a server: one per
-// script run, on the sandbox's own loopback (its own network namespace, so
-// no other build's server answers on the default port 4226), started
-// before the configure (its checks may compile through the launcher), its
-// counters zeroed before the build and written as JSON after it, stopped
-// when the script exits; the kernel kills it with the sandbox's pid
-// namespace in any case. It never stops idle (a long test step). sccache
-// hashes the compiler executable's content itself.
 // The server's lifetime in the stage's script. It answers --stop-server at
 // once and then finishes its pending cache writes (up to sccache's own 30 s
 // cap): the script waits until no sccache process is left (its /proc entry
@@ -142,6 +134,14 @@ constexpr char kSccacheServer[] =
     "}\n"
     "trap sccache_stop EXIT\n";
 
+// sccache (0.4, Debian bookworm's) compiles through a server: one per
+// script run, on the sandbox's own loopback (its own network namespace, so
+// no other build's server answers on the default port 4226), started
+// first, its counters zeroed before the build and written as JSON after
+// it, stopped when the script exits (kSccacheServer); the kernel would
+// kill it with the sandbox's pid namespace in any case. It never stops
+// idle (a long test step). sccache hashes the compiler executable's
+// content itself.
 CompilerCacheSetup Sccache(const std::string& dir) {
   CompilerCacheSetup setup;
   setup.configure_args = LauncherArgs("sccache");
