@@ -402,7 +402,8 @@ void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::stri
                                : summary);
   }
   static const std::map<std::string, std::string> kWhat = {
-      {"configure", "configuring"}, {"build", "building"}, {"install", "installing"}};
+      {"configure", "configuring"}, {"build", "building"}, {"install", "installing"},
+      {"sccache", "starting sccache's server for"}};
   auto it = kWhat.find(step);
   Fail("{} the project in the toolchain failed (status {})",
        it == kWhat.end() ? "running the build stage" : it->second, r.status);

@@ -116,29 +116,48 @@ CompilerCacheSetup Ccache(const std::string& dir) {
   return setup;
 }
 
-// The server's lifetime in the stage's script. It answers --stop-server at
-// once and then finishes its pending cache writes (up to sccache's own 30 s
-// cap): the script waits until no sccache process is left (its /proc entry
-// gone: the sandbox's pid 1 reaps it), so no write is cut off by the end of
-// the sandbox.
-constexpr char kSccacheServer[] =
-    "sccache --start-server >/dev/null\n"
-    "sccache_stop() {\n"
-    "  sccache --stop-server >/dev/null 2>&1 || return 0\n"
-    "  for p in /proc/[0-9]*; do\n"
-    "    n=0\n"
-    "    while [ \"$(cat \"$p/comm\" 2>/dev/null)\" = sccache ] && [ $n -lt 600 ]; do\n"
-    "      sleep 0.1; n=$((n + 1))\n"
-    "    done\n"
-    "  done\n"
-    "}\n"
-    "trap sccache_stop EXIT\n";
+// The server's lifetime in the stage's script. sccache --start-server is
+// not used: its client spawns the server before it listens for the
+// server's "started" message, and a server that comes up first finds no
+// one to tell and exits ("Timed out waiting for server startup", seen on a
+// loaded machine). The server runs as the script's own background job
+// instead (SCCACHE_START_SERVER=1 is what that client sets for it;
+// SCCACHE_NO_DAEMON=1 keeps it from forking away), its errors into
+// kSccacheErrorLog, and the script waits until it listens on
+// 127.0.0.1:kSccachePort (/proc/net/tcp, the sandbox's own), or fails if it
+// died. At exit, --stop-server, then `wait` for the job: the server answers
+// the stop first and finishes its pending cache writes after, so nothing
+// is cut off by the end of the sandbox.
+constexpr int kSccachePort = 4226;  // sccache's default
+constexpr char kSccacheErrorLog[] = "/build/.ocimake-sccache-error.log";
+
+std::string SccacheServerScript() {
+  return fmt::format(
+      "step sccache\n"
+      "SCCACHE_START_SERVER=1 SCCACHE_NO_DAEMON=1 sccache >/dev/null 2>>{log} &\n"
+      "sccache_pid=$!\n"
+      "sccache_stop() {{\n"
+      "  sccache --stop-server >/dev/null 2>&1 || kill \"$sccache_pid\" 2>/dev/null || :\n"
+      "  wait \"$sccache_pid\" 2>/dev/null || :\n"
+      "}}\n"
+      "trap sccache_stop EXIT\n"
+      "n=0\n"
+      "until grep -q ' 0100007F:{port:04X} 00000000:0000 0A ' /proc/net/tcp; do\n"
+      "  if ! kill -0 \"$sccache_pid\" 2>/dev/null || [ $n -ge 600 ]; then\n"
+      "    echo 'ocimake: sccache server did not start; see {log} in the inner build "
+      "directory' >&2\n"
+      "    exit 1\n"
+      "  fi\n"
+      "  sleep 0.1; n=$((n + 1))\n"
+      "done\n",
+      fmt::arg("log", kSccacheErrorLog), fmt::arg("port", kSccachePort));
+}
 
 // sccache (0.4, Debian bookworm's) compiles through a server: one per
 // script run, on the sandbox's own loopback (its own network namespace, so
 // no other build's server answers on the default port 4226), started
 // first, its counters zeroed before the build and written as JSON after
-// it, stopped when the script exits (kSccacheServer); the kernel would
+// it, stopped when the script exits (SccacheServerScript); the kernel would
 // kill it with the sandbox's pid namespace in any case. It never stops
 // idle (a long test step). sccache hashes the compiler executable's
 // content itself.
@@ -146,12 +165,12 @@ CompilerCacheSetup Sccache(const std::string& dir) {
   CompilerCacheSetup setup;
   setup.configure_args = LauncherArgs("sccache");
   setup.stats_file = "/build/.ocimake-sccache-stats.json";
-  setup.script_start = kSccacheServer;
+  setup.script_start = SccacheServerScript();
   setup.build_start = "rm -f " + setup.stats_file + "\nsccache --zero-stats >/dev/null\n";
   setup.build_end = "sccache --show-stats --stats-format json >" + setup.stats_file + "\n";
   setup.env = {{"SCCACHE_DIR", dir},
-               {"SCCACHE_IDLE_TIMEOUT", "0"},
-               {"SCCACHE_ERROR_LOG", "/build/.ocimake-sccache-error.log"}};
+               {"SCCACHE_SERVER_PORT", std::to_string(kSccachePort)},
+               {"SCCACHE_IDLE_TIMEOUT", "0"}};
   if (RecacheAsked()) setup.env.push_back({"SCCACHE_RECACHE", "1"});
   return setup;
 }

@@ -50,7 +50,7 @@ struct CompilerCacheSetup {
   std::vector<std::string> configure_args;  // -DCMAKE_<LANG>_COMPILER_LAUNCHER=...
   std::vector<std::pair<std::string, std::string>> env;
   // Shell lines of the stage's script: at its start (sccache: its server,
-  // stopped when the script exits), before the build (the statistics of
+  // stopped when the script exits; the step "sccache" while it starts), before the build (the statistics of
   // earlier builds forgotten) and after it (sccache: its statistics
   // written to stats_file).
   std::string script_start, build_start, build_end;

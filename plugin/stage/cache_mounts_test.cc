@@ -104,7 +104,8 @@ TEST(CacheMountTest, SccacheRunsItsServerInTheScript) {
                                       "-DCMAKE_CXX_COMPILER_LAUNCHER=sccache"}));
   EXPECT_EQ(setup.env[0], (std::pair<std::string, std::string>{"SCCACHE_DIR",
                                                                "/ocimake/cache/sccache"}));
-  EXPECT_TRUE(Has(setup.script_start, "sccache --start-server"));
+  EXPECT_TRUE(Has(setup.script_start, "SCCACHE_START_SERVER=1 SCCACHE_NO_DAEMON=1 sccache "));
+  EXPECT_TRUE(Has(setup.script_start, " 0100007F:1082 00000000:0000 0A "));  // 4226, listening
   EXPECT_TRUE(Has(setup.script_start, "sccache --stop-server"));
   EXPECT_TRUE(Has(setup.script_start, "trap sccache_stop EXIT"));
   EXPECT_TRUE(Has(setup.build_start, "sccache --zero-stats"));

@@ -3,6 +3,8 @@
 # cache and gives the same image digest; other compile flags get no stale
 # hit; turning it off drops the launcher; a toolchain without ccache fails
 # in one line. The project is cached_project.sh's, with this run's RUN_ID.
+# Another compiler (g++-11) in the same toolchain and mount is
+# compiler_cache_sccache.sh's, for ccache too: its toolchain has both.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
 . "$OCIMAKE_TESTS_DIR/toolchain/cached_project.sh"
 need mmdebstrap mmdebstrap
