@@ -418,7 +418,7 @@ void PrintCompilerCacheStats(const BuildStage& s, const CompilerCacheSetup& cc) 
   if (!PathExists(file)) return;
   std::string line;
   try {
-    std::string text = ReadFile(file, 1 << 20);
+    std::string text = ReadFile(file);
     line = CompilerCacheSummary(
         cc.kind == "sccache" ? ReadSccacheStats(text) : ReadCcacheStatsLog(text), cc.kind);
   } catch (const Error& e) {
