@@ -43,6 +43,14 @@ grep -q '^CMAKE_CXX_COMPILER_LAUNCHER.*=sccache$' \
 [ -f "$mount.server.lock" ] || fail "no lock beside the sccache mount: $(ls "$(dirname "$mount")")"
 assert_not_contains "$("$OCIMAKE" cache ls)" "sccache.server" "ocimake cache ls"
 
+note "two fresh build directories at once, one mount: their stages take turns (one compiles, one hits)"
+build_example "$T/src" "$T/p1" -DRUN_ID="${run_id}7" & p1=$!
+build_example "$T/src" "$T/p2" -DRUN_ID="${run_id}7" & p2=$!
+wait "$p1" || fail "build P1"
+wait "$p2" || fail "build P2"
+assert_eq "ocimake: compiler cache: 0 hits, 5 misses (sccache)
+ocimake: compiler cache: 5 hits, 0 misses (sccache)" "$( (stats p1; stats p2) | sort)" "P1's and P2's statistics"
+
 note "sources that do not compile (RUN_ID undefined): the stage fails, its server stopped all the same"
 expect_failure out build_example "$T/src" "$T/x" -DRUN_ID="$run_id" -DEXTRA_FLAGS=-URUN_ID
 assert_contains "$(cat "$T/x.build.log")" "building the project in the toolchain failed" "X's build log"
