@@ -1,8 +1,9 @@
 # COMPILER_CACHE sccache (Debian bookworm's sccache 0.4) on its cache mount:
 # a fresh build directory of the same project compiles every translation
 # unit from the cache and gives the same image digest; CHECK_REPRODUCIBLE's
-# rebuild compiles everything again; other flags get no stale hit; and no
-# sccache server outlives a build. Then a real compiler change in the same
+# rebuild compiles everything again; other flags get no stale hit; two
+# build directories built at once take turns on the mount (one compiles, the
+# other hits); and no sccache server outlives a build, failed or not. Then a real compiler change in the same
 # toolchain and cache mounts, for sccache and for ccache: the inner configure
 # given CMAKE_CXX_COMPILER=g++-11 instead of the default g++ (12) gets no
 # hit, and its image builds and runs. A remote is refused in one line. One
