@@ -47,7 +47,7 @@ Commands
       [ABI_CHECK <bool>] [OS <os>] [ARCH <architecture>] [STOP_SIGNAL <signal>]
       [TOOLCHAIN <toolchain> [TEST_STAGE <bool>] [SECRETS id=<id>,src=<path>...]
                              [CACHE_VARIABLES <NAME=value>...] [SOURCE_ROOT <dir>]
-                             [CACHE_MOUNTS <id>[=<path>]...] [COMPILER_CACHE ccache]]
+                             [CACHE_MOUNTS <id>[=<path>]...] [COMPILER_CACHE <ccache|sccache>]]
       [PLATFORMS <os/arch[/variant]>...]
       [CHECK_REPRODUCIBLE <bool>] [SBOM <bool>]
       [ALL])
@@ -374,7 +374,7 @@ Commands
     another ``PACKAGES`` list, has its own), and shared by every build
     directory and every image of that toolchain. Builds that run at once
     share it, as Docker's ``sharing=shared`` does: what writes there must
-    cope (ccache locks its own files). It is never under
+    cope (ccache locks its own files; sccache's stages take turns). It is never under
     ``/ocimake/stage``, so never in a layer, and nothing in the image
     depends on it. ``<id>`` is letters, digits and ``_.-``; ``<path>`` is
     absolute and none the stage uses itself (``/src``, ``/build``,
@@ -404,8 +404,26 @@ Commands
     with a cold or a warm cache. Turning it on or off configures the inner
     build again. ``CHECK_REPRODUCIBLE``'s rebuild compiles every file
     anyway (``OCIMAKE_COMPILER_CACHE_RECACHE`` in its environment, ccache's
-    ``CCACHE_RECACHE``): a hit would only repeat the first build's object. ``sccache`` is not supported yet. Without ``TOOLCHAIN`` the
-    build is your own: set ``CMAKE_<LANG>_COMPILER_LAUNCHER`` there.
+    ``CCACHE_RECACHE``): a hit would only repeat the first build's object.
+    Without ``TOOLCHAIN`` the build is your own: set
+    ``CMAKE_<LANG>_COMPILER_LAUNCHER`` there.
+
+    ``sccache`` (Debian bookworm's sccache 0.4, in the toolchain's
+    ``PACKAGES``): the same launchers set to ``sccache``, its directory
+    (``SCCACHE_DIR``) the cache mount of id ``sccache``, added at
+    ``/ocimake/cache/sccache``. Each build stage run starts sccache's server
+    on the stage's own loopback (the sandbox's network namespace: the
+    default port 4226 is free there), zeroes its counters before the build,
+    reads them after it (``ocimake: compiler cache: 5 hits, 0 misses
+    (sccache)``) and stops it when its script exits; the sandbox's pid
+    namespace ends anything left. sccache hashes the compiler executable's
+    content, the flags and the preprocessed source, so another compiler
+    (``CMAKE_CXX_COMPILER=g++-11`` in the same toolchain) or other flags
+    never hit. The stages of two build directories that use one toolchain's
+    sccache mount take turns (sccache's disk cache expects one server).
+    ``CHECK_REPRODUCIBLE``'s rebuild gives it ``SCCACHE_RECACHE``. It has
+    no remote storage: ``OCIMAKE_COMPILER_CACHE_REMOTE`` with it fails at
+    configure time.
 
     .. code-block:: cmake
 
@@ -760,7 +778,8 @@ Variables
 .. variable:: OCIMAKE_COMPILER_CACHE_REMOTE
 
   ccache's remote storage for the build stages of images with
-  ``COMPILER_CACHE ccache``: a Redis server shared by build directories,
+  ``COMPILER_CACHE ccache`` (with ``COMPILER_CACHE sccache``, whose Debian
+  build has no remote storage, it is refused in one line): a Redis server shared by build directories,
   CI runners and colleagues, so that a fresh build directory with an empty
   local cache still compiles nothing that anyone compiled before. Also read
   from the environment variable of that name when ``ocimake stage`` runs

@@ -417,21 +417,8 @@ function(_ocimake_check_cache_mounts name toolchain mounts compiler_cache)
     message(FATAL_ERROR "add_container_image(${name}): CACHE_MOUNTS needs a TOOLCHAIN (a "
       "build stage)")
   endif()
-  if(compiler_cache STREQUAL "sccache")
-    message(FATAL_ERROR "add_container_image(${name}): COMPILER_CACHE sccache: not supported "
-      "yet (use ccache)")
-  elseif(compiler_cache)
-    _ocimake_check_choice(add_container_image "${name}" COMPILER_CACHE "${compiler_cache}" ccache)
-    # A DEBIAN toolchain's packages are known at configure time; another
-    # kind's rootfs is checked when the stage runs.
-    get_property(packages GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PACKAGES_${toolchain}" SET)
-    if(packages)
-      get_property(packages GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PACKAGES_${toolchain}")
-      if(NOT compiler_cache IN_LIST packages)
-        message(FATAL_ERROR "add_container_image(${name}): COMPILER_CACHE ${compiler_cache}: "
-          "toolchain ${toolchain} has no ${compiler_cache} (add ${compiler_cache} to its PACKAGES)")
-      endif()
-    endif()
+  if(compiler_cache)
+    _ocimake_check_compiler_cache("${name}" "${toolchain}" "${compiler_cache}")
   endif()
   foreach(mount IN LISTS mounts)
     string(REGEX MATCH "^([A-Za-z0-9_.-]+)(=(.*))?$" matched "${mount}")
@@ -459,6 +446,32 @@ function(_ocimake_check_cache_mounts name toolchain mounts compiler_cache)
       endif()
     endforeach()
   endforeach()
+endfunction()
+
+# _ocimake_check_compiler_cache(<name> <toolchain> <compiler-cache>)
+# COMPILER_CACHE ccache or sccache, which a DEBIAN toolchain must have in
+# its PACKAGES (its packages are known at configure time; another kind's
+# rootfs is checked when the stage runs). A remote (the cache variable or
+# environment variable OCIMAKE_COMPILER_CACHE_REMOTE) is ccache's only:
+# Debian bookworm's sccache 0.4 is built without remote storage.
+function(_ocimake_check_compiler_cache name toolchain compiler_cache)
+  _ocimake_check_choice(add_container_image "${name}" COMPILER_CACHE "${compiler_cache}"
+    ccache sccache)
+  get_property(packages GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PACKAGES_${toolchain}" SET)
+  if(packages)
+    get_property(packages GLOBAL PROPERTY "OCIMAKE_TOOLCHAIN_PACKAGES_${toolchain}")
+    if(NOT compiler_cache IN_LIST packages)
+      message(FATAL_ERROR "add_container_image(${name}): COMPILER_CACHE ${compiler_cache}: "
+        "toolchain ${toolchain} has no ${compiler_cache} (add ${compiler_cache} to its PACKAGES)")
+    endif()
+  endif()
+  if(compiler_cache STREQUAL "sccache" AND
+      (NOT "$CACHE{OCIMAKE_COMPILER_CACHE_REMOTE}" STREQUAL "" OR
+       NOT "$ENV{OCIMAKE_COMPILER_CACHE_REMOTE}" STREQUAL ""))
+    message(FATAL_ERROR "add_container_image(${name}): COMPILER_CACHE sccache: "
+      "OCIMAKE_COMPILER_CACHE_REMOTE works with COMPILER_CACHE ccache only (sccache 0.4, "
+      "Debian bookworm's, is built without remote storage); unset it or use COMPILER_CACHE ccache")
+  endif()
 endfunction()
 
 # _ocimake_cache_mount_args(<stage-args-var> <toolchain> <cache-mounts> <compiler-cache>)

@@ -139,7 +139,7 @@ void AddToolchainOptions(CLI::App& app, StageCommand* c) {
                  "/ocimake/cache/ID), kept in <cache>/mounts/<toolchain>/ID (repeatable)");
   app.add_option("--compiler-cache", s.compiler_cache,
                  "toolchain build: compiler launcher for the inner configure, on the cache "
-                 "mount of its name (ccache)")
+                 "mount of its name (ccache or sccache)")
       ->check(CLI::IsMember({"ccache", "sccache"}));
   app.add_option("--compiler-cache-remote-file", c->compiler_cache_remote_file,
                  "toolchain build: with --compiler-cache ccache, the file holding ccache's remote "
@@ -162,9 +162,10 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   s.prefix = c.prefix;
   s.components = c.components;
   s.layer_components = c.layer_components;
-  if (s.compiler_cache == "ccache")  // checked before the build starts
+  if (!s.compiler_cache.empty())  // checked before the build starts
     s.compiler_cache_remote = CompilerCacheRemoteUrl(c.compiler_cache_remote_file);
-  if (!s.compiler_cache_remote.empty()) ParseCompilerCacheRemote(s.compiler_cache_remote);
+  if (!s.compiler_cache_remote.empty())
+    CheckCompilerCacheRemote(s.compiler_cache, s.compiler_cache_remote);
   if (!c.defines_file.empty()) {
     std::vector<std::string> defines = ReadDefines(c.defines_file);
     s.defines.insert(s.defines.begin(), defines.begin(), defines.end());

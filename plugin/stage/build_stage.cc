@@ -103,6 +103,7 @@ class StageSandbox {
     std::vector<CacheMount> mounts =
         CacheMounts(s.cache_mounts, s.compiler_cache, s.rootfs, cache_dir);
     compiler_ = CompilerCache(s.compiler_cache, s.rootfs, s.toolchain, mounts);
+    LockSccacheDir(mounts);
     config_dir_ = s.inner_build_dir + ".config";
     MakeDirs(config_dir_);
     WriteFileIfChanged(JoinPath(config_dir_, "ocimake-config.cmake"),
@@ -134,6 +135,20 @@ class StageSandbox {
   }
 
   const std::string& config_dir() const { return config_dir_; }
+
+  // sccache's disk cache expects one server only (each keeps its own index
+  // of the directory, writes entries in place and evicts by it): the build
+  // stages of other build directories that use the same mount wait, from
+  // now until the sandbox object goes, on "<mount>.server.lock" beside it
+  // (a ".lock" name, which `ocimake cache` passes over).
+  void LockSccacheDir(const std::vector<CacheMount>& mounts) {
+    if (compiler_.kind != "sccache") return;
+    for (const auto& m : mounts)
+      if (m.id == compiler_.kind) {
+        MakeDirs(DirName(m.host));
+        server_lock_ = std::make_unique<FileLock>(m.host + ".server.lock");
+      }
+  }
   const CompilerCacheSetup& compiler() const { return compiler_; }
 
   // With ccache and a remote: its socket and configuration, for as long as
@@ -165,6 +180,7 @@ class StageSandbox {
   std::string config_dir_;
   CompilerCacheSetup compiler_;
   std::unique_ptr<CompilerCacheAccess> remote_;
+  std::unique_ptr<FileLock> server_lock_;
   SandboxSpec spec_;
   std::vector<Bind> secrets_;
 };
@@ -282,9 +298,9 @@ std::string ConfigureScript(const BuildStage& s, const CompilerCacheSetup& cc) {
 std::string BuildScript(const BuildStage& s, const CompilerCacheSetup& cc, bool configure) {
   std::string sh = "set -e\ncd /build\nstep() { echo \"$1\" >/build/" + std::string(kStepFile) +
                    "; }\n";
+  sh += cc.script_start;
   if (configure) sh += ConfigureScript(s, cc);
-  sh += "step build\n";
-  if (!cc.stats_log.empty()) sh += "rm -f " + ShellQuote(cc.stats_log) + "\n";
+  sh += "step build\n" + cc.build_start;
   if (s.test) {
     sh += "ninja -C /build\n";
   } else {
@@ -302,6 +318,7 @@ std::string BuildScript(const BuildStage& s, const CompilerCacheSetup& cc, bool 
           "  [ \"$again\" = \"$targets\" ] || [ -z \"$again\" ] || ninja -C /build $again\n"
           "else\n  ninja -C /build\nfi\n";
   }
+  sh += cc.build_end;
   sh += "ninja -C /build -t deps >" + std::string(kDepsFile) + " 2>/dev/null || : >" + kDepsFile +
         "\n";
   if (s.test) {
@@ -385,19 +402,28 @@ void RunScript(const StageSandbox& sandbox, const BuildStage& s, const std::stri
                                : summary);
   }
   static const std::map<std::string, std::string> kWhat = {
-      {"configure", "configuring"}, {"build", "building"}, {"install", "installing"}};
+      {"configure", "configuring"}, {"build", "building"}, {"install", "installing"},
+      {"sccache", "starting sccache's server for"}};
   auto it = kWhat.find(step);
   Fail("{} the project in the toolchain failed (status {})",
        it == kWhat.end() ? "running the build stage" : it->second, r.status);
 }
 
-// One line of what the compiler cache did in this build, from its stats
-// log (in the inner build directory); nothing when nothing was compiled.
+// One line of what the compiler cache did in this build, from its
+// statistics (in the inner build directory); nothing when nothing was
+// compiled, a warning when they cannot be read.
 void PrintCompilerCacheStats(const BuildStage& s, const CompilerCacheSetup& cc) {
-  if (!StartsWith(cc.stats_log, "/build/")) return;
-  std::string log = JoinPath(s.inner_build_dir, cc.stats_log.substr(7));
-  if (!PathExists(log)) return;
-  std::string line = CompilerCacheSummary(ReadCcacheStatsLog(ReadFile(log)), s.compiler_cache);
+  if (!StartsWith(cc.stats_file, "/build/")) return;
+  std::string file = JoinPath(s.inner_build_dir, cc.stats_file.substr(7));
+  if (!PathExists(file)) return;
+  std::string line;
+  try {
+    std::string text = ReadFile(file);
+    line = CompilerCacheSummary(
+        cc.kind == "sccache" ? ReadSccacheStats(text) : ReadCcacheStatsLog(text), cc.kind);
+  } catch (const Error& e) {
+    line = std::string("warning: ") + e.what();
+  }
   if (!line.empty()) std::cerr << "ocimake: " << line << "\n";
 }
 

@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
+#include "oci/json_fields.h"
 
 namespace ocimake {
 
@@ -88,31 +89,108 @@ std::vector<CacheMount> CacheMounts(const std::vector<std::string>& specs,
   return mounts;
 }
 
-CompilerCacheSetup CompilerCache(const std::string& kind, const std::string& rootfs,
-                                 const std::string& toolchain,
-                                 const std::vector<CacheMount>& mounts) {
+namespace {
+
+bool RecacheAsked() {
+  const char* recache = std::getenv("OCIMAKE_COMPILER_CACHE_RECACHE");
+  return recache && *recache && std::string(recache) != "0";
+}
+
+std::vector<std::string> LauncherArgs(const std::string& kind) {
+  return {"-DCMAKE_C_COMPILER_LAUNCHER=" + kind, "-DCMAKE_CXX_COMPILER_LAUNCHER=" + kind};
+}
+
+// ccache, its directory `dir`: each compilation appends its counters to a
+// stats log in the inner build directory, removed before each build.
+CompilerCacheSetup Ccache(const std::string& dir) {
   CompilerCacheSetup setup;
-  if (kind.empty()) return setup;
-  if (kind == "sccache")
-    Fail("COMPILER_CACHE sccache: not supported yet (use ccache)");
-  if (kind != "ccache") Fail("COMPILER_CACHE {}: expected ccache", kind);
-  if (!PathExists(rootfs + "/usr/bin/ccache"))
-    Fail("COMPILER_CACHE ccache: toolchain {} has no /usr/bin/ccache (add ccache to its "
-         "PACKAGES)", toolchain.empty() ? rootfs : toolchain);
-  std::string dir;
-  for (const auto& m : mounts)
-    if (m.id == kind) dir = m.target;
-  setup.configure_args = {"-DCMAKE_C_COMPILER_LAUNCHER=ccache",
-                          "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"};
-  setup.stats_log = "/build/.ocimake-ccache-stats.log";
+  setup.configure_args = LauncherArgs("ccache");
+  setup.stats_file = "/build/.ocimake-ccache-stats.log";
+  setup.build_start = "rm -f " + setup.stats_file + "\n";
   // content: a compiler changed in place (a ROOTFS toolchain upgraded)
   // hashes differently, where ccache's default (mtime and size) could hit.
   setup.env = {{"CCACHE_DIR", dir},
                {"CCACHE_COMPILERCHECK", "content"},
-               {"CCACHE_STATSLOG", setup.stats_log}};
-  const char* recache = std::getenv("OCIMAKE_COMPILER_CACHE_RECACHE");
-  if (recache && *recache && std::string(recache) != "0")
-    setup.env.push_back({"CCACHE_RECACHE", "1"});
+               {"CCACHE_STATSLOG", setup.stats_file}};
+  if (RecacheAsked()) setup.env.push_back({"CCACHE_RECACHE", "1"});
+  return setup;
+}
+
+// The server's lifetime in the stage's script. sccache --start-server is
+// not used: its client spawns the server before it listens for the
+// server's "started" message, and a server that comes up first finds no
+// one to tell and exits ("Timed out waiting for server startup", seen on a
+// loaded machine). The server runs as the script's own background job
+// instead (SCCACHE_START_SERVER=1 is what that client sets for it;
+// SCCACHE_NO_DAEMON=1 keeps it from forking away), its errors into
+// kSccacheErrorLog, and the script waits until it listens on
+// 127.0.0.1:kSccachePort (/proc/net/tcp, the sandbox's own), or fails if it
+// died. At exit, --stop-server, then `wait` for the job: the server answers
+// the stop first and finishes its pending cache writes after, so nothing
+// is cut off by the end of the sandbox.
+constexpr int kSccachePort = 4226;  // sccache's default
+constexpr char kSccacheErrorLog[] = "/build/.ocimake-sccache-error.log";
+
+std::string SccacheServerScript() {
+  return fmt::format(
+      "step sccache\n"
+      "SCCACHE_START_SERVER=1 SCCACHE_NO_DAEMON=1 sccache >/dev/null 2>>{log} &\n"
+      "sccache_pid=$!\n"
+      "sccache_stop() {{\n"
+      "  sccache --stop-server >/dev/null 2>&1 || kill \"$sccache_pid\" 2>/dev/null || :\n"
+      "  wait \"$sccache_pid\" 2>/dev/null || :\n"
+      "}}\n"
+      "trap sccache_stop EXIT\n"
+      "n=0\n"
+      "until grep -q ' 0100007F:{port:04X} 00000000:0000 0A ' /proc/net/tcp; do\n"
+      "  if ! kill -0 \"$sccache_pid\" 2>/dev/null || [ $n -ge 600 ]; then\n"
+      "    echo 'ocimake: sccache server did not start; see {log} in the inner build "
+      "directory' >&2\n"
+      "    exit 1\n"
+      "  fi\n"
+      "  sleep 0.1; n=$((n + 1))\n"
+      "done\n",
+      fmt::arg("log", kSccacheErrorLog), fmt::arg("port", kSccachePort));
+}
+
+// sccache (0.4, Debian bookworm's) compiles through a server: one per
+// script run, on the sandbox's own loopback (its own network namespace, so
+// no other build's server answers on the default port 4226), started
+// first, its counters zeroed before the build and written as JSON after
+// it, stopped when the script exits (SccacheServerScript); the kernel would
+// kill it with the sandbox's pid namespace in any case. It never stops
+// idle (a long test step). sccache hashes the compiler executable's
+// content itself.
+CompilerCacheSetup Sccache(const std::string& dir) {
+  CompilerCacheSetup setup;
+  setup.configure_args = LauncherArgs("sccache");
+  setup.stats_file = "/build/.ocimake-sccache-stats.json";
+  setup.script_start = SccacheServerScript();
+  setup.build_start = "rm -f " + setup.stats_file + "\nsccache --zero-stats >/dev/null\n";
+  setup.build_end = "sccache --show-stats --stats-format json >" + setup.stats_file + "\n";
+  setup.env = {{"SCCACHE_DIR", dir},
+               {"SCCACHE_SERVER_PORT", std::to_string(kSccachePort)},
+               {"SCCACHE_IDLE_TIMEOUT", "0"}};
+  if (RecacheAsked()) setup.env.push_back({"SCCACHE_RECACHE", "1"});
+  return setup;
+}
+
+}  // namespace
+
+CompilerCacheSetup CompilerCache(const std::string& kind, const std::string& rootfs,
+                                 const std::string& toolchain,
+                                 const std::vector<CacheMount>& mounts) {
+  if (kind.empty()) return {};
+  if (kind != "ccache" && kind != "sccache")
+    Fail("COMPILER_CACHE {}: expected ccache or sccache", kind);
+  if (!PathExists(rootfs + "/usr/bin/" + kind))
+    Fail("COMPILER_CACHE {0}: toolchain {1} has no /usr/bin/{0} (add {0} to its PACKAGES)", kind,
+         toolchain.empty() ? rootfs : toolchain);
+  std::string dir;
+  for (const auto& m : mounts)
+    if (m.id == kind) dir = m.target;
+  CompilerCacheSetup setup = kind == "ccache" ? Ccache(dir) : Sccache(dir);
+  setup.kind = kind;
   return setup;
 }
 
@@ -125,6 +203,27 @@ std::map<std::string, long> ReadCcacheStatsLog(const std::string& text) {
     ++counters[StartsWith(line, "#") ? "" : line];
   }
   return counters;
+}
+
+std::map<std::string, long> ReadSccacheStats(const std::string& text) {
+  json stats = Member(ParseStrict(text, "sccache's statistics"), "stats", "sccache's statistics");
+  auto number = [&](const char* key) {
+    const json& value = Member(stats, key, "sccache's statistics");
+    if (!value.is_number_integer()) Fail("sccache's statistics: {} is not a number", key);
+    return value.get<long>();
+  };
+  auto sum = [&](const char* key) {  // {"counts": {"C/C++": 5, ...}}
+    long total = 0;
+    const json& counts = Member(Member(stats, key, "sccache's statistics"), "counts", key);
+    for (const auto& [language, value] : counts.items())
+      if (value.is_number_integer()) total += value.get<long>();
+    return total;
+  };
+  long recached = number("forced_recaches");
+  return {{"", number("compile_requests")},
+          {"direct_cache_hit", sum("cache_hits")},
+          {"cache_miss", sum("cache_misses") - recached},
+          {"recache", recached}};
 }
 
 std::string CompilerCacheSummary(const std::map<std::string, long>& counters,

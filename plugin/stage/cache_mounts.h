@@ -46,17 +46,24 @@ std::vector<CacheMount> CacheMounts(const std::vector<std::string>& specs,
 
 // What a compiler cache adds to the stage.
 struct CompilerCacheSetup {
+  std::string kind;                         // "ccache", "sccache", or "" (none)
   std::vector<std::string> configure_args;  // -DCMAKE_<LANG>_COMPILER_LAUNCHER=...
   std::vector<std::pair<std::string, std::string>> env;
-  std::string stats_log;  // in the stage, removed before each build
+  // Shell lines of the stage's script: at its start (sccache: its server,
+  // stopped when the script exits; the step "sccache" while it starts), before the build (the statistics of
+  // earlier builds forgotten) and after it (sccache: its statistics
+  // written to stats_file).
+  std::string script_start, build_start, build_end;
+  std::string stats_file;  // in the stage: what this build's compilations did
 };
 
-// The setup of `kind` ("" gives an empty one; "ccache"; anything else
-// fails): checks the toolchain `rootfs` has it (naming `toolchain`), its
-// directory the mount of that id among `mounts`. With
-// $OCIMAKE_COMPILER_CACHE_RECACHE set (not "0"; CHECK_REPRODUCIBLE's
-// rebuild sets it), every compilation runs and refreshes its entry
-// (CCACHE_RECACHE): a check of reproducibility must compile, not reuse.
+// The setup of `kind` ("" gives an empty one; "ccache" or "sccache";
+// anything else fails): checks the toolchain `rootfs` has /usr/bin/<kind>
+// (naming `toolchain`), its directory the mount of that id among
+// `mounts`. With $OCIMAKE_COMPILER_CACHE_RECACHE set (not "0";
+// CHECK_REPRODUCIBLE's rebuild sets it), every compilation runs and
+// refreshes its entry (CCACHE_RECACHE, SCCACHE_RECACHE): a check of
+// reproducibility must compile, not reuse.
 CompilerCacheSetup CompilerCache(const std::string& kind, const std::string& rootfs,
                                  const std::string& toolchain,
                                  const std::vector<CacheMount>& mounts);
@@ -64,8 +71,14 @@ CompilerCacheSetup CompilerCache(const std::string& kind, const std::string& roo
 // ccache's stats log (CCACHE_STATSLOG: "# <file>" then the counters each
 // compilation bumped) summed per counter ID (the IDs of `ccache
 // --print-stats`: direct_cache_hit, preprocessed_cache_hit, cache_miss,
-// remote_storage_hit, ...).
+// remote_storage_hit, ...). "" counts the compilations.
 std::map<std::string, long> ReadCcacheStatsLog(const std::string& text);
+
+// sccache's `--show-stats --stats-format json` in the IDs of
+// ReadCcacheStatsLog: "" its compile requests, direct_cache_hit its hits,
+// cache_miss its misses but the forced ones, recache those (SCCACHE_RECACHE).
+// Fails with one line on text that is not sccache's JSON.
+std::map<std::string, long> ReadSccacheStats(const std::string& text);
 
 // "compiler cache: 40 hits, 0 misses (ccache)", or "" when nothing was
 // compiled.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "base/fs_util.h"
@@ -72,8 +73,11 @@ TEST(CacheMountTest, CcacheNeedsItInTheToolchain) {
   EXPECT_EQ(ErrorOf([&] { CompilerCache("ccache", rootfs.path(), "bookworm", mounts); }),
             "COMPILER_CACHE ccache: toolchain bookworm has no /usr/bin/ccache (add ccache to "
             "its PACKAGES)");
-  EXPECT_TRUE(Has(ErrorOf([&] { CompilerCache("sccache", rootfs.path(), "b", mounts); }),
-                  "not supported yet"));
+  EXPECT_EQ(ErrorOf([&] { CompilerCache("sccache", rootfs.path(), "b", mounts); }),
+            "COMPILER_CACHE sccache: toolchain b has no /usr/bin/sccache (add sccache to its "
+            "PACKAGES)");
+  EXPECT_EQ(ErrorOf([&] { CompilerCache("distcc", rootfs.path(), "b", mounts); }),
+            "COMPILER_CACHE distcc: expected ccache or sccache");
   MakeDirs(rootfs.path() + "/usr/bin");
   WriteFileAtomic(rootfs.path() + "/usr/bin/ccache", "");
   CompilerCacheSetup setup = CompilerCache("ccache", rootfs.path(), "bookworm", mounts);
@@ -82,7 +86,62 @@ TEST(CacheMountTest, CcacheNeedsItInTheToolchain) {
                                       "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"}));
   EXPECT_EQ(setup.env[0], (std::pair<std::string, std::string>{"CCACHE_DIR",
                                                                "/ocimake/cache/ccache"}));
+  EXPECT_EQ(setup.kind, "ccache");
   EXPECT_TRUE(CompilerCache("", rootfs.path(), "bookworm", mounts).env.empty());
+}
+
+// sccache: its launcher, its directory the mount, its server started at
+// the script's start and stopped at its end, its statistics after the build.
+TEST(CacheMountTest, SccacheRunsItsServerInTheScript) {
+  TempDir rootfs(TempParent(), "rootfs-");
+  MakeDirs(rootfs.path() + "/usr/bin");
+  WriteFileAtomic(rootfs.path() + "/usr/bin/sccache", "");
+  std::vector<CacheMount> mounts = {{"sccache", "/ocimake/cache/sccache", "/h"}};
+  CompilerCacheSetup setup = CompilerCache("sccache", rootfs.path(), "bookworm", mounts);
+  EXPECT_EQ(setup.kind, "sccache");
+  EXPECT_EQ(setup.configure_args,
+            (std::vector<std::string>{"-DCMAKE_C_COMPILER_LAUNCHER=sccache",
+                                      "-DCMAKE_CXX_COMPILER_LAUNCHER=sccache"}));
+  EXPECT_EQ(setup.env[0], (std::pair<std::string, std::string>{"SCCACHE_DIR",
+                                                               "/ocimake/cache/sccache"}));
+  EXPECT_TRUE(Has(setup.script_start, "SCCACHE_START_SERVER=1 SCCACHE_NO_DAEMON=1 sccache "));
+  EXPECT_TRUE(Has(setup.script_start, " 0100007F:1082 00000000:0000 0A "));  // 4226, listening
+  EXPECT_TRUE(Has(setup.script_start, "sccache --stop-server"));
+  EXPECT_TRUE(Has(setup.script_start, "trap sccache_stop EXIT"));
+  EXPECT_TRUE(Has(setup.build_start, "sccache --zero-stats"));
+  EXPECT_EQ(setup.build_end, "sccache --show-stats --stats-format json >" + setup.stats_file + "\n");
+  auto has_env = [&](const std::string& name) {
+    for (const auto& [key, value] : setup.env)
+      if (key == name) return true;
+    return false;
+  };
+  EXPECT_FALSE(has_env("SCCACHE_RECACHE"));
+  setenv("OCIMAKE_COMPILER_CACHE_RECACHE", "1", 1);
+  setup = CompilerCache("sccache", rootfs.path(), "bookworm", mounts);
+  unsetenv("OCIMAKE_COMPILER_CACHE_RECACHE");
+  EXPECT_TRUE(has_env("SCCACHE_RECACHE"));
+}
+
+// sccache 0.4's --show-stats --stats-format json, as it prints it; a forced
+// recache (SCCACHE_RECACHE) counts as a miss there, as recached here.
+TEST(CacheMountTest, SccacheStatsSummary) {
+  std::string json =
+      R"({"stats":{"compile_requests":6,"requests_unsupported_compiler":0,)"
+      R"("requests_not_compile":0,"requests_not_cacheable":1,"requests_executed":5,)"
+      R"("cache_errors":{"counts":{}},"cache_hits":{"counts":{"C/C++":3}},)"
+      R"("cache_misses":{"counts":{"C/C++":2}},"cache_timeouts":0,"cache_read_errors":0,)"
+      R"("non_cacheable_compilations":0,"forced_recaches":1,"cache_write_errors":0,)"
+      R"("cache_writes":2,"not_cached":{},"dist_compiles":{},"dist_errors":0},)"
+      R"("cache_location":"Local disk: \"/ocimake/cache/sccache\"","cache_size":487,)"
+      R"("max_cache_size":10737418240})";
+  EXPECT_EQ(CompilerCacheSummary(ReadSccacheStats(json), "sccache"),
+            "compiler cache: 3 hits, 1 miss, 1 recached, 1 uncacheable (sccache)");
+  std::string none = R"({"stats":{"compile_requests":0,"cache_hits":{"counts":{}},)"
+                     R"("cache_misses":{"counts":{}},"forced_recaches":0}})";
+  EXPECT_EQ(CompilerCacheSummary(ReadSccacheStats(none), "sccache"), "");
+  EXPECT_TRUE(Has(ErrorOf([] { ReadSccacheStats("Compile requests 5"); }), "sccache's statistics"));
+  EXPECT_TRUE(Has(ErrorOf([] { ReadSccacheStats(R"({"stats":{}})"); }),
+                  "sccache's statistics: missing"));
 }
 
 TEST(CacheMountTest, StatsLogSummary) {

@@ -215,6 +215,14 @@ CompilerCacheRemote ParseCompilerCacheRemote(const std::string& url) {
   return r;
 }
 
+void CheckCompilerCacheRemote(const std::string& kind, const std::string& url) {
+  if (kind != "ccache")
+    Fail("COMPILER_CACHE {0}: OCIMAKE_COMPILER_CACHE_REMOTE ({1}) works with COMPILER_CACHE "
+         "ccache only ({0} 0.4, Debian bookworm's, is built without remote storage); unset it "
+         "or use COMPILER_CACHE ccache", kind, Printable(RedactUrl(url)));
+  ParseCompilerCacheRemote(url);
+}
+
 std::string SandboxStorageUrl(const CompilerCacheRemote& r) {
   if (r.http)
     return "http://" + (r.userinfo.empty() ? "" : r.userinfo + "@") + "127.0.0.1:" +

@@ -53,6 +53,11 @@ CompilerCacheRemote ParseCompilerCacheRemote(const std::string& url);
 // ("redis://user:***@host:6379"). Works on any text, parsed or not.
 std::string RedactUrl(const std::string& url);
 
+// Checks `url` (ParseCompilerCacheRemote) is one the compiler cache `kind`
+// can use: ccache only. Debian bookworm's sccache (0.4) is built without
+// any remote storage (`sccache --help`: Redis false, S3 false, ...).
+void CheckCompilerCacheRemote(const std::string& kind, const std::string& url);
+
 // ccache's remote_storage value inside the sandbox: the same server, its
 // credentials and attributes, through kCompilerCacheSocket.
 std::string SandboxStorageUrl(const CompilerCacheRemote& remote);

@@ -20,12 +20,11 @@ add_container_test(t IMAGE app BIND data:/in:wr)' ;;
 add_container_test(t IMAGE app BIND data:in)' ;;
   bad_runtime_package) call='add_container_image(app ENTRYPOINT /x RUNTIME_PACKAGES Ca_Certs)' ;;
   compiler_cache_without_toolchain) call='add_container_image(app ENTRYPOINT /x COMPILER_CACHE ccache)' ;;
-  cache_mount_bad_id|cache_mount_relative|cache_mount_reserved|compiler_cache_sccache)
+  cache_mount_bad_id|cache_mount_relative|cache_mount_reserved)
     case $case in
       cache_mount_bad_id) args='CACHE_MOUNTS a/b' ;;
       cache_mount_relative) args='CACHE_MOUNTS deps=cache/deps' ;;
       cache_mount_reserved) args='CACHE_MOUNTS deps=/build/deps' ;;
-      compiler_cache_sccache) args='COMPILER_CACHE sccache' ;;
     esac
     call="add_container_toolchain(tc ROOTFS \${CMAKE_CURRENT_SOURCE_DIR})
 add_container_image(app ENTRYPOINT /x TOOLCHAIN tc $args)" ;;
@@ -33,6 +32,13 @@ add_container_image(app ENTRYPOINT /x TOOLCHAIN tc $args)" ;;
 add_container_image(app ENTRYPOINT /x TOOLCHAIN tc COMPILER_CACHE ccache)' ;;
   compiler_cache_good) call='add_container_toolchain(tc DEBIAN bookworm PACKAGES g++ cmake ninja-build ccache)
 add_container_image(app ENTRYPOINT /x TOOLCHAIN tc COMPILER_CACHE ccache CACHE_MOUNTS deps=/var/cache/deps)' ;;
+  compiler_cache_sccache) call='add_container_toolchain(tc DEBIAN bookworm PACKAGES g++ cmake ninja-build ccache)
+add_container_image(app ENTRYPOINT /x TOOLCHAIN tc COMPILER_CACHE sccache)' ;;
+  compiler_cache_sccache_remote) call='set(ENV{OCIMAKE_COMPILER_CACHE_REMOTE} redis://cache.internal:6379)
+add_container_toolchain(tc DEBIAN bookworm PACKAGES g++ cmake ninja-build sccache)
+add_container_image(app ENTRYPOINT /x TOOLCHAIN tc COMPILER_CACHE sccache)' ;;
+  compiler_cache_sccache_good) call='add_container_toolchain(tc DEBIAN bookworm PACKAGES g++ cmake ninja-build sccache)
+add_container_image(app ENTRYPOINT /x TOOLCHAIN tc COMPILER_CACHE sccache)' ;;
   makefiles) generator="Unix Makefiles" ;;
   good) ;;
   *) fail "unknown case $case" ;;
@@ -42,7 +48,7 @@ printf 'cmake_minimum_required(VERSION 3.25)\nproject(m NONE)\nfind_package(ocim
   "$call" >"$T/src/CMakeLists.txt"
 rc=0
 out=$("$CMAKE_COMMAND" -G "$generator" -S "$T/src" -B "$T/b" -Docimake_DIR="$OCIMAKE_BUILD_DIR" 2>&1) || rc=$?
-if [ "$case" = good ] || [ "$case" = compiler_cache_good ]; then
+if [ "$case" = good ] || [ "$case" = compiler_cache_good ] || [ "$case" = compiler_cache_sccache_good ]; then
   [ $rc -eq 0 ] || fail "a valid call failed to configure: $out"
   echo "ok: configures"
   exit 0

@@ -2,44 +2,15 @@
 # directory of the same project compiles every translation unit from the
 # cache and gives the same image digest; other compile flags get no stale
 # hit; turning it off drops the launcher; a toolchain without ccache fails
-# in one line. Each source returns this run's RUN_ID, so other users of the
-# shared cache mount cannot make this run's first build warm (an unused -D
-# would not do: ccache's preprocessor mode leaves -D out of its hash).
+# in one line. The project is cached_project.sh's, with this run's RUN_ID.
+# Another compiler (g++-11) in the same toolchain and mount is
+# compiler_cache_sccache.sh's, for ccache too: its toolchain has both.
 . "$OCIMAKE_TESTS_DIR/lib.sh"
+. "$OCIMAKE_TESTS_DIR/toolchain/cached_project.sh"
 need mmdebstrap mmdebstrap
 run_id="$$$RANDOM"
-mkdir -p "$T/src"
-for i in 1 2 3 4; do
-  printf 'int part%d(int x) { return x * %d + %d; }\nlong long run%d() { return RUN_ID; }\n' \
-    "$i" "$i" "$i" "$i" >"$T/src/part$i.cpp"
-done
-cat >"$T/src/main.cpp" <<'CPP'
-#include <cstdio>
-#include "gen.h"
-int part1(int); int part2(int); int part3(int); int part4(int);
-long long run0() { return RUN_ID; }
-int main() { std::printf("%d\n", part1(1) + part2(2) + part3(3) + part4(4)); }
-CPP
-cat >"$T/src/CMakeLists.txt" <<CM
-cmake_minimum_required(VERSION 3.25)
-project(cached LANGUAGES CXX)
-find_package(ocimake REQUIRED)
-add_container_toolchain(bookworm-ccache DEBIAN bookworm PACKAGES g++ cmake ninja-build ccache)
-add_container_image(cached-image TOOLCHAIN bookworm-ccache
-  CACHE_MOUNTS ccache compiler-cache-test=/var/cache/counted
-  COMPILER_CACHE ccache
-  CACHE_VARIABLES "CMAKE_CXX_FLAGS=-DRUN_ID=\${RUN_ID} \${EXTRA_FLAGS}"
-  ENTRYPOINT /usr/local/bin/cached)
-# A generic cache mount: each inner build that generates gen.h leaves a
-# line there (it persists across build directories, never in the image).
-add_custom_command(OUTPUT gen.h
-  COMMAND sh -c "echo run >>/var/cache/counted/runs"
-  COMMAND \${CMAKE_COMMAND} -E touch gen.h)
-add_executable(cached main.cpp part1.cpp part2.cpp part3.cpp part4.cpp gen.h)
-target_include_directories(cached PRIVATE \${CMAKE_CURRENT_BINARY_DIR})
-install(TARGETS cached RUNTIME DESTINATION bin)
-CM
-stats() { grep -E '^ocimake: compiler cache: ' "$1" || fail "no compiler cache line in $1: $(cat "$1")"; }
+cached_project "$T/src" bookworm-ccache ccache g++ cmake ninja-build ccache
+stats() { cache_stats "$1"; }
 
 note "cold: build directory A"
 build_example "$T/src" "$T/a" -DRUN_ID="$run_id"
@@ -53,11 +24,9 @@ assert_eq "$digest_a" "$(layout_digest "$T/b/cached-image")" "B's image digest (
 
 # The mount lives under the cache, keyed by the toolchain's cache entry, and
 # holds ccache's files; nothing of it reaches the image.
-rootfs=$(head -1 "$T/a/CMakeFiles/ocimake-toolchains/bookworm-ccache.rootfs")
-key=$(basename "$(dirname "$rootfs")")
-mount="$OCIMAKE_CACHE_DIR/mounts/$key/ccache"
+mount=$(cache_mount_dir "$T/a" bookworm-ccache ccache)
 [ -n "$(find "$mount" -type f | head -1)" ] || fail "the cache mount $mount is empty"
-counted="$OCIMAKE_CACHE_DIR/mounts/$key/compiler-cache-test/runs"
+counted="$(cache_mount_dir "$T/a" bookworm-ccache compiler-cache-test)/runs"
 [ "$(wc -l <"$counted")" -ge 2 ] || fail "the CACHE_MOUNTS directory kept no line of A and B: $counted"
 "$OCIMAKE" unpack "$T/b/cached-image" "$T/rootfs"
 [ ! -e "$T/rootfs/ocimake" ] || fail "the image holds /ocimake: $(find "$T/rootfs/ocimake" | head)"

@@ -3,42 +3,24 @@
 # password), reached from the build stage's sandbox, which has no network,
 # through ocimake's relay (redis://) or the server's own socket bound in
 # (redis+unix:), and ccache's HTTP storage (http://, through the relay and
-# a listener in the sandbox's own network namespace). Build directories with separate local caches (each its own
+# a listener in the sandbox's own network namespace). Build directories
+# with separate local caches (each its own
 # OCIMAKE_CACHE_DIR, the toolchain shared through a symlink) get remote hits
 # for every translation unit and the same image digest; with the server
 # stopped the build still succeeds, with one warning; the password is in no
 # file of the build trees, their layouts and logs, and not in build.ninja.
-# The project and toolchain are compiler_cache.sh's (same PACKAGES: one
-# toolchain for both).
+# The project and toolchain are compiler_cache.sh's (cached_project.sh, the
+# same PACKAGES: one toolchain for both).
 . "$OCIMAKE_TESTS_DIR/lib.sh"
+. "$OCIMAKE_TESTS_DIR/toolchain/cached_project.sh"
 need mmdebstrap mmdebstrap
 need redis-server redis-server
 need redis-cli redis-tools
 need curl curl
-run_id="r$$_$RANDOM$RANDOM"
+run_id="$$$RANDOM$RANDOM"
 password="pw-${run_id}-Zq7"
-mkdir -p "$T/src" "$T/redis"
-for i in 1 2 3 4; do
-  printf 'int part%d(int x) { return x * %d + %d; }\n' "$i" "$i" "$i" >"$T/src/part$i.cpp"
-done
-cat >"$T/src/main.cpp" <<'CPP'
-#include <cstdio>
-int part1(int); int part2(int); int part3(int); int part4(int);
-int main() { std::printf("%d\n", part1(1) + part2(2) + part3(3) + part4(4)); }
-CPP
-cat >"$T/src/CMakeLists.txt" <<CM
-cmake_minimum_required(VERSION 3.25)
-project(cached LANGUAGES CXX)
-find_package(ocimake REQUIRED)
-add_container_toolchain(bookworm-ccache DEBIAN bookworm PACKAGES g++ cmake ninja-build ccache)
-add_container_image(cached-image TOOLCHAIN bookworm-ccache
-  CACHE_MOUNTS ccache
-  COMPILER_CACHE ccache
-  CACHE_VARIABLES "CMAKE_CXX_FLAGS=-DRUN_ID=\${RUN_ID}"
-  ENTRYPOINT /usr/local/bin/cached)
-add_executable(cached main.cpp part1.cpp part2.cpp part3.cpp part4.cpp)
-install(TARGETS cached RUNTIME DESTINATION bin)
-CM
+mkdir -p "$T/redis"
+cached_project "$T/src" bookworm-ccache ccache g++ cmake ninja-build ccache
 
 # The server: a free loopback port, a Unix socket, user "ci" with the
 # password (in its config file, not on its command line), killed at exit.
@@ -109,7 +91,7 @@ build() {
   ln -sfn "$OCIMAKE_CACHE_DIR/toolchains" "$T/cache-$name/toolchains"
   build_example "$T/src" "$T/$name" -DRUN_ID="$run_id" -DOCIMAKE_CACHE_DIR="$T/cache-$name" "$@"
 }
-stats() { grep -E '^ocimake: compiler cache: ' "$T/$1.build.log" || fail "no compiler cache line in $1: $(cat "$T/$1.build.log")"; }
+stats() { cache_stats "$T/$1.build.log"; }
 # (the toolchain is made, or found, in the suite's cache, through the symlink)
 mkdir -p "$OCIMAKE_CACHE_DIR/toolchains"
 
