@@ -7,6 +7,7 @@ case $case in
   unknown_keyword) call='add_container_image(app ENTRYPIONT /x)' ;;
   missing_value) call='add_container_image(app ENTRYPOINT /x TAG)' ;;
   bad_compression) call='add_container_image(app COMPRESSION xz)' ;;
+  bad_split_size) call='add_container_image(app LAYER_SPLIT_SIZE 64MB)' ;;
   relative_prefix) call='add_container_image(app PREFIX usr)' ;;
   bad_label) call='add_container_image(app LABELS novalue)' ;;
   bad_base_refresh) call='add_container_image(app BASE registry.example.com/base:1 BASE_REFRESH daily)' ;;
