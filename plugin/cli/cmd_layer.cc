@@ -189,8 +189,9 @@ int RunLayer(const Args& args) {
   if (int rc = ParseArgs(app, args); rc >= 0) return rc;
   if (c.tree.empty() == c.entries_files.empty()) Fail("give one of --tree or --entries");
   LayerOptions options = MakeLayerOptions(app, c);
+  std::vector<LayerPart> parts = TreeParts(c, options);
   OciLayout layout = OciLayout::Create(c.layout_dir);
-  if (std::vector<LayerPart> parts = TreeParts(c, options); !parts.empty()) {
+  if (!parts.empty()) {
     std::vector<LayerDescriptor> descriptors = PackParts(c, parts, options, layout);
     WriteDescriptors(c.output, ToJson(descriptors), descriptors, layout);
     return 0;

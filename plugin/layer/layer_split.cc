@@ -46,7 +46,8 @@ bool IsCutPoint(const std::string& path) {
 
 std::vector<LayerPart> SplitParts(const std::vector<SplitEntry>& entries, uint64_t split_size,
                                   const std::string& options) {
-  if (split_size == 0) Fail("split size: expected more than 0 bytes");
+  if (split_size < kMinSplitSize)
+    Fail("split size {}: expected at least {} bytes", split_size, kMinSplitSize);
   uint64_t total = 0;
   for (const auto& e : entries) total += e.tar_bytes;
   if (total < split_size) return {};

@@ -38,6 +38,7 @@
 namespace ocimake {
 
 constexpr size_t kMaxLayerParts = 32;
+constexpr uint64_t kMinSplitSize = 4096;
 
 // What the split needs of one entry of the tree.
 struct SplitEntry {
@@ -58,7 +59,8 @@ struct LayerPart {
 // machine, unlike std::hash).
 bool IsCutPoint(const std::string& path);
 
-// The parts of entries `entries` for `split_size` bytes (> 0); `options`
+// The parts of entries `entries` for `split_size` bytes (at least
+// kMinSplitSize, else an error); `options`
 // is folded into each key (compression, level, mtime). Returns no part
 // when the entries are not to be split.
 std::vector<LayerPart> SplitParts(const std::vector<SplitEntry>& entries, uint64_t split_size,

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "base/error.h"
 #include "base/fs_util.h"
 #include "base/test_support.h"
 
@@ -39,6 +40,11 @@ std::set<std::string> Keys(const std::vector<LayerPart>& parts) {
 TEST(LayerSplitTest, ATreeBelowTheSplitSizeIsOneLayer) {
   EXPECT_TRUE(SplitParts(Files(100, 1000), 200000, "gzip").empty());
   EXPECT_EQ(SplitParts(Files(100, 1000), 100000, "gzip").size() > 1, true);
+}
+
+TEST(LayerSplitTest, ASplitSizeBelowTheMinimumIsAnError) {
+  EXPECT_THROW(SplitParts(Files(10, 1000), 1, "gzip"), Error);
+  EXPECT_THROW(SplitParts(Files(10, 1000), kMinSplitSize - 1, "gzip"), Error);
 }
 
 TEST(LayerSplitTest, PartsCoverEveryEntryOnceInOrder) {

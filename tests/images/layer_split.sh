@@ -73,4 +73,10 @@ done
 build_example "$src" "$T/b2"
 assert_eq "$(cat "$(work "$T/b")/image.digest")" "$(cat "$(work "$T/b2")/image.digest")" \
   "the image digest of another build directory"
+# A split size too small to cut by: one line, nothing written.
+expect_failure out "$OCIMAKE" layer --tree "$src/data" --layout "$T/nolayout" --output "$T/no.json" \
+  --split-size 100
+assert_one_line "$out"
+assert_contains "$out" "split size 100: expected at least 4096 bytes"
+[ ! -e "$T/nolayout" ] && [ ! -e "$T/no.json" ] || fail "a refused split size wrote something"
 echo "ok: $n parts, the unsplit tree, one part re-packed by an edit, reproducible"
