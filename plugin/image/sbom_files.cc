@@ -84,10 +84,9 @@ void ApplyRecords(const std::vector<LayerFileRecord>& records, FileMap* files) {
 void ReadLayer(const OciLayout& layout, const Descriptor& layer, const std::string& what,
                FileMap* files, LayerFilesCache* cache = nullptr) {
   struct stat st;
-  bool present = stat(layout.BlobPath(layer.digest).c_str(), &st) == 0 &&
-                 static_cast<int64_t>(st.st_size) == layer.size;
-  if (const auto* records = cache && present ? cache->Find(layer.digest) : nullptr)
-    return ApplyRecords(*records, files);
+  if (cache && stat(layout.BlobPath(layer.digest).c_str(), &st) == 0 &&
+      static_cast<int64_t>(st.st_size) == layer.size)
+    if (const auto* records = cache->Find(layer.digest)) return ApplyRecords(*records, files);
   std::vector<LayerFileRecord> records = ReadLayerRecords(layout, layer, what);
   ApplyRecords(records, files);
   if (cache) cache->Put(layer.digest, std::move(records));
