@@ -1,8 +1,14 @@
 #include "stage/input_manifest.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <charconv>
 #include <string_view>
+#include <thread>
 
 #include "base/error.h"
 #include "base/fs_util.h"
@@ -13,15 +19,73 @@ namespace {
 
 constexpr std::string_view kHeader = "ocimake-inputs 1";
 constexpr uint64_t kMaxManifestBytes = 1ull << 30;
+// Below this many inputs the check runs on one thread; above it, on up to
+// kMaxCheckThreads (a warm lstat() is CPU work in the kernel).
+constexpr size_t kInputsPerThread = 8192;
+constexpr unsigned kMaxCheckThreads = 4;
 
-// What a change to the file at `path` changes: content (time, size),
-// replacement (inode) and type or permissions (mode).
+// What a change to a file changes: content (time, size), replacement
+// (inode) and type or permissions (mode); "-" when it is missing. Written
+// into `buf`, which the result points into.
+struct SignatureBuffer {
+  char bytes[96];
+};
+std::string_view FormatSignature(const struct stat* st, SignatureBuffer* buf) {
+  if (!st) return "-";
+  char* p = buf->bytes;
+  char* end = buf->bytes + sizeof buf->bytes;
+  auto put = [&](auto value, bool space) {
+    p = std::to_chars(p, end, value).ptr;
+    if (space) *p++ = ' ';
+  };
+  put(st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec, true);
+  put(st->st_size, true);
+  put(st->st_ino, true);
+  put(st->st_mode, false);
+  return {buf->bytes, static_cast<size_t>(p - buf->bytes)};
+}
+
+// lstat() of paths in turn, each relative to its directory, which stays
+// open while the paths that follow are in it: in a sorted list that is one
+// path lookup per directory, not one per component of every path.
+class DirectoryCursor {
+ public:
+  ~DirectoryCursor() { Close(); }
+  // The file's status in `st`, or null when it is missing.
+  const struct stat* Lstat(std::string_view path, struct stat* st) {
+    size_t slash = path.rfind('/');
+    // (a root-level path, or one ending in '/', which lstat() resolves
+    // through a symbolic link: looked up whole)
+    if (slash == std::string_view::npos || slash == 0 || slash + 1 == path.size())
+      return Full(path, st);
+    std::string_view dir = path.substr(0, slash);
+    if (dir != dir_) Open(dir);
+    if (fd_ < 0) return Full(path, st);
+    std::string name(path.substr(slash + 1));
+    return fstatat(fd_, name.c_str(), st, AT_SYMLINK_NOFOLLOW) == 0 ? st : nullptr;
+  }
+
+ private:
+  const struct stat* Full(std::string_view path, struct stat* st) {
+    return lstat(std::string(path).c_str(), st) == 0 ? st : nullptr;
+  }
+  void Open(std::string_view dir) {
+    Close();
+    dir_ = dir;
+    fd_ = open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  }
+  void Close() {
+    if (fd_ >= 0) close(fd_);
+    fd_ = -1;
+  }
+  std::string dir_;
+  int fd_ = -1;
+};
+
 std::string Signature(const std::string& path) {
   struct stat st;
-  if (lstat(path.c_str(), &st) != 0) return "-";
-  return std::to_string(st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec) + " " +
-         std::to_string(st.st_size) + " " + std::to_string(st.st_ino) + " " +
-         std::to_string(st.st_mode);
+  SignatureBuffer buf;
+  return std::string(FormatSignature(lstat(path.c_str(), &st) == 0 ? &st : nullptr, &buf));
 }
 
 // The NUL-terminated records of `text`, after the header.
@@ -39,12 +103,30 @@ std::vector<std::string_view> Records(const std::string& file, std::string_view 
   return out;
 }
 
+// Compares inputs [begin, end) (indexes of inputs, not of records) until
+// one differs or `changed` is set by another thread.
+void CheckRange(const std::vector<std::string_view>& records, size_t begin, size_t end,
+                std::atomic<bool>* changed) {
+  DirectoryCursor cursor;
+  struct stat st;
+  SignatureBuffer buf;
+  for (size_t i = begin; i < end && !changed->load(std::memory_order_relaxed); ++i) {
+    std::string_view path = records[1 + 2 * i], recorded = records[2 + 2 * i];
+    if (FormatSignature(cursor.Lstat(path, &st), &buf) != recorded) changed->store(true);
+  }
+}
+
 }  // namespace
 
 void WriteInputManifest(const std::string& file, const std::vector<std::string>& paths) {
+  // Sorted, so that the paths of one directory follow each other (see
+  // DirectoryCursor); the order is not otherwise read.
+  std::vector<std::string> sorted = paths;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::string text(kHeader);
   text += '\0';
-  for (const auto& path : paths) {
+  for (const auto& path : sorted) {
     text += path + '\0';
     text += Signature(path) + '\0';
   }
@@ -56,10 +138,18 @@ InputCheck CheckInputManifest(const std::string& file) {
   if (!PathExists(file)) return check;
   std::string text = ReadFile(file, kMaxManifestBytes);
   std::vector<std::string_view> records = Records(file, text);
+  const size_t inputs = records.size() / 2;
+  const size_t cores = std::max(1u, std::min(kMaxCheckThreads, std::thread::hardware_concurrency()));
+  const size_t threads = std::clamp<size_t>(inputs / kInputsPerThread, 1, cores);
+  std::atomic<bool> changed{false};
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t)
+    workers.emplace_back(CheckRange, std::cref(records), inputs * t / threads,
+                         inputs * (t + 1) / threads, &changed);
+  CheckRange(records, 0, inputs / threads, &changed);
+  for (auto& w : workers) w.join();
   check.recorded = true;
-  check.changed = false;
-  for (size_t i = 1; i < records.size() && !check.changed; i += 2)
-    check.changed = Signature(std::string(records[i])) != records[i + 1];
+  check.changed = changed.load();
   return check;
 }
 

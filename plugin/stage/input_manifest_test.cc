@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "base/fs_util.h"
@@ -44,6 +45,29 @@ TEST(InputManifestTest, ChangedOnlyWhenAnInputChanged) {
   record();
   unlink((dir / "a").c_str());
   EXPECT_TRUE(changed());
+}
+
+// A list long enough to be checked on several threads: a change is seen
+// wherever it is, in a directory path or at the end of a list; a path
+// ending in '/' is the directory.
+TEST(InputManifestTest, AChangeIsSeenAnywhereInALongList) {
+  ScratchDir dir;
+  WriteTestFile(dir / "d/first", "");
+  std::vector<std::string> paths = {dir / "d/", dir / "d/first"};
+  for (int i = 0; i < 30000; ++i) paths.push_back(dir / fmt::format("missing/m{:05}", i));
+  paths.push_back(dir / "zz-last");
+  std::string manifest = dir / "inputs";
+  WriteInputManifest(manifest, paths);
+  EXPECT_FALSE(CheckInputManifest(manifest).changed);
+  WriteTestFile(dir / "zz-last", "");
+  EXPECT_TRUE(CheckInputManifest(manifest).changed);
+  WriteInputManifest(manifest, paths);
+  EXPECT_FALSE(CheckInputManifest(manifest).changed);
+  WriteTestFile(dir / "missing/m15000", "");
+  EXPECT_TRUE(CheckInputManifest(manifest).changed);
+  WriteInputManifest(manifest, paths);
+  WriteTestFile(dir / "d/second", "");  // the directory "d/" changed
+  EXPECT_TRUE(CheckInputManifest(manifest).changed);
 }
 
 TEST(InputManifestTest, ADamagedManifestIsAnError) {
