@@ -196,7 +196,8 @@ endfunction()
 # are built (added at the end of this directory, when its install rules are
 # all known), or the whole build stage in the toolchain.
 macro(_ocimake_add_platform_stage_edge name work platform)
-  set(stage_args --out "${work}/stage" --stamp "${work}/stage.stamp" --prefix "${arg_PREFIX}"
+  set(stage_args --out "${work}/stage" --stamp "${work}/stage.stamp"
+    --closure-stamp "${work}/stage.closure" --prefix "${arg_PREFIX}"
     --excluded "${work}/stage.excluded")
   foreach(component IN LISTS arg_COMPONENTS)
     list(APPEND stage_args --component "${component}")
@@ -546,7 +547,7 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     set(packages_json "${work}/packages.layer.json")
   endif()
   _ocimake_add_install_layer_edges("${name}" "${work}" "${compression}" "${for}" "${layers}"
-    install_layers stamps)
+    install_layers)
   set(closure_outputs "${work}/libs.txt")
   set(own_args "")
   if(layers)
@@ -557,7 +558,7 @@ function(_ocimake_add_layer_edges name work layout base base_depends root_file c
     COMMAND ${tool} closure --stage "${work}/stage" ${root} --base "${base}" ${cache_args}
       ${platform_args} ${abi_args} ${packages_entries} ${own_args} --output "${work}/libs.txt"
       --depfile "${work}/libs.d"
-    DEPENDS ${tool} ${stamps} ${base_depends} ${root_file} ${packages_txt}
+    DEPENDS ${tool} "${work}/stage.closure" ${base_depends} ${root_file} ${packages_txt}
     DEPFILE "${work}/libs.d"
     COMMENT "Resolving the shared libraries of image ${name}${for}"
     VERBATIM)
@@ -635,7 +636,7 @@ function(_ocimake_add_entries_layer_edge name work stem compression for created_
 endfunction()
 
 # _ocimake_add_install_layer_edges(<name> <work> <compression> <for> <layers>
-#                                  <out-layers> <out-stamps>)
+#                                  <out-layers>)
 # The layers of the install tree. With LAYERS: the project's shared
 # libraries (its own and the closure's that no Debian package owns), then
 # one per LAYERS component (in that order), each packed from the entries
@@ -643,14 +644,11 @@ endfunction()
 # then the application layer, the rest.
 # Without LAYERS the application layer is split by size (LAYER_SPLIT_SIZE,
 # in bytes in _ocimake_layer_split_bytes, which _ocimake_add_image sets).
-# <out-layers> gets their descriptors, bottom up; <out-stamps> the stamps
-# the closure depends on (every staged file's).
-function(_ocimake_add_install_layer_edges name work compression for layers out_layers
-    out_stamps)
+# <out-layers> gets their descriptors, bottom up.
+function(_ocimake_add_install_layer_edges name work compression for layers out_layers)
   set(common --layout "${work}/store" --epoch "${OCIMAKE_SOURCE_DATE_EPOCH}"
     --compression "${compression}")
   set(descriptors "")
-  set(stamps "${work}/stage.stamp")
   if(layers)
     # The project's own shared libraries: those it installs, and those of
     # the closure no Debian package owns (built or vendored into the root).
@@ -664,7 +662,6 @@ function(_ocimake_add_install_layer_edges name work compression for layers out_l
       COMMENT "Packing the project-libraries layer of image ${name}${for}"
       VERBATIM)
     list(APPEND descriptors "${work}/project-libs.layer.json")
-    list(APPEND stamps "${libraries}.stamp")
   endif()
   foreach(component IN LISTS layers)
     set(base "${work}/layers/component-${component}")
@@ -676,7 +673,6 @@ function(_ocimake_add_install_layer_edges name work compression for layers out_l
       COMMENT "Packing the layer of install component ${component} of image ${name}${for}"
       VERBATIM)
     list(APPEND descriptors "${work}/${component}.component.json")
-    list(APPEND stamps "${base}.stamp")
   endforeach()
   set(app --tree "${work}/stage" --split-size "${_ocimake_layer_split_bytes}")
   if(layers)
@@ -691,7 +687,6 @@ function(_ocimake_add_install_layer_edges name work compression for layers out_l
     VERBATIM)
   list(APPEND descriptors "${work}/app.layer.json")
   set("${out_layers}" "${descriptors}" PARENT_SCOPE)
-  set("${out_stamps}" "${stamps}" PARENT_SCOPE)
 endfunction()
 
 # _ocimake_add_user_layer_edges(<name> <work> <base> <base-depends> <compression>

@@ -17,7 +17,8 @@ function(_ocimake_add_stage_edge name work depends stage_args)
   _ocimake_installed_targets_of("${CMAKE_CURRENT_SOURCE_DIR}" targets)
   _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
   _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs" inputs_args)
-  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
+  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.closure" "${work}/stage.excluded"
+    ${outputs}
     COMMAND ocimake::ocimake stage ${stage_args} --build-dir "${CMAKE_CURRENT_BINARY_DIR}"
       --depfile "${work}/stage.d" ${inputs_args} --cmake "${CMAKE_COMMAND}"
     DEPENDS ocimake::ocimake ${targets} ${depends} "${work}/stage.inputs.stamp"
@@ -103,7 +104,8 @@ function(_ocimake_add_toolchain_stage_edge name work toolchain toolchain_file te
       CALL _ocimake_write_stage_defines [[${work}/stage.defines]] ${cache_list})")
   _ocimake_stage_layer_outputs("${work}" outputs ${stage_args})
   _ocimake_add_input_check_edge("${name}" "${work}/stage.inputs" inputs_args)
-  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.excluded" ${outputs}
+  add_custom_command(OUTPUT "${work}/stage.stamp" "${work}/stage.closure" "${work}/stage.excluded"
+    ${outputs}
     COMMAND ocimake::ocimake stage ${stage_args} ${inputs_args}
     DEPENDS ocimake::ocimake ocimake::sandbox "${toolchain_file}" "${work}/stage.defines"
       ${secret_files} "${work}/stage.inputs.stamp"

@@ -4,9 +4,11 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "base/error.h"
+#include "base/strings.h"
 
 namespace ocimake {
 
@@ -48,11 +50,14 @@ Digest Digest::Of(std::string_view bytes) {
   return h.Finish();
 }
 
-Digest Digest::OfFile(const std::string& path) {
+Digest Digest::OfFile(const std::string& path, std::string* head) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) FailErrno("opening " + path);
   Sha256 h;
-  std::string buf(1 << 20, '\0');
+  if (head) head->clear();
+  // One buffer a thread: zero-filling 1 MiB for each of 100,000 small
+  // files would cost more than hashing them.
+  thread_local std::string buf(1 << 20, '\0');
   ssize_t n;
   while ((n = read(fd, buf.data(), buf.size())) != 0) {
     if (n < 0 && errno == EINTR) continue;
@@ -60,6 +65,8 @@ Digest Digest::OfFile(const std::string& path) {
       close(fd);
       FailErrno("reading " + path);
     }
+    if (head && head->size() < kFileHeadBytes)
+      head->append(buf.data(), std::min(kFileHeadBytes - head->size(), static_cast<size_t>(n)));
     h.Update(buf.data(), static_cast<size_t>(n));
   }
   close(fd);
@@ -101,14 +108,7 @@ std::string FinalHex(EVP_MD_CTX* ctx) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, out, &len);
-  static const char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(kDigits[out[i] >> 4]);
-    hex.push_back(kDigits[out[i] & 15]);
-  }
-  return hex;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 }  // namespace

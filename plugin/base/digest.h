@@ -11,6 +11,10 @@
 
 namespace ocimake {
 
+// A file's first bytes, as many as a format's magic number takes (ELF's
+// is 4).
+constexpr size_t kFileHeadBytes = 4;
+
 class Digest {
  public:
   Digest() = default;
@@ -20,7 +24,9 @@ class Digest {
   static Digest FromHex(std::string hex);  // hex must be 64 lowercase digits
   static Digest Of(std::string_view bytes);
   // sha256 of a file's bytes, streamed (never the whole file in memory).
-  static Digest OfFile(const std::string& path);
+  // With `head`, also its first kFileHeadBytes bytes (fewer in a shorter
+  // file).
+  static Digest OfFile(const std::string& path, std::string* head = nullptr);
 
   const std::string& hex() const { return hex_; }
   std::string str() const { return "sha256:" + hex_; }

@@ -5,18 +5,25 @@
 
 #include "base/digest.h"
 #include "base/fs_util.h"
+#include "base/strings.h"
 #include <fmt/format.h>
 
 namespace ocimake {
 
 namespace {
 
-constexpr char kHeader[] = "ocimake-file-digests 1";
+constexpr char kHeader[] = "ocimake-file-digests 2";
 constexpr time_t kRacySeconds = 2;
 
 std::string KeyOf(const struct stat& st) {
   return fmt::format("{}:{}:{}:{}.{:09}", st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec,
                      st.st_mtim.tv_nsec);
+}
+
+// The head field: its bytes in hex, "-" for none.
+bool ReadHead(std::string_view field, std::string* head) {
+  if (field == "-") return head->clear(), true;
+  return HexDecode(field, head) && head->size() <= kFileHeadBytes;
 }
 
 }  // namespace
@@ -32,35 +39,48 @@ FileDigestCache::FileDigestCache(std::string cache_file) : file_(std::move(cache
   std::istringstream in(ReadFile(file_, uint64_t{1} << 30));
   std::string line;
   if (!std::getline(in, line) || line != kHeader) return;
-  // "<hex> <key> <path>" a line
+  // "<sha256 hex> <head hex, or - when empty> <key> <path>" a line
   while (std::getline(in, line)) {
     size_t a = line.find(' '), b = a == std::string::npos ? a : line.find(' ', a + 1);
-    if (b == std::string::npos || a != 64) {
+    size_t c = b == std::string::npos ? b : line.find(' ', b + 1);
+    std::string head;
+    if (c == std::string::npos || a != 64 || !ReadHead(line.substr(a + 1, b - a - 1), &head)) {
       old_.clear();
       return;
     }
-    old_[line.substr(b + 1)] = {line.substr(a + 1, b - a - 1), line.substr(0, a)};
+    old_[line.substr(c + 1)] = {line.substr(b + 1, c - b - 1), line.substr(0, a), head, true};
   }
 }
 
-std::string FileDigestCache::DigestOf(const std::string& path, const struct stat& st) {
+const FileDigestCache::Entry& FileDigestCache::Lookup(const std::string& path,
+                                                      const struct stat& st) {
   std::string key = KeyOf(st);
-  auto it = old_.find(path);
-  std::string hex;
-  if (it != old_.end() && it->second.key == key) {
-    hex = it->second.hex;
+  if (auto it = now_.find(path); it != now_.end() && it->second.key == key) return it->second;
+  Entry e;
+  if (auto it = old_.find(path); it != old_.end() && it->second.key == key) {
+    e = it->second;
     ++hits_;
   } else {
-    hex = Digest::OfFile(path).hex();
+    e.key = key;
+    e.hex = Digest::OfFile(path, &e.head).hex();
   }
-  if (st.st_mtim.tv_sec + kRacySeconds < time(nullptr) && path.find('\n') == std::string::npos)
-    now_[path] = {key, hex};
-  return hex;
+  e.keep = st.st_mtim.tv_sec + kRacySeconds < time(nullptr) && path.find('\n') == std::string::npos;
+  return now_[path] = std::move(e);
+}
+
+std::string FileDigestCache::DigestOf(const std::string& path, const struct stat& st) {
+  return Lookup(path, st).hex;
+}
+
+std::string FileDigestCache::HeadOf(const std::string& path, const struct stat& st) {
+  return Lookup(path, st).head;
 }
 
 void FileDigestCache::Save() {
   std::string text = std::string(kHeader) + "\n";
-  for (const auto& [path, e] : now_) text += e.hex + " " + e.key + " " + path + "\n";
+  for (const auto& [path, e] : now_)
+    if (e.keep)
+      text += e.hex + " " + (e.head.empty() ? "-" : HexEncode(e.head)) + " " + e.key + " " + path + "\n";
   WriteFileIfChanged(file_, text);
 }
 

@@ -31,6 +31,10 @@ bool IsDecimal(std::string_view s);
 std::string FirstLine(std::string_view s);
 // A byte count for people: "512 B", "1.5 KiB", "3.2 MiB", "1.1 GiB", "2.0 TiB".
 std::string HumanBytes(uint64_t bytes);
+// Bytes as lowercase hex digits, and back (false for anything else than
+// an even number of hex digits).
+std::string HexEncode(std::string_view bytes);
+bool HexDecode(std::string_view hex, std::string* bytes);
 // Seconds since the epoch as UTC in a strftime `format`; by default RFC 3339
 // as OCI configs and SPDX want it: 0 -> "1970-01-01T00:00:00Z".
 std::string FormatUtc(int64_t seconds, const char* format = "%Y-%m-%dT%H:%M:%SZ");

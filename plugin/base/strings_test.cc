@@ -5,6 +5,16 @@
 namespace ocimake {
 namespace {
 
+TEST(StringsTest, HexEncodeAndDecode) {
+  EXPECT_EQ(HexEncode(std::string("\x7f" "ELF\x00\xff", 6)), "7f454c4600ff");
+  std::string bytes;
+  EXPECT_TRUE(HexDecode("7f454c4600ff", &bytes));
+  EXPECT_EQ(bytes, std::string("\x7f" "ELF\x00\xff", 6));
+  EXPECT_TRUE(HexDecode("", &bytes));
+  EXPECT_EQ(bytes, "");
+  for (const char* bad : {"7", "7F", "zz", "7f4"}) EXPECT_FALSE(HexDecode(bad, &bytes)) << bad;
+}
+
 TEST(StringsTest, Trim) {
   EXPECT_EQ(Trim("  a b \t\r\n"), "a b");
   EXPECT_EQ(Trim(" \t "), "");

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,25 +30,22 @@ std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& env
   return env_strings;
 }
 
-// Starts argv with `env`; with `capture`, its stdout and stderr go to a pipe
-// whose read end lands in *read_fd; `stdin_fd` (when not -1) becomes its
-// standard input.
-pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, bool capture,
-            int* read_fd, int stdin_fd = -1) {
+// Starts argv with `env`; `output_fd` (when not -1) becomes its stdout and
+// stderr, `stdin_fd` (when not -1) its standard input.
+pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, int output_fd,
+            int stdin_fd = -1) {
   std::vector<char*> envp, args;
   for (auto& s : env) envp.push_back(s.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_copy = argv;
   for (auto& s : argv_copy) args.push_back(s.data());
   args.push_back(nullptr);
-  int pipe_fds[2] = {-1, -1};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   if (stdin_fd != -1) posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
-  if (capture) {
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) FailErrno("pipe");
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+  if (output_fd != -1) {
+    posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
   }
   // The child gets 0, 1 and 2 only: a descriptor inherited from whoever ran
   // us (ctest, ninja, a lock of ours) would shift the child's own numbering
@@ -56,13 +54,28 @@ pid_t Spawn(const std::vector<std::string>& argv, std::vector<std::string> env, 
   pid_t pid;
   int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (capture) close(pipe_fds[1]);
   if (rc != 0) {
-    if (capture) close(pipe_fds[0]);
     errno = rc;
     FailErrno("running " + argv[0]);
   }
-  if (capture) *read_fd = pipe_fds[0];
+  return pid;
+}
+
+// Spawn() with stdout and stderr into a new pipe, whose read end it returns.
+pid_t SpawnPiped(const std::vector<std::string>& argv, std::vector<std::string> env,
+                 int* read_fd, int stdin_fd = -1) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) FailErrno("pipe");
+  pid_t pid;
+  try {
+    pid = Spawn(argv, std::move(env), fds[1], stdin_fd);
+  } catch (...) {
+    close(fds[0]);
+    close(fds[1]);
+    throw;
+  }
+  close(fds[1]);
+  *read_fd = fds[0];
   return pid;
 }
 
@@ -111,11 +124,24 @@ int Wait(pid_t pid, const std::string& name) {
 
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::map<std::string, std::string>& env, bool capture) {
-  int fd = -1;
-  pid_t pid = Spawn(argv, MergedEnv(env), capture, &fd);
   ProcessResult result;
-  if (capture) result.output = ReadAll(fd);
-  result.status = Wait(pid, argv[0]);
+  if (!capture) {
+    result.status = Wait(Spawn(argv, MergedEnv(env), -1), argv[0]);
+    return result;
+  }
+  // Into a memory file, read once the child is done: a pipe would wake us
+  // for each line (cmake --install writes one per file, 100,000 of them in
+  // a large tree), and a daemon the child left holding it cannot hang us.
+  int fd = memfd_create("ocimake-output", MFD_CLOEXEC);
+  if (fd < 0) FailErrno("memfd_create");
+  try {
+    result.status = Wait(Spawn(argv, MergedEnv(env), fd), argv[0]);
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+  if (lseek(fd, 0, SEEK_SET) != 0) FailErrno("lseek on the output of " + argv[0]);
+  result.output = ReadAll(fd);
   return result;
 }
 
@@ -123,7 +149,7 @@ int RunProcessLines(const std::vector<std::string>& argv,
                     const std::function<void(std::string_view)>& on_line,
                     const std::function<void()>& on_idle) {
   int fd = -1;
-  pid_t pid = Spawn(argv, MergedEnv({}), true, &fd);
+  pid_t pid = SpawnPiped(argv, MergedEnv({}), &fd);
   std::string pending;
   char buf[65536];
   for (;;) {
@@ -156,7 +182,7 @@ ProcessResult RunProcessWithInput(const std::vector<std::string>& argv, const st
   int fd = -1;
   pid_t pid;
   try {
-    pid = Spawn(argv, MergedEnv({}), true, &fd, in_fds[0]);
+    pid = SpawnPiped(argv, MergedEnv({}), &fd, in_fds[0]);
   } catch (...) {
     close(in_fds[0]);
     close(in_fds[1]);

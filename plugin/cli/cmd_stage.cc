@@ -13,6 +13,7 @@
 #include "base/strings.h"
 #include "base/subprocess.h"
 #include "cli/cli.h"
+#include "closure/closure.h"
 #include "layer/layer_entries.h"
 #include "rootfs/image_run.h"
 #include "stage/build_stage.h"
@@ -71,7 +72,7 @@ void WriteLeftOut(const std::string& file, const FilterResult& left_out) {
 
 // What `ocimake stage` was asked to do.
 struct StageCommand {
-  std::string build_dir, out, stamp, depfile, inputs_manifest, inputs_probe,
+  std::string build_dir, out, stamp, closure_stamp, depfile, inputs_manifest, inputs_probe,
       prefix = "/usr/local", cmake = "cmake", config;
   size_t depfile_max = 2000;
   std::vector<std::string> components, layer_components;
@@ -84,6 +85,9 @@ void AddHostOptions(CLI::App& app, StageCommand* c) {
   app.add_option("--build-dir", c->build_dir, "directory whose cmake_install.cmake runs");
   app.add_option("--out", c->out, "staging tree to (re)create")->required();
   app.add_option("--stamp", c->stamp, "stamp file to write")->required();
+  app.add_option("--closure-stamp", c->closure_stamp,
+                 "a stamp of what `ocimake closure` reads of the tree (its ELF files, links "
+                 "and paths), rewritten only when that changed");
   app.add_option("--prefix", c->prefix, "install prefix inside the image (default /usr/local)");
   app.add_option("--component", c->components, "install only these components (repeatable)");
   app.add_option("--config", c->config, "build configuration (multi-config generators)");
@@ -331,6 +335,8 @@ int RunStage(const Args& args) {
   if (!c.excluded_file.empty()) WriteLeftOut(c.excluded_file, left_out);
   FileDigestCache digests(FileDigestCache::BesideTree(out));
   std::vector<LayerEntry> rest = EntriesFromTree(out);
+  if (!c.closure_stamp.empty())
+    WriteFileIfChanged(c.closure_stamp, ClosureStageStamp(rest, digests));
   if (!c.layer_components.empty())
     rest = WriteComponentLayers(
         c, SplitByComponent(rest, c.layer_components, component_paths), digests);

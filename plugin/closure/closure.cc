@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "base/error.h"
+#include "base/file_digest_cache.h"
 #include "base/fs_util.h"
 #include "base/strings.h"
 #include "closure/elf_info.h"
@@ -295,6 +296,19 @@ std::vector<std::string> ReadLdSoConf(const std::string& root,
   std::vector<std::string> dirs;
   ParseLdSoConfFile(root, "/etc/ld.so.conf", 0, &dirs, files_read);
   return dirs;
+}
+
+std::string ClosureStageStamp(const std::vector<LayerEntry>& entries, FileDigestCache& digests) {
+  std::string out;
+  for (const auto& e : entries) {
+    struct stat st;
+    if (lstat(e.source.c_str(), &st) != 0) FailErrno("lstat " + e.source);
+    if (S_ISREG(st.st_mode) && !HasElfMagic(digests.HeadOf(e.source, st)))
+      out += "o " + e.path + "\n";
+    else
+      out += EntryStampLine(e, st, digests);
+  }
+  return out;
 }
 
 ClosureResult ComputeClosure(const ClosureRequest& request) {

@@ -52,6 +52,16 @@ struct ClosureResult {
 
 ClosureResult ComputeClosure(const ClosureRequest& request);
 
+class FileDigestCache;
+
+// What ComputeClosure() reads of a staged tree, as text that changes
+// exactly when its result can: a line per ELF file with its content digest
+// (its LayerEntry stamp line), per symbolic link with its target, per
+// directory, and per other file with its path alone (a data file's edit
+// leaves it as it was; a file that becomes ELF does not). `entries` are the
+// tree's (EntriesFromTree); `digests` knows their first bytes.
+std::string ClosureStageStamp(const std::vector<LayerEntry>& entries, FileDigestCache& digests);
+
 // The library directories a root's /etc/ld.so.conf names, includes expanded.
 std::vector<std::string> ReadLdSoConf(const std::string& root,
                                       std::vector<std::string>* files_read);

@@ -1,10 +1,14 @@
 #include "closure/closure.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "base/file_digest_cache.h"
+#include "base/fs_util.h"
 #include "base/test_support.h"
 #include "closure/root_path.h"
 
@@ -132,6 +136,36 @@ TEST(RootPathTest, SymlinksCannotLeaveTheRoot) {
   EXPECT_EQ(r.path, "/etc/passwd");
   MakeSymlink("loop", root / "loop");
   EXPECT_THROW(ResolveInRoot(root.path(), "/loop/x", &r), Error);
+}
+
+// The closure's stamp of a tree changes with what the closure reads (an
+// ELF file's content, a link, a file added) and not with a data file's
+// edit.
+TEST(ClosureStageStampTest, ChangesWithWhatTheClosureReadsOnly) {
+  ScratchDir dir;
+  std::string tree = dir / "stage";
+  CopyTestFile(FIXTURE_APP, tree + "/bin/app");
+  WriteTestFile(tree + "/share/data.txt", "one");
+  MakeSymlink("app", tree + "/bin/alias");
+  FileDigestCache digests(dir / "digests");
+  auto stamp = [&] { return ClosureStageStamp(EntriesFromTree(tree), digests); };
+  const std::string first = stamp();
+  EXPECT_NE(first.find("o share/data.txt\n"), std::string::npos) << first;
+  WriteTestFile(tree + "/share/data.txt", "a longer edit");
+  EXPECT_EQ(stamp(), first);
+  WriteTestFile(tree + "/share/more.txt", "");
+  std::string added = stamp();
+  EXPECT_NE(added, first);
+  CopyTestFile(FIXTURE_MID, tree + "/share/more.txt");  // now an ELF file
+  EXPECT_NE(stamp(), added);
+  std::string elf = stamp();
+  std::string app = ReadFile(tree + "/bin/app");
+  WriteTestFile(tree + "/bin/app", app + "x", 0755);  // same file, other content
+  EXPECT_NE(stamp(), elf);
+  std::string edited = stamp();
+  unlink((tree + "/bin/alias").c_str());
+  MakeSymlink("../share/more.txt", tree + "/bin/alias");
+  EXPECT_NE(stamp(), edited);
 }
 
 }  // namespace

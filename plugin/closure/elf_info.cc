@@ -154,12 +154,13 @@ void ReadVersionDefinitions(const ElfHandle& h, const std::string& path, ElfVers
 
 }  // namespace
 
+bool HasElfMagic(std::string_view head) { return head.substr(0, 4) == "\x7f" "ELF"; }
+
 bool IsElfFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return false;
   char magic[4] = {};
-  bool elf = read(fd, magic, 4) == 4 && magic[0] == 0x7f && magic[1] == 'E' &&
-             magic[2] == 'L' && magic[3] == 'F';
+  bool elf = read(fd, magic, 4) == 4 && HasElfMagic(std::string_view(magic, 4));
   close(fd);
   return elf;
 }

@@ -3,6 +3,7 @@
 #define OCIMAKE_CLOSURE_ELF_INFO_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ocimake {
@@ -34,6 +35,8 @@ struct ElfVersions {
 
 // True when the file starts with the ELF magic.
 bool IsElfFile(const std::string& path);
+// True when a file's first bytes are the ELF magic.
+bool HasElfMagic(std::string_view head);
 // Reads an ELF file's dynamic information; fails naming the file when it is
 // not a readable ELF object.
 ElfInfo ReadElfInfo(const std::string& path);

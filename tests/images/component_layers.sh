@@ -65,10 +65,11 @@ assert_eq "usr/local/lib/app/plugins/p.txt " "$(files_of 4)" "the plugins layer"
 assert_eq "usr/local/bin/app " "$(files_of 5)" "the application layer holds the rest"
 assert_eq "" "$("$OCIMAKE" run "$T/b/app-image" 2>&1)" "the program runs, finding both libraries"
 
-note "an edit to one component re-packs only its layer"
+note "an edit to one component re-packs only its layer (and does not resolve the libraries again)"
 echo "logo, redrawn" >"$T/src/assets/logo.txt"
 out=$("$CMAKE_COMMAND" --build "$T/b" --target image 2>&1)
 assert_contains "$out" "Packing the layer of install component assets"
+assert_not_contains "$out" "Resolving the shared libraries" "a data file's edit"
 for other in "component plugins" "application layer" "runtime-libraries layer" \
     "project-libraries layer"; do
   assert_not_contains "$out" "Packing the $other" "an untouched layer is not re-packed"

@@ -15,6 +15,7 @@ sleep 1.1  # one tick of a coarse file-system clock
 sed -i 's/{}, {}!/{}, dear {}!/' "$T/src/main.cpp"
 log=$("$CMAKE_COMMAND" --build "$T/build" --target image 2>&1) || fail "rebuild: $log"
 assert_contains "$log" "Packing the application layer" "rebuild log"
+assert_contains "$log" "Resolving the shared libraries" "rebuild log (the program's ELF file changed)"
 assert_not_contains "$log" "Packing the runtime-libraries layer" "rebuild log"
 assert_eq "$libs_mtime" "$(stat -c %Y.%y "$work/libs.layer.json")" "libs descriptor mtime"
 assert_ne "$app_before" "$(cat "$work/app.layer.json")" "app layer descriptor"

@@ -48,11 +48,12 @@ assert_not_contains "$log" "Staging" "no-op log"
 assert_not_contains "$log" "Packing" "no-op log"
 assert_eq "$first" "$(digest)" "digest after a no-op"
 
-note "an edit to one installed file re-stages and re-packs"
+note "an edit to one installed file re-stages and re-packs; the closure does not run (no ELF file changed)"
 echo changed >>"$src/data/d07/f0700.txt"
 log=$(build)
 assert_contains "$log" "Staging the install tree" "log after an edit"
 assert_contains "$log" "Packing the application layer" "log after an edit"
+assert_not_contains "$log" "Resolving the shared libraries" "log after a data file's edit"
 edited=$(digest)
 assert_ne "$first" "$edited" "digest after an edit"
 
