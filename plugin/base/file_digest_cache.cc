@@ -1,6 +1,7 @@
 #include "base/file_digest_cache.h"
 
 #include <ctime>
+#include <map>
 #include <sstream>
 
 #include "base/digest.h"
@@ -29,9 +30,7 @@ bool ReadHead(std::string_view field, std::string* head) {
 }  // namespace
 
 std::string FileDigestCache::BesideTree(const std::string& tree) {
-  std::string path = AbsolutePath(tree);
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return JoinPath(DirName(path), "." + path.substr(path.rfind('/') + 1) + ".digests");
+  return SidecarPath(tree, "digests");
 }
 
 FileDigestCache::FileDigestCache(std::string cache_file) : file_(std::move(cache_file)) {
@@ -54,17 +53,27 @@ FileDigestCache::FileDigestCache(std::string cache_file) : file_(std::move(cache
 
 const FileDigestCache::Entry& FileDigestCache::Lookup(const std::string& path,
                                                       const struct stat& st) {
+  // Asked again in this run (the stage's stamps ask twice): compared
+  // without formatting the key.
+  if (auto it = now_.find(path);
+      it != now_.end() && it->second.dev == st.st_dev && it->second.ino == st.st_ino &&
+      it->second.size == st.st_size && it->second.mtime.tv_sec == st.st_mtim.tv_sec &&
+      it->second.mtime.tv_nsec == st.st_mtim.tv_nsec)
+    return it->second;
   std::string key = KeyOf(st);
-  if (auto it = now_.find(path); it != now_.end() && it->second.key == key) return it->second;
   Entry e;
   if (auto it = old_.find(path); it != old_.end() && it->second.key == key) {
-    e = it->second;
+    e = std::move(it->second);  // (asked again, it is in now_)
     ++hits_;
   } else {
     e.key = key;
     e.hex = Digest::OfFile(path, &e.head).hex();
   }
   e.keep = st.st_mtim.tv_sec + kRacySeconds < time(nullptr) && path.find('\n') == std::string::npos;
+  e.dev = st.st_dev;
+  e.ino = st.st_ino;
+  e.size = st.st_size;
+  e.mtime = st.st_mtim;
   return now_[path] = std::move(e);
 }
 
@@ -78,9 +87,11 @@ std::string FileDigestCache::HeadOf(const std::string& path, const struct stat& 
 
 void FileDigestCache::Save() {
   std::string text = std::string(kHeader) + "\n";
-  for (const auto& [path, e] : now_)
-    if (e.keep)
-      text += e.hex + " " + (e.head.empty() ? "-" : HexEncode(e.head)) + " " + e.key + " " + path + "\n";
+  std::map<std::string_view, const Entry*> sorted;  // the same files, the same bytes
+  for (const auto& [path, e] : now_) sorted[path] = &e;
+  for (const auto& [path, entry] : sorted)
+    if (const Entry& e = *entry; e.keep)
+      text += fmt::format("{} {} {} {}\n", e.hex, e.head.empty() ? "-" : HexEncode(e.head), e.key, path);
   WriteFileIfChanged(file_, text);
 }
 

@@ -14,7 +14,7 @@
 
 #include <sys/stat.h>
 
-#include <map>
+#include <unordered_map>
 #include <string>
 
 namespace ocimake {
@@ -43,11 +43,17 @@ class FileDigestCache {
   struct Entry {
     std::string key, hex, head;
     bool keep = false;  // saved (not within the racy window)
+    // For the files of this run: what `key` was made of.
+    dev_t dev = 0;
+    ino_t ino = 0;
+    off_t size = 0;
+    struct timespec mtime = {};
   };
   const Entry& Lookup(const std::string& path, const struct stat& st);
 
   std::string file_;
-  std::map<std::string, Entry> old_, now_;  // now_: every file asked for in this run
+  // old_: the file's; now_: every file asked for in this run.
+  std::unordered_map<std::string, Entry> old_, now_;
   size_t hits_ = 0;
 };
 

@@ -143,6 +143,12 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
+std::string SidecarPath(const std::string& path, const std::string& what) {
+  std::string full = AbsolutePath(path);
+  while (full.size() > 1 && full.back() == '/') full.pop_back();
+  return JoinPath(DirName(full), "." + full.substr(full.rfind('/') + 1) + "." + what);
+}
+
 std::vector<std::string> PathComponents(const std::string& path) {
   std::vector<std::string> parts;
   std::istringstream in(path);

@@ -55,6 +55,9 @@ void RemoveFileIfExists(const std::string& path);
 void FsyncDirectory(const std::string& dir);
 std::string DirName(const std::string& path);
 std::string JoinPath(const std::string& a, const std::string& b);
+// A hidden file that belongs to `path`, beside it: ("out/stage", "state")
+// -> "out/.stage.state". `path` is made absolute; a trailing '/' is ignored.
+std::string SidecarPath(const std::string& path, const std::string& what);
 // The components of a '/'-separated path, lexically: empty and "." ones
 // left out, ".." kept ("/a//./b/../c" is a, b, .., c).
 std::vector<std::string> PathComponents(const std::string& path);

@@ -168,8 +168,7 @@ int RunSbomWrite(const Args& args) {
   TempDir scratch(TempParent(), "ocimake-sbom-");
   Descriptor subject;
   // The layers' files, kept for the next run beside the document.
-  std::string name = PathComponents(AbsolutePath(f.output)).back();
-  LayerFilesCache cache(JoinPath(DirName(AbsolutePath(f.output)), "." + name + ".layers"));
+  LayerFilesCache cache(SidecarPath(f.output, "layers"));
   std::string document = SpdxDocument(Collect(f, scratch.path(), &cache, &subject));
   WriteFileAtomic(f.output, document);
   cache.Save();

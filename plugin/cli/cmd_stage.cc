@@ -177,12 +177,6 @@ void BuildInToolchain(StageCommand& c, const std::string& dir) {
   RunBuildStage(s, dir);
 }
 
-// Beside the staging tree `out`: what its install recorded, and the
-// recorder script (host builds; a toolchain build keeps its own).
-std::string SidecarOf(const std::string& out, const std::string& what) {
-  return JoinPath(DirName(out), "." + out.substr(out.rfind('/') + 1) + "." + what);
-}
-
 // The host install of `out`'s staging tree.
 StagingInstall HostInstall(const StageCommand& c, const std::string& out) {
   StagingInstall install;
@@ -192,7 +186,9 @@ StagingInstall HostInstall(const StageCommand& c, const std::string& out) {
   install.config = c.config;
   install.components = c.components;
   install.layer_components = c.layer_components;
-  install.record = {SidecarOf(out, "install-recorder.cmake"), SidecarOf(out, "installed")};
+  // Beside the staging tree: the recorder script and what the install
+  // recorded (host builds; a toolchain build keeps its own).
+  install.record = {SidecarPath(out, "install-recorder.cmake"), SidecarPath(out, "installed")};
   return install;
 }
 

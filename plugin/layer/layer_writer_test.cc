@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "base/error.h"
@@ -60,6 +62,33 @@ std::vector<TarEntry> ListTar(const std::string& bytes) {
 
 // The same tree made twice with different creation order, times and
 // permissions noise gives byte-identical tars.
+// The walk of a tree: every entry once, each directory before what it
+// holds, a symlink to a directory not descended into, sources beside the
+// paths however the tree's path was written; a control character in a
+// name is refused, naming the path.
+TEST(EntriesFromTreeTest, ListsEveryEntryOnceWithoutFollowingLinks) {
+  ScratchDir d;
+  WriteTestFile(d / "t/a/b/c.txt", "c");
+  WriteTestFile(d / "t/top", "");
+  MakeSymlink("a", d / "t/link");
+  for (std::string root : {d / "t", d / "t/"}) {
+    std::vector<LayerEntry> entries = EntriesFromTree(root);
+    std::vector<std::string> paths;
+    for (const auto& e : entries) {
+      paths.push_back(e.path);
+      EXPECT_EQ(e.source, d / "t" + "/" + e.path);
+    }
+    auto at = [&](const std::string& p) { return std::find(paths.begin(), paths.end(), p) - paths.begin(); };
+    EXPECT_LT(at("a"), at("a/b"));
+    EXPECT_LT(at("a/b"), at("a/b/c.txt"));
+    std::sort(paths.begin(), paths.end());
+    EXPECT_EQ(paths, (std::vector<std::string>{"a", "a/b", "a/b/c.txt", "link", "top"}));
+  }
+  WriteTestFile(d / "t/a/bad\nname", "");
+  EXPECT_THROW(EntriesFromTree(d / "t"), Error);
+  EXPECT_THROW(EntriesFromTree(d / "missing"), Error);
+}
+
 TEST(LayerWriterTest, ByteIdenticalAcrossCreationOrderTimesAndUmask) {
   ScratchDir a, b;
   WriteTestFile(a / "usr/bin/app", "binary", 0755);

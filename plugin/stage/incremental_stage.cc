@@ -75,9 +75,8 @@ bool Recordable(const std::string& path) {
 }  // namespace
 
 IncrementalStage::IncrementalStage(std::string out) : out_(std::move(out)) {
-  std::string name = out_.substr(out_.rfind('/') + 1);
-  state_file_ = JoinPath(DirName(out_), "." + name + ".state");
-  marker_ = JoinPath(DirName(out_), "." + name + ".marker");
+  state_file_ = SidecarPath(out_, "state");
+  marker_ = SidecarPath(out_, "marker");
 }
 
 bool IncrementalStage::Seed(TempDir& temp) {

@@ -82,12 +82,6 @@ class DirectoryCursor {
   int fd_ = -1;
 };
 
-std::string Signature(const std::string& path) {
-  struct stat st;
-  SignatureBuffer buf;
-  return std::string(FormatSignature(lstat(path.c_str(), &st) == 0 ? &st : nullptr, &buf));
-}
-
 // The NUL-terminated records of `text`, after the header.
 std::vector<std::string_view> Records(const std::string& file, std::string_view text) {
   if (text.substr(0, kHeader.size() + 1) != std::string(kHeader) + '\0')
@@ -126,9 +120,13 @@ void WriteInputManifest(const std::string& file, const std::vector<std::string>&
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::string text(kHeader);
   text += '\0';
+  DirectoryCursor cursor;
+  struct stat st;
+  SignatureBuffer buf;
   for (const auto& path : sorted) {
     text += path + '\0';
-    text += Signature(path) + '\0';
+    text += FormatSignature(cursor.Lstat(path, &st), &buf);
+    text += '\0';
   }
   WriteFileIfChanged(file, text);
 }
