@@ -833,13 +833,17 @@ nothing. Up to 2000 inputs, that is; beyond (say, ``install(DIRECTORY)`` of
 100,000 asset files) a depfile would cost Ninja seconds on every build (its
 depfile parser is quadratic in the length), so the stage records them in an
 input manifest instead, and a check edge before it (``ocimake
-check-inputs``) compares them on every build, one ``lstat()`` per input:
+check-inputs``) compares them on every build, one ``lstat()`` per input
+(each relative to its directory, kept open, and on as many threads as
+there are cores, up to 4: about 0.1 s for 100,000 inputs on two cores):
 ``ninja`` then shows that one edge even when nothing changed.
 
 A re-stage installs into the previous staging tree, so ``cmake --install``
 copies only the files that changed (the others are "Up-to-date") and the
 stage's stamp re-hashes only those (a digest cache beside the tree, keyed by
-inode, size and mtime). What the install no longer puts there (a file or a
+inode, size and mtime, which also keeps each file's first bytes). The
+shared-library closure runs again only when what it reads changed: an ELF
+file's content, a link, or the list of files (not a data file's edit). What the install no longer puts there (a file or a
 directory removed from the sources, a removed ``install()`` rule) is removed,
 told apart by what the install scripts recorded (``file(INSTALL)``, up to date
 or not) and by what changed during the run (``install(CODE)`` writing a
