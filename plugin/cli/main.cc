@@ -1,5 +1,6 @@
 // ocimake: the tool the CMake module's Ninja rules call. Thin: it finds the
 // subcommand in the table and prints any error as one line.
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 
@@ -13,10 +14,10 @@ namespace {
 void Usage(std::ostream& out) {
   out << "usage: ocimake COMMAND [OPTIONS]   (ocimake COMMAND --help for its options)\n\n"
          "Builds OCI container images from a CMake project's install tree.\n\ncommands:\n";
-  for (const auto& c : ocimake::AllCommands()) {
-    size_t length = std::strlen(c.name);  // a name longer than the column gets two spaces
-    out << "  " << c.name << std::string(length < 10 ? 10 - length : 2, ' ') << c.summary << "\n";
-  }
+  size_t column = 0;  // the longest name, then two spaces
+  for (const auto& c : ocimake::AllCommands()) column = std::max(column, std::strlen(c.name) + 2);
+  for (const auto& c : ocimake::AllCommands())
+    out << "  " << c.name << std::string(column - std::strlen(c.name), ' ') << c.summary << "\n";
 }
 
 }  // namespace
