@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace ocimake {
@@ -47,10 +48,17 @@ bool IsDecimal(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+bool IsControlCharacter(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+bool HasControlCharacter(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char c) { return IsControlCharacter(c); });
+}
+
 std::string Printable(std::string_view text) {
   std::string out;
   for (unsigned char c : text)
-    out += (c < 0x20 || c == 0x7f) ? fmt::format("\\x{:02x}", c) : std::string(1, c);
+    out += IsControlCharacter(c) ? fmt::format("\\x{:02x}", c) : std::string(1, c);
   return out;
 }
 

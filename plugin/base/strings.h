@@ -20,6 +20,9 @@ std::string ToLower(std::string_view s);
 // `text` with control characters as \xNN, for untrusted text (a layer's
 // names, an SBOM's) that must not drive the terminal.
 std::string Printable(std::string_view text);
+// A C0 control character or DEL: what Printable() escapes.
+bool IsControlCharacter(unsigned char c);
+bool HasControlCharacter(std::string_view text);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
 // The pieces of `s` between `sep`s, empty ones included: "a,,b" -> {"a", "", "b"},

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -24,8 +25,7 @@ std::string NormalizeLayerPath(const std::string& path) {
   std::vector<std::string> parts = PathComponents(path);
   for (const auto& part : parts)
     if (part == "..") Fail("path '{}': '..' is not allowed in a layer path", path);
-  for (unsigned char c : path)
-    if (c < 0x20 || c == 0x7f) Fail("path '{}': control characters are not allowed", path);
+  if (HasControlCharacter(path)) Fail("path '{}': control characters are not allowed", path);
   if (parts.empty()) Fail("path '{}': empty path", path);
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
@@ -34,9 +34,26 @@ std::string NormalizeLayerPath(const std::string& path) {
 
 namespace {
 
-bool HasControlCharacter(std::string_view name) {
-  return std::any_of(name.begin(), name.end(),
-                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+// Calls `child(name, is_directory)` for each entry of the host directory
+// `host` but "." and "..", in readdir order; a symlink to a directory is
+// not one. Fails naming `host` when it cannot be read.
+void ForEachChild(const std::string& host,
+                  const std::function<void(const char* name, bool dir)>& child) {
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(host.c_str()), closedir);
+  if (!d) FailErrno("reading directory " + host);
+  for (;;) {
+    errno = 0;  // (what the child did is not readdir's error)
+    dirent* e = readdir(d.get());
+    if (!e) break;
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    bool dir = e->d_type == DT_DIR;
+    struct stat st;
+    if (e->d_type == DT_UNKNOWN)
+      dir = fstatat(dirfd(d.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    child(e->d_name, dir);
+  }
+  if (errno) FailErrno("reading directory " + host);
 }
 
 // Appends the entries below the host directory `host` (layer path `rel`,
@@ -45,24 +62,13 @@ bool HasControlCharacter(std::string_view name) {
 // name has no '/' and is not "." or ".."), not by std::filesystem, whose
 // path arithmetic cost more than the walk in a tree of 100,000 files.
 void WalkTree(const std::string& host, const std::string& rel, std::vector<LayerEntry>* out) {
-  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(host.c_str()), closedir);
-  if (!d) FailErrno("reading directory " + host);
-  errno = 0;
-  while (dirent* e = readdir(d.get())) {
-    std::string_view name = e->d_name;
-    if (name == "." || name == "..") continue;
-    std::string path = rel.empty() ? std::string(name) : rel + '/' + e->d_name;
+  ForEachChild(host, [&](const char* name, bool dir) {
+    std::string path = rel.empty() ? std::string(name) : rel + '/' + name;
     if (HasControlCharacter(name)) NormalizeLayerPath(path);  // fails, naming it
-    bool dir = e->d_type == DT_DIR;
-    struct stat st;
-    if (e->d_type == DT_UNKNOWN)
-      dir = fstatat(dirfd(d.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-    std::string source = host + (host.back() == '/' ? "" : "/") + e->d_name;
+    std::string source = host + (host.back() == '/' ? "" : "/") + name;
     out->push_back({path, source});
     if (dir) WalkTree(source, path, out);
-    errno = 0;
-  }
-  if (errno) FailErrno("reading directory " + host);
+  });
 }
 
 }  // namespace
@@ -82,26 +88,11 @@ namespace {
 // for the entries below each subdirectory (a symlink to a directory is
 // not descended into, as recursive_directory_iterator does not).
 std::vector<std::string> SortedKeys(const std::string& host) {
-  DIR* d = opendir(host.c_str());
-  if (!d) FailErrno("reading directory " + host);
   std::vector<std::string> keys;
-  errno = 0;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    bool dir = e->d_type == DT_DIR;
-    struct stat st;
-    if (e->d_type == DT_UNKNOWN && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-      dir = S_ISDIR(st.st_mode);
-    if (dir) keys.push_back(name + "/");
-    keys.push_back(std::move(name));
-  }
-  int saved = errno;
-  closedir(d);
-  if (saved != 0) {
-    errno = saved;
-    FailErrno("reading directory " + host);
-  }
+  ForEachChild(host, [&](const char* name, bool dir) {
+    if (dir) keys.push_back(std::string(name) + "/");
+    keys.emplace_back(name);
+  });
   std::sort(keys.begin(), keys.end());
   return keys;
 }
